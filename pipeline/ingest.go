@@ -1,0 +1,357 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/zhuqi/zhuqi"
+)
+
+// Options says how to ingest one file.
+type Options struct {
+	Kind zhuqi.Kind
+	// AsOf is the snapshot time. Zero: a date in the file name (end of that day), else
+	// the file's modification time.
+	AsOf time.Time
+	// Encoding of a CSV file: utf-8, gbk, gb18030 or utf-16. Empty detects it.
+	Encoding string
+	// Sheet of an XLSX file. Empty reads the first sheet.
+	Sheet string
+	// Progress, if set, is called as the file is read.
+	Progress func(Progress)
+}
+
+// Progress reports how far an ingest has come.
+type Progress struct {
+	File  string
+	Step  string // "scan" (hashing and checking), "read" (loading rows), "write"
+	Done  int64  // bytes
+	Total int64  // bytes
+}
+
+var factTables = map[zhuqi.Kind]string{
+	zhuqi.KindTargets:    "target_rows",
+	zhuqi.KindActuals:    "actual_rows",
+	zhuqi.KindBenchmarks: "benchmark_rows",
+	zhuqi.KindDeductions: "deduction_rows",
+}
+
+// Ingest loads one file. A file that cannot be read at all (wrong format, a missing
+// required column, a hostile file) returns an error wrapping ErrFileUnreadable and loads
+// nothing; bad rows go to rejects and the rest loads. The rows, rejects, warnings and the
+// ledger entry commit in one transaction. A file already ingested (same SHA-256 and kind)
+// changes nothing and reports Duplicate.
+func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt Options) (*Report, error) {
+	started := s.Now()
+	if opt.Kind == "" {
+		opt.Kind = zhuqi.KindTickets
+	}
+	rep := &Report{File: path, Kind: string(opt.Kind)}
+	base := filepath.Base(path)
+	progress := func(step string, total int64) func(int64) {
+		if opt.Progress == nil {
+			return nil
+		}
+		return func(done int64) { opt.Progress(Progress{File: base, Step: step, Done: done, Total: total}) }
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("ingest %s: %w", path, err)
+	}
+	sc, err := scanFile(ctx, path, cfg.Ingest.MaxLineBytes, progress("scan", st.Size()))
+	if err != nil {
+		return nil, fmt.Errorf("ingest %s: %w", path, err)
+	}
+	rep.SHA256, rep.Format = sc.SHA256, sc.Format
+
+	var prev int64
+	err = s.DB.QueryRowContext(ctx, `SELECT ingest_id FROM ingests WHERE sha256 = ? AND kind = ? ORDER BY ingest_id LIMIT 1`, sc.SHA256, string(opt.Kind)).Scan(&prev)
+	switch {
+	case err == nil:
+		rep.Duplicate, rep.DuplicateOf = true, prev
+		return rep, nil
+	case !errors.Is(err, sql.ErrNoRows):
+		return nil, fmt.Errorf("ingest %s: %w", path, err)
+	}
+
+	loc, err := cfg.Location()
+	if err != nil {
+		return nil, err
+	}
+	rep.AsOf, rep.AsOfSource = opt.AsOf, "flag"
+	if opt.AsOf.IsZero() {
+		if t, ok := asOfFromName(base, loc); ok {
+			rep.AsOf, rep.AsOfSource = t, "filename"
+		} else {
+			rep.AsOf, rep.AsOfSource = st.ModTime().In(loc), "mtime"
+		}
+	}
+
+	err = s.withConn(ctx, func(conn *sql.Conn) error {
+		defer dropTemps(conn)
+		if err := createMacros(ctx, conn, cfg); err != nil {
+			return err
+		}
+		m, stats, err := s.stage(ctx, conn, cfg, path, sc, opt, rep, progress("read", st.Size()))
+		if err != nil {
+			return err
+		}
+		rep.Blank = stats.Blank
+		if _, err := conn.ExecContext(ctx, normalizeSQL(cfg, opt.Kind, m)); err != nil {
+			return fmt.Errorf("normalise: %w", err)
+		}
+		if _, err := conn.ExecContext(ctx, dupSQL(opt.Kind)); err != nil {
+			return fmt.Errorf("find repeated keys: %w", err)
+		}
+		if opt.Progress != nil {
+			opt.Progress(Progress{File: base, Step: "write", Done: st.Size(), Total: st.Size()})
+		}
+		return s.write(ctx, conn, cfg, opt.Kind, m, rep, started)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("ingest %s: %w", path, err)
+	}
+	return rep, nil
+}
+
+// stage reads the header and loads the data rows into stageTable.
+func (s *Store) stage(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, path string, sc *scan, opt Options, rep *Report, progress func(int64)) (*mapping, stageStats, error) {
+	base := filepath.Base(path)
+	if sc.Format == FormatParquet {
+		headers, err := parquetHeader(ctx, conn, path)
+		if err != nil {
+			return nil, stageStats{}, err
+		}
+		m, _, err := findHeader(cfg, opt.Kind, base, [][]string{headers})
+		if err != nil {
+			return nil, stageStats{}, err
+		}
+		m.HeaderRow = 0
+		rep.setMapping(m)
+		rep.Staging = "duckdb read_parquet"
+		st, err := stageParquet(ctx, conn, path, headers)
+		return m, st, err
+	}
+
+	var src rowSource
+	var err error
+	switch sc.Format {
+	case FormatCSV:
+		dec, enc, derr := csvDecoder(sc, opt.Encoding)
+		if derr != nil {
+			return nil, stageStats{}, derr
+		}
+		rep.Encoding = enc
+		src, err = openCSV(path, sc, dec, cfg.Ingest.MaxCellChars)
+	case FormatXLSX:
+		var xs *xlsxSource
+		xs, err = openXLSX(path, opt.Sheet, cfg.Ingest.XLSXUnzipLimit, cfg.Ingest.MaxCellChars)
+		if err == nil {
+			rep.Sheet = xs.Sheet
+			src = xs
+		}
+	case FormatJSONL:
+		rep.Encoding = "utf-8"
+		src, err = openJSONL(path, cfg.Ingest.MaxLineBytes, cfg.Ingest.MaxCellChars)
+	default:
+		err = fmt.Errorf("%w: unsupported format %s", ErrFileUnreadable, sc.Format)
+	}
+	if err != nil {
+		return nil, stageStats{}, err
+	}
+	defer src.Close()
+
+	var head []row
+	var heads [][]string
+	for len(head) < headerRowsSearched {
+		r, err := src.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, stageStats{}, err
+		}
+		r.Cells = append([]string(nil), r.Cells...) // sources may reuse the slice
+		head = append(head, r)
+		heads = append(heads, r.Cells)
+	}
+	m, at, err := findHeader(cfg, opt.Kind, base, heads)
+	if err != nil {
+		return nil, stageStats{}, err
+	}
+	m.HeaderRow = head[at].Num
+	rep.setMapping(m)
+	width := len(m.Headers)
+
+	if sc.Format == FormatCSV && sc.Simple && at == 0 && rep.Encoding == "utf-8" {
+		rep.Staging = "duckdb read_csv"
+		st, err := stageCSVFast(ctx, conn, path, sc, width, cfg.Ingest.MaxLineBytes)
+		if err == nil {
+			return m, st, nil
+		}
+		// DuckDB disagreed with the scan about the file's shape: fall back to the exact reader.
+		rep.Notes = append(rep.Notes, fmt.Sprintf("DuckDB's CSV reader refused the file (%v); read row by row instead", firstLine(err)))
+	}
+	rep.Staging = "arrow"
+	src = &replaySource{rows: head[at+1:], rowSource: src}
+	st, err := stageRows(ctx, conn, src, width, cfg.Ingest.BatchRows, progress)
+	return m, st, err
+}
+
+// replaySource yields rows already read, then the rest of its source.
+type replaySource struct {
+	rows []row
+	rowSource
+}
+
+func (r *replaySource) Next() (row, error) {
+	if len(r.rows) > 0 {
+		x := r.rows[0]
+		r.rows = r.rows[1:]
+		return x, nil
+	}
+	return r.rowSource.Next()
+}
+
+func firstLine(err error) string {
+	s := err.Error()
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return s
+}
+
+// write commits the file's rejects, warnings, rows and ledger entry in one transaction.
+func (s *Store) write(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, kind zhuqi.Kind, m *mapping, rep *Report, started time.Time) error {
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	exec := func(step, q string) error {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("%s: %w", step, err)
+		}
+		if s.failpoint != nil {
+			return s.failpoint(step)
+		}
+		return nil
+	}
+	var id int64
+	if err := tx.QueryRowContext(ctx, `SELECT nextval('ingest_seq')`).Scan(&id); err != nil {
+		return err
+	}
+	rep.IngestID = id
+	file := sqlString(rep.File)
+	asOf := fmt.Sprintf("TIMESTAMP '%s'", rep.AsOf.Format("2006-01-02 15:04:05.999999"))
+	keyLabel := keyLabelSQL(kind)
+
+	if err := exec("loaded", fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE zq_loaded AS
+SELECT n.* FROM %s n %s
+WHERE len(n.problems) = 0 AND (d.first_row IS NULL OR n._row = d.first_row)`, normTable, dupJoin(kind))); err != nil {
+		return err
+	}
+	if err := exec("rejects", fmt.Sprintf(`INSERT INTO rejects
+SELECT %d, %s, n._row,
+  CASE WHEN len(n.problems) > 0 THEN n.problems[1].code ELSE 'duplicate_id' END,
+  array_to_string(list_transform(n.problems, lambda p: p.msg)
+    || CASE WHEN d.first_row IS NOT NULL AND n._row <> d.first_row
+         THEN [%s || '与本文件第' || d.first_row || '行重复，本行未导入：如为不同记录，请更正后重新导入；如为重复登记，请删除本行 (repeated inside the file; the first occurrence was kept)']
+         ELSE [] END, '；'),
+  %s
+FROM %s n %s JOIN %s s ON s._row = n._row
+WHERE len(n.problems) > 0 OR (d.first_row IS NOT NULL AND n._row <> d.first_row)`,
+		id, file, keyLabel, rawSQL(m, len(m.Headers)), normTable, dupJoin(kind), stageTable)); err != nil {
+		return err
+	}
+	if err := exec("warnings", fmt.Sprintf(`INSERT INTO warnings
+SELECT %d, %s, _row, w.col, w.value, w.code, w.msg FROM (SELECT _row, unnest(warns) AS w FROM zq_loaded)`, id, file)); err != nil {
+		return err
+	}
+	cols := columnNames(kind)
+	if kind == zhuqi.KindTickets {
+		var b bytes.Buffer
+		err := sqlTemplates.ExecuteTemplate(&b, "tickets_versions.sql", map[string]any{
+			"Cols": strings.Join(cols, ", ") + ", extra", "ColsNoID": strings.Join(cols[1:], ", ") + ", extra", "AsOf": asOf, "IngestID": id,
+		})
+		if err != nil {
+			return err
+		}
+		for _, stmt := range splitSQL(b.String()) {
+			if err := exec("versions", stmt); err != nil {
+				return err
+			}
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM zq_changed`).Scan(&rep.Versions); err != nil {
+			return err
+		}
+	} else {
+		c := strings.Join(cols, ", ")
+		if err := exec("rows", fmt.Sprintf(`INSERT INTO %s (ingest_id, row_number, %s, extra) SELECT %d, _row, %s, extra FROM zq_loaded`,
+			factTables[kind], strings.Join(cols[:len(cols)-1], ", ")+", "+cols[len(cols)-1], id, c)); err != nil {
+			return err
+		}
+	}
+	if err := s.summarise(ctx, tx, rep); err != nil {
+		return err
+	}
+	rep.Duration = s.Now().Sub(started)
+	js, err := json.Marshal(rep)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO ingests VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, rep.File, rep.SHA256, rep.Kind, rep.Format, nullString(rep.Encoding), nullString(rep.Sheet),
+		rep.AsOf.Format("2006-01-02 15:04:05.999999"), rep.AsOfSource, rep.Read, rep.Loaded, rep.Rejected, rep.Versions,
+		rep.WarningCount(), string(js), cfg.Version, started.Format("2006-01-02 15:04:05.999999"), s.Now().Format("2006-01-02 15:04:05.999999")); err != nil {
+		return fmt.Errorf("ledger: %w", err)
+	}
+	if s.failpoint != nil {
+		if err := s.failpoint("ledger"); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+func keyLabelSQL(kind zhuqi.Kind) string {
+	if kind == zhuqi.KindTickets {
+		return "'诉求编号「' || n.ticket_id || '」'"
+	}
+	var parts []string
+	for _, k := range zhuqi.Key(kind) {
+		parts = append(parts, fmt.Sprintf("coalesce(CAST(n.%s AS VARCHAR), '')", k))
+	}
+	return "'「' || concat_ws(' / ', " + strings.Join(parts, ", ") + ") || '」'"
+}
+
+func columnNames(kind zhuqi.Kind) []string {
+	var out []string
+	for _, c := range zhuqi.Columns(kind) {
+		out = append(out, c.Name)
+	}
+	return out
+}
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// dropTemps removes the temporary tables of one ingest from a pooled connection.
+func dropTemps(conn *sql.Conn) {
+	for _, t := range []string{stageTable, normTable, dupTable, "zq_loaded", "zq_changed"} {
+		conn.ExecContext(context.Background(), "DROP TABLE IF EXISTS "+t)
+	}
+}

@@ -1,0 +1,287 @@
+package pipeline
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"sync/atomic"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	duckdb "github.com/duckdb/duckdb-go/v2"
+)
+
+// stageTable holds a file's rows as text before normalisation: _row (the row number a
+// spreadsheet shows), c0…cN (the file's columns in order), _pre (why a row could not be
+// taken apart) and _more (JSON of cells beyond the header).
+const stageTable = "zq_stage"
+
+// stageStats counts what staging saw.
+type stageStats struct {
+	Rows  int64 // data rows staged
+	Blank int64 // blank rows skipped
+}
+
+func stageColumns(width int) []string {
+	cols := make([]string, width)
+	for i := range cols {
+		cols[i] = fmt.Sprintf("c%d", i)
+	}
+	return cols
+}
+
+func createStage(ctx context.Context, conn *sql.Conn, width int) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "CREATE OR REPLACE TEMP TABLE %s (_row BIGINT", stageTable)
+	for _, c := range stageColumns(width) {
+		fmt.Fprintf(&b, ", %s VARCHAR", c)
+	}
+	b.WriteString(", _pre VARCHAR, _more VARCHAR)")
+	_, err := conn.ExecContext(ctx, b.String())
+	return err
+}
+
+// stageRows loads the rows of src (positioned after the header) through Arrow record
+// batches of batchRows rows, streamed into DuckDB by one INSERT.
+func stageRows(ctx context.Context, conn *sql.Conn, src rowSource, width, batchRows int, progress func(int64)) (stageStats, error) {
+	if err := createStage(ctx, conn, width); err != nil {
+		return stageStats{}, err
+	}
+	rr := newStageReader(ctx, src, width, batchRows, progress)
+	defer rr.Release()
+	err := rawConn(conn, func(dc driver.Conn) error {
+		ar, err := duckdb.NewArrowFromConn(dc)
+		if err != nil {
+			return err
+		}
+		release, err := ar.RegisterView(rr, "zq_arrow")
+		if err != nil {
+			return err
+		}
+		defer release()
+		_, err = dc.(driver.ExecerContext).ExecContext(ctx, "INSERT INTO "+stageTable+" SELECT * FROM zq_arrow", nil)
+		return err
+	})
+	// DuckDB sees a reader error as the end of the stream, so check it here: a file that
+	// failed half-way must not pass for a shorter file.
+	if rr.err != nil {
+		return rr.stats, rr.err
+	}
+	if err != nil {
+		return rr.stats, fmt.Errorf("stage rows: %w", err)
+	}
+	return rr.stats, nil
+}
+
+// stageReader is an array.RecordReader that builds record batches from a rowSource on
+// demand, so a file of any size streams through bounded memory.
+type stageReader struct {
+	ctx      context.Context
+	refs     atomic.Int64
+	schema   *arrow.Schema
+	bld      *array.RecordBuilder
+	src      rowSource
+	width    int
+	batch    int
+	cur      arrow.RecordBatch
+	err      error
+	done     bool
+	stats    stageStats
+	progress func(int64)
+	more     []string
+}
+
+var _ array.RecordReader = (*stageReader)(nil)
+
+func newStageReader(ctx context.Context, src rowSource, width, batch int, progress func(int64)) *stageReader {
+	fields := []arrow.Field{{Name: "_row", Type: arrow.PrimitiveTypes.Int64}}
+	for _, c := range stageColumns(width) {
+		fields = append(fields, arrow.Field{Name: c, Type: arrow.BinaryTypes.String, Nullable: true})
+	}
+	fields = append(fields,
+		arrow.Field{Name: "_pre", Type: arrow.BinaryTypes.String, Nullable: true},
+		arrow.Field{Name: "_more", Type: arrow.BinaryTypes.String, Nullable: true})
+	schema := arrow.NewSchema(fields, nil)
+	r := &stageReader{ctx: ctx, schema: schema, bld: array.NewRecordBuilder(memory.DefaultAllocator, schema),
+		src: src, width: width, batch: batch, progress: progress}
+	r.refs.Store(1)
+	return r
+}
+
+func (r *stageReader) Retain() { r.refs.Add(1) }
+
+func (r *stageReader) Release() {
+	if r.refs.Add(-1) == 0 {
+		if r.cur != nil {
+			r.cur.Release()
+			r.cur = nil
+		}
+		r.bld.Release()
+	}
+}
+
+func (r *stageReader) Schema() *arrow.Schema           { return r.schema }
+func (r *stageReader) Record() arrow.RecordBatch       { return r.cur }
+func (r *stageReader) RecordBatch() arrow.RecordBatch { return r.cur }
+func (r *stageReader) Err() error                      { return r.err }
+
+func (r *stageReader) Next() bool {
+	if r.cur != nil {
+		r.cur.Release()
+		r.cur = nil
+	}
+	if r.done || r.err != nil {
+		return false
+	}
+	if err := r.ctx.Err(); err != nil {
+		r.err = err
+		return false
+	}
+	rowB := r.bld.Field(0).(*array.Int64Builder)
+	cells := make([]*array.StringBuilder, r.width)
+	for i := range cells {
+		cells[i] = r.bld.Field(i + 1).(*array.StringBuilder)
+	}
+	preB := r.bld.Field(r.width + 1).(*array.StringBuilder)
+	moreB := r.bld.Field(r.width + 2).(*array.StringBuilder)
+	n := 0
+	for n < r.batch {
+		rw, err := r.src.Next()
+		if err == io.EOF {
+			r.done = true
+			break
+		}
+		if err != nil {
+			r.err = err
+			return false
+		}
+		if rw.Pre == "" && blank(rw.Cells) {
+			r.stats.Blank++
+			continue
+		}
+		pre, more := rw.Pre, rw.More
+		if len(rw.Cells) > r.width && pre == "" {
+			if over := rw.Cells[r.width:]; !blank(over) {
+				pre = fmt.Sprintf("too_many_fields\t本行有%d列，比表头的%d列多：可能是某个单元格里有未加引号的分隔符，请修正后重新导入 (the row has more cells than the header)", len(rw.Cells), r.width)
+				b, _ := json.Marshal(map[string][]string{"_overflow": over})
+				more = string(b)
+			}
+		}
+		rowB.Append(rw.Num)
+		for i, b := range cells {
+			if i < len(rw.Cells) && rw.Cells[i] != "" {
+				b.Append(rw.Cells[i])
+			} else {
+				b.AppendNull()
+			}
+		}
+		appendOrNull(preB, pre)
+		appendOrNull(moreB, more)
+		n++
+	}
+	r.stats.Rows += int64(n)
+	if r.progress != nil {
+		r.progress(r.src.Offset())
+	}
+	if n == 0 {
+		return false
+	}
+	r.cur = r.bld.NewRecordBatch()
+	return true
+}
+
+func appendOrNull(b *array.StringBuilder, s string) {
+	if s == "" {
+		b.AppendNull()
+	} else {
+		b.Append(s)
+	}
+}
+
+func blank(cells []string) bool {
+	for _, c := range cells {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// stageCSVFast loads a simple UTF-8 CSV with DuckDB's own parallel reader. Row k of the
+// result is record k, which a simple file (scan.Simple) guarantees is line k+1.
+func stageCSVFast(ctx context.Context, conn *sql.Conn, path string, sc *scan, width int, maxLine int64) (stageStats, error) {
+	cols := stageColumns(width)
+	var types, sel, any strings.Builder
+	for i, c := range cols {
+		if i > 0 {
+			types.WriteString(", ")
+			sel.WriteString(", ")
+			any.WriteString(", ")
+		}
+		fmt.Fprintf(&types, "'%s': 'VARCHAR'", c)
+		sel.WriteString(c)
+		fmt.Fprintf(&any, "nullif(trim(%s), '')", c)
+	}
+	q := fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS
+SELECT _row, %s, NULL::VARCHAR AS _pre, NULL::VARCHAR AS _more FROM (
+  SELECT (row_number() OVER () + 1)::BIGINT AS _row, %s
+  FROM read_csv(%s, header = true, auto_detect = false, columns = {%s}, delim = %s,
+                quote = '"', escape = '"', strict_mode = true, max_line_size = %d))
+WHERE coalesce(%s) IS NOT NULL`, stageTable, sel.String(), sel.String(), sqlString(path), types.String(),
+		sqlString(string(sc.Delim)), maxLine+1, any.String())
+	if _, err := conn.ExecContext(ctx, q); err != nil {
+		return stageStats{}, err
+	}
+	var st stageStats
+	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM "+stageTable).Scan(&st.Rows); err != nil {
+		return st, err
+	}
+	st.Blank = sc.Records - st.Rows
+	return st, nil
+}
+
+// parquetHeader lists a Parquet file's columns.
+func parquetHeader(ctx context.Context, conn *sql.Conn, path string) ([]string, error) {
+	rows, err := conn.QueryContext(ctx, "SELECT name FROM parquet_schema("+sqlString(path)+") WHERE num_children IS NULL OR num_children = 0")
+	if err != nil {
+		return nil, fmt.Errorf("%w: not a readable Parquet file (%v)", ErrFileUnreadable, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// stageParquet loads a Parquet file with DuckDB's reader, every column as text.
+func stageParquet(ctx context.Context, conn *sql.Conn, path string, headers []string) (stageStats, error) {
+	var sel strings.Builder
+	for i, h := range headers {
+		fmt.Fprintf(&sel, ", CAST(%s AS VARCHAR) AS c%d", sqlIdent(h), i)
+	}
+	q := fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS
+SELECT (file_row_number + 1)::BIGINT AS _row%s, NULL::VARCHAR AS _pre, NULL::VARCHAR AS _more
+FROM read_parquet(%s, file_row_number = true)`, stageTable, sel.String(), sqlString(path))
+	if _, err := conn.ExecContext(ctx, q); err != nil {
+		return stageStats{}, fmt.Errorf("%w: %v", ErrFileUnreadable, err)
+	}
+	var st stageStats
+	err := conn.QueryRowContext(ctx, "SELECT count(*) FROM "+stageTable).Scan(&st.Rows)
+	return st, err
+}
+
+// sqlString quotes s as a SQL string literal.
+func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// sqlIdent quotes s as a SQL identifier.
+func sqlIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }

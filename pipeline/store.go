@@ -1,0 +1,173 @@
+package pipeline
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+	"time"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+)
+
+//go:embed schema/*.sql
+var schemaFS embed.FS
+
+// Store is a Zhuqi DuckDB database. Open one per process; it is safe for concurrent use.
+type Store struct {
+	DB   *sql.DB
+	Path string
+	// Now is the clock used for the ledger's start and finish times.
+	Now func() time.Time
+
+	connector *duckdb.Connector
+	readOnly  bool
+	// failpoint, when set (by tests), runs after each write step of an ingest; an error
+	// from it aborts the ingest inside its transaction.
+	failpoint func(step string) error
+}
+
+// Open opens (creating if needed) the database at path and brings its schema up to date.
+// An empty path or ":memory:" opens an in-memory database.
+func Open(ctx context.Context, path string) (*Store, error) {
+	return open(ctx, path, false)
+}
+
+// OpenReadOnly opens an existing database for reading only.
+func OpenReadOnly(ctx context.Context, path string) (*Store, error) {
+	return open(ctx, path, true)
+}
+
+func open(ctx context.Context, path string, readOnly bool) (*Store, error) {
+	dsn := path
+	if path == ":memory:" {
+		dsn = ""
+	}
+	if readOnly {
+		dsn += "?access_mode=read_only"
+	}
+	c, err := duckdb.NewConnector(dsn, nil)
+	if err != nil {
+		if readOnly {
+			return nil, fmt.Errorf("open %s read-only: %w", path, err)
+		}
+		return nil, fmt.Errorf("open %s: %w (is another zhuqi or DuckDB client writing to it?)", path, err)
+	}
+	s := &Store{DB: sql.OpenDB(c), Path: path, Now: time.Now, connector: c, readOnly: readOnly}
+	if !readOnly {
+		if err := s.migrate(ctx); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error {
+	err := s.DB.Close()
+	if cerr := s.connector.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// migrate applies the embedded schema files not yet recorded in schema_migrations,
+// each in its own transaction, in name order.
+func (s *Store) migrate(ctx context.Context) error {
+	if _, err := s.DB.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMP NOT NULL)`); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	names, err := fs.Glob(schemaFS, "schema/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if err := s.applyMigration(ctx, name); err != nil {
+			return fmt.Errorf("migrate %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func (s *Store) applyMigration(ctx context.Context, name string) error {
+	tx, err := s.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE name = ?`, name).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return nil
+	}
+	body, err := schemaFS.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	for _, stmt := range splitSQL(string(body)) {
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("%w\n%s", err, stmt)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations VALUES (?, ?)`, name, s.Now()); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// splitSQL splits a script on semicolons that end a line, outside quotes. Comment lines
+// are dropped.
+func splitSQL(script string) []string {
+	var out []string
+	var cur strings.Builder
+	inQuote := false
+	for _, line := range strings.Split(script, "\n") {
+		if !inQuote && strings.HasPrefix(strings.TrimSpace(line), "--") {
+			continue
+		}
+		inQuote = inQuote != (strings.Count(line, "'")%2 == 1)
+		cur.WriteString(line)
+		cur.WriteByte('\n')
+		if !inQuote && strings.HasSuffix(strings.TrimSpace(line), ";") {
+			if s := strings.TrimSpace(cur.String()); s != ";" {
+				out = append(out, s)
+			}
+			cur.Reset()
+		}
+	}
+	if s := strings.TrimSpace(cur.String()); s != "" {
+		out = append(out, s)
+	}
+	return out
+}
+
+// withConn runs f on one dedicated connection, which staging with temporary tables and
+// Arrow views needs.
+func (s *Store) withConn(ctx context.Context, f func(*sql.Conn) error) error {
+	conn, err := s.DB.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return f(conn)
+}
+
+// rawConn gives f the driver connection behind conn (for the Arrow interface).
+func rawConn(conn *sql.Conn, f func(driver.Conn) error) error {
+	return conn.Raw(func(dc any) error {
+		c, ok := dc.(driver.Conn)
+		if !ok {
+			return errors.New("not a driver connection")
+		}
+		return f(c)
+	})
+}
