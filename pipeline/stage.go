@@ -125,10 +125,10 @@ func (r *stageReader) Release() {
 	}
 }
 
-func (r *stageReader) Schema() *arrow.Schema           { return r.schema }
-func (r *stageReader) Record() arrow.RecordBatch       { return r.cur }
+func (r *stageReader) Schema() *arrow.Schema          { return r.schema }
+func (r *stageReader) Record() arrow.RecordBatch      { return r.cur }
 func (r *stageReader) RecordBatch() arrow.RecordBatch { return r.cur }
-func (r *stageReader) Err() error                      { return r.err }
+func (r *stageReader) Err() error                     { return r.err }
 
 func (r *stageReader) Next() bool {
 	if r.cur != nil {
