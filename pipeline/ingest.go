@@ -257,24 +257,23 @@ func (s *Store) write(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, ki
 
 	if err := exec("loaded", fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE zq_loaded AS
 SELECT n.* FROM %s n %s
-WHERE len(n.problems) = 0 AND (d.first_row IS NULL OR n._row = d.first_row)`, normTable, dupJoin(kind))); err != nil {
+WHERE n.problem IS NULL AND (d.first_row IS NULL OR n._row = d.first_row)`, normTable, dupJoin(kind))); err != nil {
 		return err
 	}
 	if err := exec("rejects", fmt.Sprintf(`INSERT INTO rejects
 SELECT %d, %s, n._row,
-  CASE WHEN len(n.problems) > 0 THEN n.problems[1].code ELSE 'duplicate_id' END,
-  array_to_string(list_transform(n.problems, lambda p: p.msg)
-    || CASE WHEN d.first_row IS NOT NULL AND n._row <> d.first_row
-         THEN [%s || '与本文件第' || d.first_row || '行重复，本行未导入：如为不同记录，请更正后重新导入；如为重复登记，请删除本行 (repeated inside the file; the first occurrence was kept)']
-         ELSE [] END, '；'),
+  coalesce(n.problem, 'duplicate_id'),
+  concat_ws('；', nullif(n.reason, ''),
+    CASE WHEN d.first_row IS NOT NULL AND n._row <> d.first_row
+         THEN %s || '与本文件第' || d.first_row || '行重复，本行未导入：如为不同记录，请更正后重新导入；如为重复登记，请删除本行 (repeated inside the file; the first occurrence was kept)' END),
   %s
 FROM %s n %s JOIN %s s ON s._row = n._row
-WHERE len(n.problems) > 0 OR (d.first_row IS NOT NULL AND n._row <> d.first_row)`,
+WHERE n.problem IS NOT NULL OR (d.first_row IS NOT NULL AND n._row <> d.first_row)`,
 		id, file, keyLabel, rawSQL(m, len(m.Headers)), normTable, dupJoin(kind), stageTable)); err != nil {
 		return err
 	}
 	if err := exec("warnings", fmt.Sprintf(`INSERT INTO warnings
-SELECT %d, %s, _row, w.col, w.value, w.code, w.msg FROM (SELECT _row, unnest(warns) AS w FROM zq_loaded)`, id, file)); err != nil {
+SELECT %d, %s, _row, w.col, w.value, w.code, w.msg FROM (SELECT _row, unnest(warns) AS w FROM zq_loaded WHERE len(warns) > 0)`, id, file)); err != nil {
 		return err
 	}
 	cols := columnNames(kind)

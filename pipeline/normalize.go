@@ -29,9 +29,9 @@ const dupTable = "zq_dups"
 func createMacros(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config) error {
 	type enum struct{ Name, Map string }
 	data := struct {
-		TZ, Formats, MonthFormats string
-		Enums                     []enum
-	}{TZ: sqlString(cfg.Timezone), Formats: sqlList(cfg.Timestamps.Formats), MonthFormats: sqlList(cfg.Timestamps.MonthFormats)}
+		TZ, Formats, MonthFormats, CreditSum string
+		Enums                                []enum
+	}{TZ: sqlString(cfg.Timezone), Formats: sqlList(cfg.Timestamps.Formats), MonthFormats: sqlList(cfg.Timestamps.MonthFormats), CreditSum: creditSum()}
 	names := make([]string, 0, len(cfg.Enums))
 	for n := range cfg.Enums {
 		names = append(names, n)
@@ -73,6 +73,17 @@ func createMacros(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config) error 
 	return nil
 }
 
+// creditSum is Σ value(Ci) × Wi over the first 17 characters of a credit code, written
+// out term by term (a lambda over a list is ten times slower).
+func creditSum() string {
+	w := []int{1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28}
+	terms := make([]string, len(w))
+	for i, wi := range w {
+		terms[i] = fmt.Sprintf("(strpos('0123456789ABCDEFGHJKLMNPQRTUWXY', s[%d]) - 1) * %d", i+1, wi)
+	}
+	return strings.Join(terms, " + ")
+}
+
 func sqlList(ss []string) string {
 	q := make([]string, len(ss))
 	for i, s := range ss {
@@ -94,90 +105,118 @@ func sqlName(s string) string {
 // timestampHint says which forms a timestamp may take, for reasons that say how to fix.
 const timestampHint = "请写成 2026-10-03 14:05、2026/10/3 14:05、2026年10月3日 14时05分 或 Excel 日期 (use a date and time such as 2026-10-03 14:05)"
 
+// check is one rule on a row: when Cond holds, the row is rejected (a problem) or
+// loads with a warning.
+type check struct {
+	Cond, Code, Col, Value, Msg string
+}
+
 // normalizeSQL builds the statement that parses and checks the staged rows of one file.
+// It works in three layers so that every cell is trimmed once and parsed once: text
+// (t_*), parsed values (p_*), then the checks, which read only t_* and p_*. A row's
+// problems become its first reject code and the reasons joined; its warnings become a
+// list, built only for rows that have one.
 func normalizeSQL(cfg *zhuqi.Config, kind zhuqi.Kind, m *mapping) string {
-	var inner, outer, problems, warns []string
+	var texts, parsed, final []string
+	var problems, warns []check
 	for _, c := range zhuqi.Columns(kind) {
 		src := "NULL"
 		if i, ok := m.Source[c.Name]; ok {
 			src = fmt.Sprintf("c%d", i)
 		}
-		t := "t_" + c.Name
-		inner = append(inner, fmt.Sprintf("zq_text(%s) AS %s", src, t))
+		t, p := "t_"+c.Name, "p_"+c.Name
+		texts = append(texts, fmt.Sprintf("zq_text(%s) AS %s", src, t))
 		label := sqlString(c.Label())
 		shown := fmt.Sprintf("%s || '的值「' || %s || '」'", label, t)
 
 		if c.Required {
-			problems = append(problems, fmt.Sprintf(
-				"CASE WHEN %s IS NULL THEN {'code': 'missing_required', 'msg': '必填字段' || %s || '为空：请补填后重新导入本行 (required field is empty)'} END", t, label))
+			problems = append(problems, check{Cond: t + " IS NULL", Code: "missing_required",
+				Msg: "'必填字段' || " + label + " || '为空：请补填后重新导入本行 (required field is empty)'"})
 		}
-		var parsed, badCode, badHint string
+		var parse, badCode, badHint string
+		value := p
 		switch c.Type {
 		case zhuqi.TypeText:
-			parsed = t
+			parse = t
 		case zhuqi.TypeTimestamp:
-			parsed, badCode, badHint = fmt.Sprintf("zq_ts(%s)", t), "bad_timestamp", timestampHint
+			parse, badCode, badHint = fmt.Sprintf("zq_ts(%s)", t), "bad_timestamp", timestampHint
 		case zhuqi.TypeMonth:
-			parsed, badCode, badHint = fmt.Sprintf("zq_month(%s)", t), "bad_month", "请写成 2026-10 或 2026年10月 (use a month such as 2026-10)"
+			parse, badCode, badHint = fmt.Sprintf("zq_month(%s)", t), "bad_month", "请写成 2026-10 或 2026年10月 (use a month such as 2026-10)"
 		case zhuqi.TypeDecimal:
 			fn := "zq_dec"
 			if c.Name == "yoy" {
 				fn = "zq_pct"
 			}
-			parsed, badCode, badHint = fmt.Sprintf("%s(%s)", fn, t), "bad_number", "请填写数字，如 1234.5 (use a number such as 1234.5)"
+			parse, badCode, badHint = fmt.Sprintf("%s(%s)", fn, t), "bad_number", "请填写数字，如 1234.5 (use a number such as 1234.5)"
 		case zhuqi.TypeInteger:
-			parsed, badCode, badHint = fmt.Sprintf("zq_int(%s)", t), "bad_number", "请填写整数，如 2026 (use a whole number)"
+			parse, badCode, badHint = fmt.Sprintf("zq_int(%s)", t), "bad_number", "请填写整数，如 2026 (use a whole number)"
 		case zhuqi.TypeEnum, zhuqi.TypeBool:
-			lookup := fmt.Sprintf("zq_enum_%s(%s)", sqlName(c.Enum), t)
+			parse = fmt.Sprintf("zq_enum_%s(%s)", sqlName(c.Enum), t)
 			empty := "NULL"
 			if v, ok := cfg.EnumEmpty[c.Enum]; ok {
 				empty = sqlString(v)
 			}
+			unknown := fmt.Sprintf("%s IS NOT NULL AND %s IS NULL", t, p)
 			if c.Open {
-				parsed = fmt.Sprintf("coalesce(%s, %s)", lookup, t)
-				warns = append(warns, fmt.Sprintf(
-					"CASE WHEN %s IS NOT NULL AND %s IS NULL THEN {'code': 'unknown_%s', 'col': '%s', 'value': %s, 'msg': %s || '不在分类表中，已按原文保留；如需归类，请在 zhuqi.toml 的 [[enums.%s]] 中添加别名 (not in the taxonomy; kept as written)'} END",
-					t, lookup, c.Enum, c.Name, t, shown, c.Enum))
+				value = fmt.Sprintf("coalesce(%s, %s)", p, t)
+				warns = append(warns, check{Cond: unknown, Code: "unknown_" + c.Enum, Col: c.Name, Value: t,
+					Msg: fmt.Sprintf("%s || '不在分类表中，已按原文保留；如需归类，请在 zhuqi.toml 的 [[enums.%s]] 中添加别名 (not in the taxonomy; kept as written)'", shown, c.Enum)})
 			} else {
-				parsed = fmt.Sprintf("CASE WHEN %s IS NULL THEN %s ELSE %s END", t, empty, lookup)
-				problems = append(problems, fmt.Sprintf(
-					"CASE WHEN %s IS NOT NULL AND %s IS NULL THEN {'code': 'unknown_enum', 'msg': %s || '不是可选值：请改为 %s 之一，或在 zhuqi.toml 的 [[enums.%s]] 中为它添加别名 (unknown label)'} END",
-					t, lookup, shown, enumChoices(cfg, c.Enum), c.Enum))
+				value = fmt.Sprintf("CASE WHEN %s IS NULL THEN %s ELSE %s END", t, empty, p)
+				problems = append(problems, check{Cond: unknown, Code: "unknown_enum",
+					Msg: fmt.Sprintf("%s || '不是可选值：请改为 %s 之一，或在 zhuqi.toml 的 [[enums.%s]] 中为它添加别名 (unknown label)'", shown, enumChoices(cfg, c.Enum), c.Enum)})
 			}
 			if c.Type == zhuqi.TypeBool {
-				parsed = fmt.Sprintf("(%s = 'true')", parsed)
+				value = fmt.Sprintf("(%s = 'true')", value)
 			}
 		}
+		parsed = append(parsed, fmt.Sprintf("%s AS %s", parse, p))
 		if badCode != "" {
+			bad := fmt.Sprintf("%s IS NOT NULL AND %s IS NULL", t, p)
 			if c.Required {
-				problems = append(problems, fmt.Sprintf(
-					"CASE WHEN %s IS NOT NULL AND %s IS NULL THEN {'code': '%s', 'msg': %s || '无法识别：%s'} END",
-					t, parsed, badCode, shown, badHint))
+				problems = append(problems, check{Cond: bad, Code: badCode, Msg: fmt.Sprintf("%s || '无法识别：%s'", shown, badHint)})
 			} else {
 				code := "bad_optional"
 				if c.Type == zhuqi.TypeDecimal {
 					code = "bad_" + c.Name
 				}
-				warns = append(warns, fmt.Sprintf(
-					"CASE WHEN %s IS NOT NULL AND %s IS NULL THEN {'code': '%s', 'col': '%s', 'value': %s, 'msg': %s || '无法识别，已置空：%s'} END",
-					t, parsed, code, c.Name, t, shown, badHint))
+				warns = append(warns, check{Cond: bad, Code: code, Col: c.Name, Value: t, Msg: fmt.Sprintf("%s || '无法识别，已置空：%s'", shown, badHint)})
 			}
 		}
 		switch {
 		case kind == zhuqi.KindTickets && c.Name == "credit_code":
-			parsed = fmt.Sprintf("CASE WHEN zq_credit_ok(upper(%s)) THEN upper(%s) END", t, t)
-			warns = append(warns, fmt.Sprintf(
-				"CASE WHEN %s IS NOT NULL AND NOT zq_credit_ok(upper(%s)) THEN {'code': 'bad_credit_code', 'col': 'credit_code', 'value': %s, 'msg': %s || '不是有效的统一社会信用代码（GB 32100-2015 校验位不符），已置空：请核对企业的18位代码 (invalid credit code)'} END",
-				t, t, t, shown))
+			parsed[len(parsed)-1] = fmt.Sprintf("upper(%s) AS %s, zq_credit_ok(upper(%s)) AS ok_credit_code", t, p, t)
+			value = fmt.Sprintf("CASE WHEN ok_credit_code THEN %s END", p)
+			warns = append(warns, check{Cond: t + " IS NOT NULL AND NOT ok_credit_code", Code: "bad_credit_code", Col: c.Name, Value: t,
+				Msg: shown + " || '不是有效的统一社会信用代码（GB 32100-2015 校验位不符），已置空：请核对企业的18位代码 (invalid credit code)'"})
 		case kind == zhuqi.KindTickets && c.Name == "resolved_at":
-			warns = append(warns, fmt.Sprintf(
-				"CASE WHEN zq_ts(t_resolved_at) < zq_ts(t_created_at) THEN {'code': 'resolved_before_created', 'col': 'resolved_at', 'value': %s, 'msg': '「办结时间」(resolved_at)「' || %s || '」早于提报时间「' || t_created_at || '」，已置空：请核对两个时间 (resolved before created)'} END",
-				t, t))
-			parsed = fmt.Sprintf("CASE WHEN zq_ts(%s) < zq_ts(t_created_at) THEN NULL ELSE %s END", t, parsed)
+			warns = append(warns, check{Cond: "p_resolved_at < p_created_at", Code: "resolved_before_created", Col: c.Name, Value: t,
+				Msg: "'「办结时间」(resolved_at)「' || t_resolved_at || '」早于提报时间「' || t_created_at || '」，已置空：请核对两个时间 (resolved before created)'"})
+			value = "CASE WHEN p_resolved_at < p_created_at THEN NULL ELSE p_resolved_at END"
 		}
-		outer = append(outer, fmt.Sprintf("%s AS %s", parsed, c.Name))
+		final = append(final, fmt.Sprintf("%s AS %s", value, c.Name))
 	}
-	problems = append(problems, "CASE WHEN _pre IS NOT NULL THEN {'code': split_part(_pre, chr(9), 1), 'msg': split_part(_pre, chr(9), 2)} END")
+	problems = append(problems, check{Cond: "_pre IS NOT NULL", Code: "split_part(_pre, chr(9), 1)", Msg: "split_part(_pre, chr(9), 2)"})
+
+	var code, msg, anyWarn, warnList []string
+	for _, p := range problems {
+		c := p.Code
+		if !strings.HasPrefix(c, "split_part") {
+			c = sqlString(c)
+		}
+		code = append(code, fmt.Sprintf("CASE WHEN %s THEN %s END", p.Cond, c))
+		msg = append(msg, fmt.Sprintf("CASE WHEN %s THEN %s END", p.Cond, p.Msg))
+	}
+	for _, w := range warns {
+		anyWarn = append(anyWarn, "("+w.Cond+")")
+		warnList = append(warnList, fmt.Sprintf("CASE WHEN %s THEN {'code': %s, 'col': %s, 'value': %s, 'msg': %s} END",
+			w.Cond, sqlString(w.Code), sqlString(w.Col), w.Value, w.Msg))
+	}
+	warnExpr := "[]::STRUCT(code VARCHAR, col VARCHAR, value VARCHAR, msg VARCHAR)[]"
+	if len(warns) > 0 {
+		warnExpr = fmt.Sprintf("CASE WHEN coalesce(%s, false) THEN list_filter([%s]::STRUCT(code VARCHAR, col VARCHAR, value VARCHAR, msg VARCHAR)[], lambda w: w IS NOT NULL) ELSE %s END",
+			strings.Join(anyWarn, " OR "), strings.Join(warnList, ",\n    "), warnExpr)
+	}
 
 	extra := "NULL::JSON"
 	if len(m.Unknown) > 0 {
@@ -190,19 +229,20 @@ func normalizeSQL(cfg *zhuqi.Config, kind zhuqi.Kind, m *mapping) string {
 	extra = fmt.Sprintf("CASE WHEN _more IS NULL OR _pre IS NOT NULL THEN %s ELSE json_merge_patch(coalesce(%s, '{}'::JSON), _more::JSON) END", extra, extra)
 
 	return fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS
-SELECT *,
-  list_filter([%s], lambda p: p IS NOT NULL) AS problems,
-  list_filter([%s]::STRUCT(code VARCHAR, col VARCHAR, value VARCHAR, msg VARCHAR)[], lambda w: w IS NOT NULL) AS warns
+SELECT _row, %s, extra,
+  coalesce(%s) AS problem,
+  concat_ws('；', %s) AS reason,
+  %s AS warns
 FROM (
-  SELECT _row, _pre, %s, %s, extra
+  SELECT *, %s
   FROM (SELECT _row, _pre, %s AS extra, %s FROM %s)
 )`, normTable,
-		strings.Join(problems, ",\n    "),
-		strings.Join(warns, ",\n    "),
-		strings.Join(tNames(kind), ", "),
-		strings.Join(outer, ",\n    "),
-		extra,
-		strings.Join(inner, ", "), stageTable)
+		strings.Join(final, ",\n  "),
+		strings.Join(code, ",\n    "),
+		strings.Join(msg, ",\n    "),
+		warnExpr,
+		strings.Join(parsed, ", "),
+		extra, strings.Join(texts, ", "), stageTable)
 }
 
 func tNames(kind zhuqi.Kind) []string {

@@ -4,7 +4,7 @@
 --
 --   zq_text(s)       trimmed text (spaces, tabs, line breaks, the ideographic space), '' → NULL
 --   zq_ts(s)         timestamp: an Excel serial number (5 digits, fraction = time of day,
---                    day 0 = 1899-12-30), one of [timestamps].formats, or ISO 8601 / RFC 3339
+--                    day 0 = 1899-12-30), ISO 8601, one of [timestamps].formats, or RFC 3339
 --                    with an offset, converted to local time in the configured timezone
 --   zq_month(s)      first day of the month: an Excel serial or one of [timestamps].month_formats
 --   zq_dec(s)        decimal; thousands separators allowed
@@ -21,7 +21,7 @@ CREATE OR REPLACE TEMP MACRO zq_ts(s) AS CASE
         THEN TIMESTAMP '1899-12-30 00:00:00' + to_seconds(CAST(round(CAST(s AS DOUBLE) * 86400) AS BIGINT))
     WHEN regexp_matches(s, '[0-9]:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)? ?(Z|[+-][0-9]{2}(:?[0-9]{2})?)$')
         THEN timezone({{.TZ}}, try_cast(s AS TIMESTAMPTZ))
-    ELSE coalesce(try_strptime(s, {{.Formats}}), try_cast(s AS TIMESTAMP))
+    ELSE coalesce(try_cast(s AS TIMESTAMP), try_strptime(s, {{.Formats}}))
 END;
 
 CREATE OR REPLACE TEMP MACRO zq_month(s) AS CASE
@@ -42,10 +42,7 @@ CREATE OR REPLACE TEMP MACRO zq_int(s) AS try_cast(rtrim(s, '年') AS INTEGER);
 
 CREATE OR REPLACE TEMP MACRO zq_credit_ok(s) AS
     regexp_full_match(s, '[0-9A-HJ-NPQRTUWXY]{18}')
-    AND (31 - list_sum(list_transform(range(17), lambda i:
-            (strpos('0123456789ABCDEFGHJKLMNPQRTUWXY', s[i + 1]) - 1)
-            * [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28][i + 1])) % 31) % 31
-        = strpos('0123456789ABCDEFGHJKLMNPQRTUWXY', s[18]) - 1;
+    AND (31 - ({{.CreditSum}}) % 31) % 31 = strpos('0123456789ABCDEFGHJKLMNPQRTUWXY', s[18]) - 1;
 {{range .Enums}}
 CREATE OR REPLACE TEMP MACRO zq_enum_{{.Name}}(s) AS {{.Map}}[lower(s)];
 {{- end}}
