@@ -94,7 +94,7 @@ func (m *mapping) missing(kind zhuqi.Kind) []zhuqi.Column {
 // findHeader picks the header among the first rows of a file: the first row that has
 // every required column, else the row that matches the most columns (for the error).
 func findHeader(cfg *zhuqi.Config, kind zhuqi.Kind, file string, rows [][]string) (*mapping, int, error) {
-	best, bestAt := (*mapping)(nil), 0
+	var best *mapping
 	for i, r := range rows {
 		m := mapHeader(cfg, kind, r)
 		if len(m.missing(kind)) == 0 {
@@ -102,7 +102,7 @@ func findHeader(cfg *zhuqi.Config, kind zhuqi.Kind, file string, rows [][]string
 			return m, i, nil
 		}
 		if best == nil || len(m.Source) > len(best.Source) {
-			best, bestAt = m, i
+			best = m
 		}
 	}
 	if best == nil {
@@ -113,7 +113,6 @@ func findHeader(cfg *zhuqi.Config, kind zhuqi.Kind, file string, rows [][]string
 		aliases[c.Name] = cfg.AliasesOf(kind, c.Name)[1:]
 		aliases[c.Name] = append(aliases[c.Name], c.Name)
 	}
-	_ = bestAt
 	return nil, 0, &MissingColumnsError{File: file, Kind: kind, Missing: best.missing(kind), Aliases: aliases, Found: nonEmpty(best.Headers)}
 }
 

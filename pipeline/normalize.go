@@ -245,14 +245,6 @@ FROM (
 		extra, strings.Join(texts, ", "), stageTable)
 }
 
-func tNames(kind zhuqi.Kind) []string {
-	var out []string
-	for _, c := range zhuqi.Columns(kind) {
-		out = append(out, "t_"+c.Name)
-	}
-	return out
-}
-
 func enumChoices(cfg *zhuqi.Config, enum string) string {
 	var out []string
 	for _, v := range cfg.Enums[enum] {

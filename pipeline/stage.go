@@ -93,7 +93,6 @@ type stageReader struct {
 	done     bool
 	stats    stageStats
 	progress func(int64)
-	more     []string
 }
 
 var _ array.RecordReader = (*stageReader)(nil)

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/zhuqi/zhuqi"
+	"github.com/zhuqi/zhuqi/pipeline"
+	"github.com/zhuqi/zhuqi/sample"
+)
+
+// runDemo is the main job on sample data: generate exports, ingest them into a fresh
+// database under --out, and leave the ingest report there.
+func (m *Main) runDemo(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	var c common
+	c.register(fs, false)
+	out := fs.String("out", "out", "folder for the sample exports, the database and the reports")
+	tickets := fs.Int("tickets", 20000, "tickets in the sample")
+	seed := fs.Int64("seed", 1, "random seed")
+	if err := m.parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := m.loadConfig(&c)
+	if err != nil {
+		return err
+	}
+	sampleDir := filepath.Join(*out, "sample")
+	dbPath := filepath.Join(*out, "zhuqi.duckdb")
+	for _, p := range []string{sampleDir, dbPath, dbPath + ".wal"} {
+		if err := os.RemoveAll(p); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(m.Stdout, "== 生成样例数据 generating sample exports in %s\n", sampleDir)
+	sum, err := m.generate(ctx, sample.Options{Out: sampleDir, Tickets: *tickets, Seed: *seed, Messy: true})
+	if err != nil {
+		return err
+	}
+	st, err := pipeline.Open(ctx, dbPath)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	reportPath := filepath.Join(*out, "ingest-report.txt")
+	var report strings.Builder
+	w := io.MultiWriter(m.Stdout, &report)
+	fmt.Fprintf(w, "== 导入 ingesting into %s\n", dbPath)
+	saved := m.Stdout
+	m.Stdout = w
+	defer func() { m.Stdout = saved }()
+	for _, kind := range zhuqi.Kinds {
+		files := demoFiles(sum, kind)
+		if len(files) == 0 {
+			continue
+		}
+		if _, err := m.ingestFiles(ctx, st, cfg, pipeline.Options{Kind: kind}, files); err != nil {
+			return err
+		}
+	}
+	if err := demoSummary(ctx, st, w); err != nil {
+		return err
+	}
+	if err := writeFileAtomic(reportPath, []byte(report.String())); err != nil {
+		return err
+	}
+	fmt.Fprintf(saved, "== 完成 done: database %s, report %s\n", dbPath, reportPath)
+	return nil
+}
+
+// demoFiles lists the generated files of a kind in the main folder (the variants under
+// variants/ hold the same tickets in other formats and are not ingested by the demo).
+func demoFiles(sum sample.Summary, kind zhuqi.Kind) []string {
+	var out []string
+	for _, f := range sum.Files {
+		if f.Kind == string(kind) && filepath.Base(filepath.Dir(f.Path)) != "variants" {
+			out = append(out, f.Path)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func demoSummary(ctx context.Context, st *pipeline.Store, w io.Writer) error {
+	var tickets, versions, rejects, warnings int64
+	var asOf string
+	err := st.DB.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM tickets), (SELECT count(*) FROM ticket_versions),
+  (SELECT count(*) FROM rejects), (SELECT count(*) FROM warnings), (SELECT strftime(max(as_of), '%Y-%m-%d %H:%M') FROM ingests WHERE kind = 'tickets')`).Scan(&tickets, &versions, &rejects, &warnings, &asOf)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "== 数据库 database: %d tickets (current), %d versions, %d rejects, %d warnings; latest snapshot %s\n", tickets, versions, rejects, warnings, asOf)
+	return nil
+}
+
+// writeFileAtomic writes to a temporary file beside path and renames it into place, so
+// that a reader never sees half a file.
+func writeFileAtomic(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
