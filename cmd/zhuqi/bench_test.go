@@ -115,10 +115,10 @@ func runChild(tb testing.TB, name, mode string, rows int64, args ...string) meas
 }
 
 // benchData generates (once) a sample of n tickets and returns its summary.
-func benchData(tb testing.TB, n int) sample.Summary {
+func benchData(tb testing.TB, n int, variants ...string) sample.Summary {
 	tb.Helper()
 	dir, _ := filepath.Abs(filepath.Join("..", "..", "testdata", "bench", fmt.Sprintf("t%d", n)))
-	opt := sample.Options{Out: dir, Tickets: n, Seed: 1}
+	opt := sample.Options{Out: dir, Tickets: n, Seed: 1, Variants: variants}
 	marker := filepath.Join(dir, "summary.json")
 	if b, err := os.ReadFile(marker); err == nil {
 		var s sample.Summary
@@ -194,7 +194,7 @@ func BenchmarkIngestWhole(b *testing.B) {
 		b.Logf("%s", m)
 	}
 	for i := 0; i < b.N; i++ {
-		big := benchData(b, n)
+		big := benchData(b, n, "gbk")
 		csvF, gbkF := pick(big, "csv", false), pick(big, "csv-gbk", true)
 		db1 := filepath.Join(work, fmt.Sprintf("a%d.duckdb", i))
 		zq := runChild(b, "zhuqi ingest, UTF-8 CSV", "zhuqi", csvF.Rows, "ingest", "--db", db1, csvF.Path)
@@ -211,7 +211,7 @@ func BenchmarkIngestWhole(b *testing.B) {
 
 		report(runChild(b, "zhuqi ingest, GBK CSV", "zhuqi", gbkF.Rows, "ingest", "--db", filepath.Join(work, fmt.Sprintf("g%d.duckdb", i)), gbkF.Path))
 
-		small := benchData(b, nx)
+		small := benchData(b, nx, "xlsx")
 		x := pick(small, "xlsx", true)
 		zx := runChild(b, "zhuqi ingest, XLSX", "zhuqi", x.Rows, "ingest", "--db", filepath.Join(work, fmt.Sprintf("x%d.duckdb", i)), x.Path)
 		report(zx)
@@ -220,7 +220,7 @@ func BenchmarkIngestWhole(b *testing.B) {
 		b.Logf("ratio zhuqi/excelize = %.2f (target ≤ 1.2)", zx.Wall.Seconds()/ex.Wall.Seconds())
 
 		if os.Getenv("ZHUQI_BENCH_10M") != "" {
-			huge := benchData(b, 10000000)
+			huge := benchData(b, 10000000, []string{}...)
 			h := pick(huge, "csv", false)
 			report(runChild(b, "zhuqi ingest, UTF-8 CSV, 10M tickets", "zhuqi", h.Rows, "ingest", "--db", filepath.Join(work, "h.duckdb"), h.Path))
 		}
