@@ -28,6 +28,8 @@ type Config struct {
 	Aliases    map[string]map[string][]string `toml:"aliases" yaml:"aliases"`
 	Enums      map[string][]EnumValue         `toml:"enums" yaml:"enums"`
 	EnumEmpty  map[string]string              `toml:"enum_empty" yaml:"enum_empty"`
+	Calendar   CalendarConfig                 `toml:"calendar" yaml:"calendar"`
+	Rules      Rules                          `toml:"rules" yaml:"rules"`
 
 	// Source is the file the configuration was read from, empty for the built-in defaults.
 	Source string `toml:"-" yaml:"-"`
@@ -155,12 +157,23 @@ func (c *Config) merge(u *Config) {
 	for enum, v := range u.EnumEmpty {
 		c.EnumEmpty[enum] = v
 	}
+	c.Calendar.Holidays = append(c.Calendar.Holidays, u.Calendar.Holidays...)
+	c.Calendar.Workdays = append(c.Calendar.Workdays, u.Calendar.Workdays...)
+	if u.Rules.Name != "" {
+		c.Rules = u.Rules
+	}
 }
 
 // Validate checks that the configuration names only known kinds, columns and
 // enumerations, that no label means two values, and that the timezone exists.
 func (c *Config) Validate() error {
 	if _, err := c.Location(); err != nil {
+		return err
+	}
+	if _, err := c.Calendar.Build(); err != nil {
+		return err
+	}
+	if err := c.Rules.Validate(); err != nil {
 		return err
 	}
 	for kind, cols := range c.Aliases {

@@ -285,7 +285,7 @@ SELECT %d, %s, _row, w.col, w.value, w.code, w.msg FROM (SELECT _row, unnest(war
 		if err != nil {
 			return err
 		}
-		for _, stmt := range splitSQL(b.String()) {
+		for _, stmt := range SplitSQL(b.String()) {
 			if err := exec("versions", stmt); err != nil {
 				return err
 			}

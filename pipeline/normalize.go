@@ -65,7 +65,7 @@ func createMacros(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config) error 
 	if err := sqlTemplates.ExecuteTemplate(&b, "macros.sql", data); err != nil {
 		return err
 	}
-	for _, stmt := range splitSQL(b.String()) {
+	for _, stmt := range SplitSQL(b.String()) {
 		if _, err := conn.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("create macros: %w\n%s", err, stmt)
 		}

@@ -113,7 +113,7 @@ func (s *Store) applyMigration(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	for _, stmt := range splitSQL(string(body)) {
+	for _, stmt := range SplitSQL(string(body)) {
 		if _, err := tx.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("%w\n%s", err, stmt)
 		}
@@ -124,9 +124,9 @@ func (s *Store) applyMigration(ctx context.Context, name string) error {
 	return tx.Commit()
 }
 
-// splitSQL splits a script on semicolons that end a line, outside quotes. Comment lines
+// SplitSQL splits a script on semicolons that end a line, outside quotes. Comment lines
 // are dropped.
-func splitSQL(script string) []string {
+func SplitSQL(script string) []string {
 	var out []string
 	var cur strings.Builder
 	inQuote := false

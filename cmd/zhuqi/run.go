@@ -41,6 +41,10 @@ Usage:
   zhuqi demo                       generate sample exports, ingest them, report (the main job)
   zhuqi gen     --out DIR [--tickets N] [--months M] [--seed S] [--messy]
   zhuqi ingest  [--db F] [--kind tickets|targets|actuals|benchmarks|deductions] [--as-of T] FILE...
+  zhuqi metrics [--db F] --period P [--by DIM[,DIM]] [--format table|csv|json]
+  zhuqi growth  [--db F] --period YYYY-MM [--entity-type T] [--metric K] [--summary] [--format ...]
+  zhuqi rank    departments|regions|cadres [--db F] --period P [--format ...]
+  zhuqi flags   [--db F] [--period P] [--format ...]   red and black flags at the snapshot time
   zhuqi config  show [--config F]
 
 Every command takes --config F (default ./zhuqi.toml or ./zhuqi.yaml, else built-in) and,
@@ -64,6 +68,14 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.runIngest(ctx, rest)
 	case "config":
 		return m.runConfig(ctx, rest)
+	case "metrics":
+		return m.runMetrics(ctx, rest)
+	case "growth":
+		return m.runGrowth(ctx, rest)
+	case "rank":
+		return m.runRank(ctx, rest)
+	case "flags":
+		return m.runFlags(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(m.Stdout, usage)
 		return nil

@@ -30,7 +30,8 @@ const (
 	Num               // any other number: as short as exact
 	Bool              // true/false
 	Time              // a time stamp: "2006-01-02 15:04" in tables, RFC 3339 elsewhere
-	Points            // a difference of rates: "+1.2个百分点" style "+1.2 pp" in tables
+	Points            // a difference of rates: "+1.2 pp" in tables, a fraction elsewhere
+	Fraction          // a number from 0 to 1 that is not a percentage: 3 decimals in tables, 6 elsewhere
 )
 
 // Column is one column of a table.
@@ -224,6 +225,8 @@ func isNull(v any) bool {
 		return x == nil
 	case *string:
 		return x == nil
+	case *time.Time:
+		return x == nil
 	case float64:
 		return math.IsNaN(x) || math.IsInf(x, 0)
 	}
@@ -237,6 +240,8 @@ func deref(v any) any {
 	case *int64:
 		return *x
 	case *string:
+		return *x
+	case *time.Time:
 		return *x
 	}
 	return v
@@ -265,6 +270,10 @@ func Human(k Kind, v any) string {
 		if f, ok := toFloat(v); ok {
 			return strconv.FormatFloat(f, 'f', 2, 64)
 		}
+	case Fraction:
+		if f, ok := toFloat(v); ok {
+			return strconv.FormatFloat(f, 'f', 3, 64)
+		}
 	case Time:
 		if t, ok := v.(time.Time); ok {
 			return t.Format("2006-01-02 15:04")
@@ -282,7 +291,7 @@ func machine(k Kind, v any) string {
 	}
 	v = deref(v)
 	switch k {
-	case Rate, Points:
+	case Rate, Points, Fraction:
 		if f, ok := toFloat(v); ok {
 			return trimFloat(strconv.FormatFloat(f, 'f', 6, 64))
 		}
@@ -340,3 +349,6 @@ func toFloat(v any) (float64, bool) {
 	}
 	return 0, false
 }
+
+// Col is a Column.
+func Col(name string, k Kind) Column { return Column{Name: name, Kind: k} }

@@ -1,0 +1,200 @@
+package queries
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/zhuqi/zhuqi/internal/tabular"
+)
+
+// Dimensions are the breakdowns of DOMAIN §2: the ticket column of each, or for month
+// the month the ticket was created.
+var Dimensions = []string{"region", "street", "department", "category", "source", "level", "cadre", "industry", "month"}
+
+// MetricsRow is the metrics of one group of the cohort (DOMAIN §2, columns of §7).
+// Rates are nil when their denominator is 0.
+type MetricsRow struct {
+	Dims []*string // values of the --by dimensions, in order; nil for a ticket without one
+
+	Collected, Finished, Solved     int64
+	CompletionRate, ResolutionRate  *float64
+	Rated, Satisfied, Basic         int64
+	Dissatisfied                    int64
+	SatisfactionRate                *float64
+	SatisfactionScore               *float64
+	OnSite                          int64
+	OnSiteRate                      *float64
+	AssignedInTime                  int64
+	ResponseRate                    *float64
+	RepliedOnTime, ReplyDue         int64
+	OnTimeReplyRate                 *float64
+	Red, Black                      int64
+	Reopened                        int64
+	ReopenRate                      *float64
+	AssignDaysMedian, AssignDaysP90 *float64
+	AnswerDaysMedian, AnswerDaysP90 *float64
+	FinishDaysMedian, FinishDaysP90 *float64
+}
+
+// Dim returns the value of dimension i, "" for none.
+func (m MetricsRow) Dim(i int) string {
+	if i < len(m.Dims) && m.Dims[i] != nil {
+		return *m.Dims[i]
+	}
+	return ""
+}
+
+// CheckDimensions returns an error naming the valid dimensions if one of by is unknown.
+func CheckDimensions(by []string) error {
+	seen := map[string]bool{}
+next:
+	for _, d := range by {
+		if seen[d] {
+			return fmt.Errorf("dimension %q given twice", d)
+		}
+		seen[d] = true
+		for _, ok := range Dimensions {
+			if d == ok {
+				continue next
+			}
+		}
+		return fmt.Errorf("unknown dimension %q: use one or more of %s, separated by commas", d, strings.Join(Dimensions, ", "))
+	}
+	return nil
+}
+
+// groupSQL returns the select list prefix, the GROUP BY clause and the ORDER BY clause
+// for dimensions by (already checked).
+func groupSQL(by []string) (sel, group, order string) {
+	if len(by) == 0 {
+		return "", "", ""
+	}
+	var keys []string
+	for _, d := range by {
+		keys = append(keys, fmt.Sprintf("%q COLLATE zh NULLS LAST", d))
+	}
+	quoted := make([]string, len(by))
+	for i, d := range by {
+		quoted[i] = fmt.Sprintf("%q", d)
+	}
+	return strings.Join(quoted, ", ") + ",", "GROUP BY " + strings.Join(quoted, ", "), "ORDER BY " + strings.Join(keys, ", ")
+}
+
+// Metrics computes the metrics of the cohort of p, broken down by the dimensions by (none:
+// one row of totals).
+func (q *Q) Metrics(ctx context.Context, p Period, by []string) ([]MetricsRow, error) {
+	if err := CheckDimensions(by); err != nil {
+		return nil, err
+	}
+	table, err := q.factsTable(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	sel, group, order := groupSQL(by)
+	run := func(name string) (map[string]record, []string, error) {
+		data := q.ruleParams()
+		data["Table"] = table
+		data["Select"] = sel
+		data["GroupBy"] = group
+		text, err := render(name, data)
+		if err != nil {
+			return nil, nil, err
+		}
+		recs, err := q.records(ctx, text+"\n"+order)
+		if err != nil {
+			return nil, nil, fmt.Errorf("metrics %s (%s): %w", p.Label, name, err)
+		}
+		byKey := make(map[string]record, len(recs))
+		keys := make([]string, 0, len(recs))
+		for _, r := range recs {
+			k := dimKey(r, by)
+			byKey[k] = r
+			keys = append(keys, k)
+		}
+		return byKey, keys, nil
+	}
+	rates, keys, err := run("rates.sql")
+	if err != nil {
+		return nil, err
+	}
+	sla, _, err := run("sla.sql")
+	if err != nil {
+		return nil, err
+	}
+	dur, _, err := run("durations.sql")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]MetricsRow, 0, len(keys))
+	for _, k := range keys {
+		r, s, d := rates[k], sla[k], dur[k]
+		row := MetricsRow{
+			Collected: r.int("collected"), Finished: r.int("finished"), Solved: r.int("solved"),
+			CompletionRate: r.rate("completion_rate"), ResolutionRate: r.rate("resolution_rate"),
+			Rated: r.int("rated"), Satisfied: r.int("satisfied"), Basic: r.int("basic"), Dissatisfied: r.int("dissatisfied"),
+			SatisfactionRate: r.rate("satisfaction_rate"), SatisfactionScore: r.rate("satisfaction_score"),
+			OnSite: r.int("on_site"), OnSiteRate: r.rate("on_site_rate"),
+			AssignedInTime: s.int("assigned_in_time"), ResponseRate: s.rate("response_rate"),
+			RepliedOnTime: s.int("replied_on_time"), ReplyDue: s.int("reply_due"), OnTimeReplyRate: s.rate("on_time_reply_rate"),
+			Red: s.int("red"), Black: s.int("black"),
+			Reopened: r.int("reopened"), ReopenRate: r.rate("reopen_rate"),
+			AssignDaysMedian: d.rate("assign_days_median"), AssignDaysP90: d.rate("assign_days_p90"),
+			AnswerDaysMedian: d.rate("answer_days_median"), AnswerDaysP90: d.rate("answer_days_p90"),
+			FinishDaysMedian: d.rate("finish_days_median"), FinishDaysP90: d.rate("finish_days_p90"),
+		}
+		for _, dim := range by {
+			row.Dims = append(row.Dims, r.str(dim))
+		}
+		out = append(out, row)
+	}
+	return out, nil
+}
+
+func dimKey(r record, by []string) string {
+	var b strings.Builder
+	for _, d := range by {
+		if s := r.str(d); s != nil {
+			b.WriteString(*s)
+		} else {
+			b.WriteString("\x01")
+		}
+		b.WriteByte(0)
+	}
+	return b.String()
+}
+
+// MetricsTable lays rows out with the columns of DOMAIN §7 (then the durations).
+func MetricsTable(by []string, rows []MetricsRow) *tabular.Table {
+	t := &tabular.Table{}
+	for _, d := range by {
+		t.Columns = append(t.Columns, tabular.Column{Name: d, Kind: tabular.Text})
+	}
+	I, R, N := tabular.Int, tabular.Rate, tabular.Num
+	for _, c := range []tabular.Column{
+		tabular.Col("collected", I), tabular.Col("finished", I), tabular.Col("solved", I), tabular.Col("completion_rate", R), tabular.Col("resolution_rate", R),
+		tabular.Col("rated", I), tabular.Col("satisfied", I), tabular.Col("basic", I), tabular.Col("dissatisfied", I), tabular.Col("satisfaction_rate", R),
+		tabular.Col("satisfaction_score", tabular.Fraction), tabular.Col("on_site", I), tabular.Col("on_site_rate", R), tabular.Col("assigned_in_time", I), tabular.Col("response_rate", R),
+		tabular.Col("replied_on_time", I), tabular.Col("reply_due", I), tabular.Col("on_time_reply_rate", R), tabular.Col("red", I), tabular.Col("black", I),
+		tabular.Col("reopened", I), tabular.Col("reopen_rate", R),
+		tabular.Col("assign_days_median", N), tabular.Col("assign_days_p90", N), tabular.Col("answer_days_median", N), tabular.Col("answer_days_p90", N),
+		tabular.Col("finish_days_median", N), tabular.Col("finish_days_p90", N),
+	} {
+		t.Columns = append(t.Columns, c)
+	}
+	for _, m := range rows {
+		var row []any
+		for _, d := range m.Dims {
+			row = append(row, d)
+		}
+		row = append(row, m.Collected, m.Finished, m.Solved, m.CompletionRate, m.ResolutionRate,
+			m.Rated, m.Satisfied, m.Basic, m.Dissatisfied, m.SatisfactionRate,
+			m.SatisfactionScore, m.OnSite, m.OnSiteRate, m.AssignedInTime, m.ResponseRate,
+			m.RepliedOnTime, m.ReplyDue, m.OnTimeReplyRate, m.Red, m.Black,
+			m.Reopened, m.ReopenRate,
+			round2p(m.AssignDaysMedian), round2p(m.AssignDaysP90), round2p(m.AnswerDaysMedian), round2p(m.AnswerDaysP90),
+			round2p(m.FinishDaysMedian), round2p(m.FinishDaysP90))
+		t.Rows = append(t.Rows, row)
+	}
+	return t
+}

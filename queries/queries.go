@@ -1,0 +1,202 @@
+package queries
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"strings"
+	"text/template"
+	"time"
+
+	"github.com/zhuqi/zhuqi"
+	"github.com/zhuqi/zhuqi/pipeline"
+)
+
+//go:embed sql/*.sql
+var sqlFS embed.FS
+
+var tmpl = template.Must(template.New("").Option("missingkey=error").ParseFS(sqlFS, "sql/*.sql"))
+
+// ErrNoTickets is returned by Open when no ticket export has been ingested yet.
+var ErrNoTickets = errors.New("no ticket export has been ingested yet: run `zhuqi ingest FILE` first")
+
+// Q answers metric questions on one connection of a store. It is not safe for concurrent use.
+type Q struct {
+	conn  *sql.Conn
+	cfg   *zhuqi.Config
+	rules zhuqi.Rules
+	cal   *zhuqi.Calendar
+	loc   *time.Location
+	// AsOf is the snapshot time T: the as-of time of the latest ticket export.
+	AsOf time.Time
+	// Warnings collects notes for the reader, such as dates outside the shipped calendar.
+	Warnings []string
+
+	facts map[string]string // period label → temp table of its facts
+}
+
+// Open prepares a query session on s with the rules and calendar of cfg.
+func Open(ctx context.Context, s *pipeline.Store, cfg *zhuqi.Config) (*Q, error) {
+	loc, err := cfg.Location()
+	if err != nil {
+		return nil, err
+	}
+	cal, err := cfg.Calendar.Build()
+	if err != nil {
+		return nil, err
+	}
+	conn, err := s.DB.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("queries: %w", err)
+	}
+	q := &Q{conn: conn, cfg: cfg, rules: cfg.Rules, cal: cal, loc: loc, facts: map[string]string{}}
+	if err := q.setup(ctx); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	return q, nil
+}
+
+// Close releases the connection and its temporary tables.
+func (q *Q) Close() error { return q.conn.Close() }
+
+// Rules are the rules in force.
+func (q *Q) Rules() zhuqi.Rules { return q.rules }
+
+// RulesVersion is the rules' name and hash, recorded in every ranking.
+func (q *Q) RulesVersion() string { return q.rules.Version() }
+
+// Location is the local timezone.
+func (q *Q) Location() *time.Location { return q.loc }
+
+// Period parses a period of DOMAIN §7 against the data's snapshot time.
+func (q *Q) Period(s string) (Period, error) { return ParsePeriod(s, q.loc, q.AsOf) }
+
+func (q *Q) setup(ctx context.Context) error {
+	var asOf sql.NullTime
+	if err := q.conn.QueryRowContext(ctx, `SELECT max(as_of) FROM ingests WHERE kind = 'tickets'`).Scan(&asOf); err != nil {
+		return fmt.Errorf("queries: snapshot time: %w", err)
+	}
+	if !asOf.Valid {
+		return ErrNoTickets
+	}
+	q.AsOf = wall(asOf.Time, q.loc)
+
+	var lo, hi sql.NullTime
+	if err := q.conn.QueryRowContext(ctx, `SELECT min(created_at), max(created_at) FROM tickets`).Scan(&lo, &hi); err != nil {
+		return fmt.Errorf("queries: ticket dates: %w", err)
+	}
+	from := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	to := time.Date(2041, 1, 1, 0, 0, 0, 0, time.UTC)
+	if lo.Valid && lo.Time.Before(from) {
+		from = time.Date(lo.Time.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	if hi.Valid && hi.Time.Year() > 2039 {
+		to = time.Date(hi.Time.Year()+2, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	if lo.Valid && hi.Valid {
+		var missing []string
+		for y := lo.Time.Year(); y <= max(hi.Time.Year(), q.AsOf.Year()); y++ {
+			if !q.cal.Covers(y) {
+				missing = append(missing, fmt.Sprint(y))
+			}
+		}
+		if len(missing) > 0 {
+			q.Warnings = append(q.Warnings, fmt.Sprintf(
+				"日历缺少 %s 年的法定节假日数据，按周一至周五计算工作日 / no holiday calendar for %s: working days counted Monday to Friday; add the year's [calendar] entries to zhuqi.toml",
+				strings.Join(missing, "、"), strings.Join(missing, ", ")))
+		}
+	}
+	var off, on []string
+	for _, d := range q.cal.Days(from, to.AddDate(0, 0, -1)) {
+		switch d.Kind {
+		case "holiday":
+			if d.Date.Weekday() != time.Saturday && d.Date.Weekday() != time.Sunday {
+				off = append(off, d.Date.Format("2006-01-02"))
+			}
+		case "makeup":
+			on = append(on, d.Date.Format("2006-01-02"))
+		}
+	}
+	return q.execTemplate(ctx, "setup.sql", map[string]any{
+		"From": from.Format("2006-01-02"), "To": to.Format("2006-01-02"),
+		"Off": off, "On": on,
+		"AssignDays": q.rules.AssignDays, "ReplyDays": q.rules.ReplyDays,
+	})
+}
+
+// wall reads t's wall clock as a time in loc: DuckDB TIMESTAMP values are local wall
+// times and come back from the driver as UTC.
+func wall(t time.Time, loc *time.Location) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc)
+}
+
+func sqlTime(t time.Time) string { return t.Format("2006-01-02 15:04:05") }
+
+func render(name string, data any) (string, error) {
+	var b bytes.Buffer
+	if err := tmpl.ExecuteTemplate(&b, name, data); err != nil {
+		return "", fmt.Errorf("queries: template %s: %w", name, err)
+	}
+	return b.String(), nil
+}
+
+func (q *Q) execTemplate(ctx context.Context, name string, data any) error {
+	text, err := render(name, data)
+	if err != nil {
+		return err
+	}
+	for _, stmt := range pipeline.SplitSQL(text) {
+		if _, err := q.conn.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("queries: %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// ruleParams are the rules as template values for the SQL files.
+func (q *Q) ruleParams() map[string]any {
+	r := q.rules
+	return map[string]any{
+		"AssignDays": r.AssignDays, "ReplyDays": r.ReplyDays,
+		"RedMaxLate":    num(r.RedMaxLateDays),
+		"WSatisfied":    num(r.WeightSatisfied),
+		"WBasic":        num(r.WeightBasic),
+		"WDissatisfied": num(r.WeightDissatisfied),
+	}
+}
+
+// num writes a float as a SQL DOUBLE literal.
+func num(f float64) string { return fmt.Sprintf("%g::DOUBLE", f) }
+
+// factsTable materialises the per-ticket facts of period p once per session.
+func (q *Q) factsTable(ctx context.Context, p Period) (string, error) {
+	return q.factsWhere(ctx, p, "")
+}
+
+// factsWhere is factsTable narrowed by an extra condition on the tickets (alias tk).
+func (q *Q) factsWhere(ctx context.Context, p Period, where string) (string, error) {
+	key := p.Label + "\x00" + where
+	if t, ok := q.facts[key]; ok {
+		return t, nil
+	}
+	table := fmt.Sprintf("zq_facts_%d", len(q.facts)+1)
+	data := q.ruleParams()
+	data["Table"] = table
+	data["Start"] = sqlTime(p.Start)
+	data["End"] = sqlTime(p.End)
+	data["AsOf"] = sqlTime(q.AsOf)
+	data["WAsOf"] = fmt.Sprintf("zq_w(TIMESTAMP '%s')", sqlTime(q.AsOf))
+	data["Where"] = ""
+	if where != "" {
+		data["Where"] = "\n      AND (" + where + ")"
+	}
+	if err := q.execTemplate(ctx, "facts.sql", data); err != nil {
+		return "", fmt.Errorf("facts of %s: %w", p.Label, err)
+	}
+	q.facts[key] = table
+	return table, nil
+}

@@ -1,0 +1,278 @@
+package queries
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/zhuqi/zhuqi/internal/tabular"
+)
+
+// Ranking kinds.
+const (
+	Departments = "departments"
+	Regions     = "regions"
+	Cadres      = "cadres"
+)
+
+// RankKinds lists the rankings.
+var RankKinds = []string{Departments, Regions, Cadres}
+
+// RankRow is one entity of a ranking (columns of DOMAIN §7). Rank is nil for an entity
+// that is not ranked; the component fields used depend on the kind.
+type RankRow struct {
+	Rank      *int64
+	Name      string
+	Collected int64
+	// Departments: the three parts of the 100 points.
+	Effect, Service, Efficiency *float64
+	// Regions: the three rates.
+	ResponseRate, ResolutionRate, SatisfactionRate *float64
+	// Cadres.
+	Solved            int64
+	SatisfactionScore *float64
+
+	Total      *float64
+	PrevRank   *int64
+	RankChange *int64 // previous rank − rank: positive means moved up
+	Status     string // ranked or not_ranked
+	Note       string // why not ranked, or what was imputed (Chinese)
+}
+
+// Ranking is one ranking of one period: every entity, ranked ones first in rank order,
+// with the bottom of the table (通报) and the biggest risers (进步较快).
+type Ranking struct {
+	Kind         string
+	Period       Period
+	Previous     Period
+	RulesVersion string
+	AsOf         time.Time
+	Minimum      int // the minimum that qualifies an entity (tickets, or solved for cadres)
+	Rows         []RankRow
+	Bottom       []RankRow
+	Risers       []RankRow
+	NotRanked    []RankRow
+}
+
+// Rank computes ranking kind for period p, with rank changes against the previous period.
+func (q *Q) Rank(ctx context.Context, kind string, p Period) (*Ranking, error) {
+	rows, min, err := q.rankRows(ctx, kind, p)
+	if err != nil {
+		return nil, err
+	}
+	prev := p.Previous()
+	before, _, err := q.rankRows(ctx, kind, prev)
+	if err != nil {
+		return nil, err
+	}
+	prevRank := map[string]int64{}
+	for _, r := range before {
+		if r.Rank != nil {
+			prevRank[r.Name] = *r.Rank
+		}
+	}
+	rk := &Ranking{Kind: kind, Period: p, Previous: prev, RulesVersion: q.RulesVersion(), AsOf: q.AsOf, Minimum: min}
+	for i := range rows {
+		r := &rows[i]
+		if pr, ok := prevRank[r.Name]; ok {
+			r.PrevRank = &pr
+			if r.Rank != nil {
+				ch := pr - *r.Rank
+				r.RankChange = &ch
+			}
+		}
+		if r.Rank == nil {
+			rk.NotRanked = append(rk.NotRanked, *r)
+		}
+	}
+	rk.Rows = rows
+	rk.Bottom = bottom(rows, q.rules.Bottom)
+	rk.Risers = risers(rows, q.rules.Risers)
+	return rk, nil
+}
+
+// rankRows runs the ranking's SQL for p and assigns competition ranks (1, 2, 2, 4).
+func (q *Q) rankRows(ctx context.Context, kind string, p Period) ([]RankRow, int, error) {
+	table, err := q.factsTable(ctx, p)
+	if err != nil {
+		return nil, 0, err
+	}
+	r := q.rules
+	data := map[string]any{"Table": table, "Start": p.Start.Format("2006-01-02"), "End": p.End.Format("2006-01-02")}
+	var file string
+	var min int
+	switch kind {
+	case Departments:
+		file, min = "rank_departments.sql", r.Department.MinTickets
+		data["Min"] = min
+		data["EffectReply"] = num(r.Department.EffectReply)
+		data["EffectCompletion"] = num(r.Department.EffectCompletion)
+		data["Service"] = num(r.Department.Service)
+		data["Efficiency"] = num(r.Department.Efficiency)
+	case Regions:
+		file, min = "rank_regions.sql", r.Region.MinTickets
+		data["Min"] = min
+		data["Scale"] = num(r.Region.Scale)
+		data["WResponse"] = num(r.Region.Response)
+		data["WResolution"] = num(r.Region.Resolution)
+		data["WSatisfaction"] = num(r.Region.Satisfaction)
+	case Cadres:
+		file = "rank_cadres.sql"
+		weekly := p.Kind == "week"
+		min = r.Cadre.MinSolved
+		if weekly {
+			min = r.Cadre.StarMinSolved
+		}
+		data["Weekly"] = weekly
+		data["StarMinSat"] = num(r.Cadre.StarMinSatisfaction)
+		data["StarMinSolved"] = r.Cadre.StarMinSolved
+		data["MinSolved"] = r.Cadre.MinSolved
+		data["Top"] = r.Cadre.Top
+		data["WSolved"] = num(r.Cadre.SolvedWeight)
+		data["WSat"] = num(r.Cadre.SatisfactionWeight)
+	default:
+		return nil, 0, fmt.Errorf("unknown ranking %q: use departments, regions or cadres", kind)
+	}
+	text, err := render(file, data)
+	if err != nil {
+		return nil, 0, err
+	}
+	recs, err := q.records(ctx, text)
+	if err != nil {
+		return nil, 0, fmt.Errorf("rank %s %s: %w", kind, p.Label, err)
+	}
+	rows := make([]RankRow, 0, len(recs))
+	var lastTotal float64
+	var rank int64
+	for i, rec := range recs {
+		row := RankRow{Name: rec.text("name"), Collected: rec.int("collected"), Total: rec.rate("total"), Status: "not_ranked"}
+		switch kind {
+		case Departments:
+			row.Effect, row.Service, row.Efficiency = rec.rate("effect"), rec.rate("service"), rec.rate("efficiency")
+		case Regions:
+			row.ResponseRate, row.ResolutionRate, row.SatisfactionRate = rec.rate("response_rate"), rec.rate("resolution_rate"), rec.rate("satisfaction_rate")
+		case Cadres:
+			row.Solved, row.SatisfactionScore = rec.int("solved"), rec.rate("satisfaction_score")
+		}
+		if rec.bool("eligible") && row.Total != nil {
+			if i == 0 || *row.Total != lastTotal {
+				rank = int64(i) + 1
+				lastTotal = *row.Total
+			}
+			rk := rank
+			row.Rank, row.Status = &rk, "ranked"
+			row.Note = imputedNote(rec)
+		} else {
+			row.Note = notRankedNote(kind, p, row, min)
+		}
+		rows = append(rows, row)
+	}
+	return rows, min, nil
+}
+
+func imputedNote(rec record) string {
+	switch {
+	case rec.bool("service_imputed") && rec.bool("reply_imputed"):
+		return "无评价、无到期答复，服务分与答复分取参评平均值 / no ratings and no reply due: mean service and reply parts"
+	case rec.bool("service_imputed"):
+		return "无企业评价，服务分取参评平均值 / no ratings: mean of the ranked"
+	case rec.bool("reply_imputed"):
+		return "无到期答复，答复分取参评平均值 / no reply due: mean reply part"
+	}
+	return ""
+}
+
+func notRankedNote(kind string, p Period, r RankRow, min int) string {
+	switch {
+	case kind == Cadres && p.Kind == "week":
+		return fmt.Sprintf("未达评星条件（解决≥%d件且满意率≥标准） / not eligible for the star (at least %d solved and the satisfaction bar)", min, min)
+	case kind == Cadres:
+		return fmt.Sprintf("解决不足%d件或无评价 / fewer than %d solved or no ratings", min, min)
+	case r.Collected == 0:
+		return "本期无诉求 / no tickets in the period"
+	}
+	return fmt.Sprintf("诉求不足%d件，不参与排名 / fewer than %d tickets: not ranked", min, min)
+}
+
+// bottom returns the last n ranked rows, and any row tied with the first of them.
+func bottom(rows []RankRow, n int) []RankRow {
+	var ranked []RankRow
+	for _, r := range rows {
+		if r.Rank != nil {
+			ranked = append(ranked, r)
+		}
+	}
+	if n <= 0 || len(ranked) == 0 {
+		return nil
+	}
+	if n > len(ranked) {
+		n = len(ranked)
+	}
+	cut := *ranked[len(ranked)-n].Rank
+	var out []RankRow
+	for _, r := range ranked {
+		if *r.Rank >= cut {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// risers returns the n ranked rows that rose most against the previous period, and any
+// row tied with the last of them; only rows that rose.
+func risers(rows []RankRow, n int) []RankRow {
+	var up []RankRow
+	for _, r := range rows {
+		if r.RankChange != nil && *r.RankChange > 0 {
+			up = append(up, r)
+		}
+	}
+	sort.SliceStable(up, func(i, j int) bool { return *up[i].RankChange > *up[j].RankChange })
+	if n <= 0 || len(up) == 0 {
+		return nil
+	}
+	if n >= len(up) {
+		return up
+	}
+	cut := *up[n-1].RankChange
+	var out []RankRow
+	for _, r := range up {
+		if *r.RankChange >= cut {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// RankTable lays a ranking out with the columns of DOMAIN §7, then the rules version and
+// a note.
+func RankTable(rk *Ranking) *tabular.Table {
+	T, I, S, R, F := tabular.Text, tabular.Int, tabular.Score, tabular.Rate, tabular.Fraction
+	cols := []tabular.Column{tabular.Col("rank", I), tabular.Col("name", T), tabular.Col("collected", I)}
+	switch rk.Kind {
+	case Departments:
+		cols = append(cols, tabular.Col("effect", S), tabular.Col("service", S), tabular.Col("efficiency", S))
+	case Regions:
+		cols = append(cols, tabular.Col("response_rate", R), tabular.Col("resolution_rate", R), tabular.Col("satisfaction_rate", R))
+	case Cadres:
+		cols = append(cols, tabular.Col("solved", I), tabular.Col("satisfaction_score", F))
+	}
+	cols = append(cols, tabular.Col("total", S), tabular.Col("prev_rank", I), tabular.Col("rank_change", I),
+		tabular.Col("status", T), tabular.Col("rules_version", T), tabular.Col("note", T))
+	t := &tabular.Table{Columns: cols}
+	for _, r := range rk.Rows {
+		row := []any{r.Rank, r.Name, r.Collected}
+		switch rk.Kind {
+		case Departments:
+			row = append(row, r.Effect, r.Service, r.Efficiency)
+		case Regions:
+			row = append(row, r.ResponseRate, r.ResolutionRate, r.SatisfactionRate)
+		case Cadres:
+			row = append(row, r.Solved, r.SatisfactionScore)
+		}
+		row = append(row, r.Total, r.PrevRank, r.RankChange, r.Status, rk.RulesVersion, r.Note)
+		t.Rows = append(t.Rows, row)
+	}
+	return t
+}

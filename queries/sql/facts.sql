@@ -1,0 +1,63 @@
+-- Per-ticket facts of the cohort of period P = [start, end) at snapshot time T (DOMAIN §2):
+-- tickets created in P, cancelled ones excluded ("collected"); the open-flags list narrows
+-- this to tickets still open or answered since the start of T's month.
+--   finished  = status resolved or closed
+--   solved    = finished and outcome resolved or unknown
+--   rated     = satisfaction ≠ unrated; score weight satisfied {{.WSatisfied}}, basic {{.WBasic}}, dissatisfied {{.WDissatisfied}}
+--   assign_time = assigned_at, else the earlier of responded_at and resolved_at
+--   answer_time = responded_at, else resolved_at
+--   assign_due  = 24:00 of the {{.AssignDays}}-th working day after created_at's date
+--   reply_due   = the explicit deadline (a deadline at 00:00 means the end of that day),
+--                 else 24:00 of the {{.ReplyDays}}-th working day after created_at's date
+--   assigned_in_time = assign_time ≤ assign_due
+--   reply_counted    = reply_due < T, or answered; replied_on_time = answered ≤ reply_due
+--   late_days = working days from reply_due to the answer (or to T when still open)
+--   flag at T: green = answered on time, or open and not yet due;
+--              red = late by at most {{.RedMaxLate}} working days; black = later than that
+--   durations in working days from created_at: to assign, to answer, to finish (resolved_at)
+CREATE OR REPLACE TEMP TABLE {{.Table}} AS
+WITH t AS (
+    SELECT tk.*,
+        coalesce(tk.assigned_at, least(tk.responded_at, tk.resolved_at)) AS assign_time,
+        coalesce(tk.responded_at, tk.resolved_at) AS answer_time,
+        c.assign_due::TIMESTAMP + INTERVAL 1 DAY AS assign_due,
+        CASE WHEN tk.deadline IS NULL THEN c.reply_due::TIMESTAMP + INTERVAL 1 DAY
+             WHEN tk.deadline = date_trunc('day', tk.deadline) THEN tk.deadline + INTERVAL 1 DAY
+             ELSE tk.deadline END AS reply_due,
+        strftime(tk.created_at, '%Y-%m') AS month
+    FROM tickets tk
+    JOIN zq_cal c ON c.d = tk.created_at::DATE
+    WHERE tk.created_at >= TIMESTAMP '{{.Start}}' AND tk.created_at < TIMESTAMP '{{.End}}'
+      AND tk.status <> 'cancelled'{{.Where}}
+),
+w AS (
+    SELECT t.*,
+        answer_time IS NOT NULL AND answer_time <= TIMESTAMP '{{.AsOf}}' AS answered,
+        status IN ('resolved', 'closed') AS finished,
+        status IN ('resolved', 'closed') AND outcome IN ('resolved', 'unknown') AS solved,
+        satisfaction <> 'unrated' AS rated,
+        CASE satisfaction WHEN 'satisfied' THEN {{.WSatisfied}} WHEN 'basic' THEN {{.WBasic}}
+             WHEN 'dissatisfied' THEN {{.WDissatisfied}} END AS sat_weight,
+        zq_w(created_at) AS w_created,
+        zq_w(reply_due) AS w_due
+    FROM t
+),
+x AS (
+    SELECT w.*,
+        (w.answered AND w.answer_time > w.reply_due) OR (NOT w.answered AND TIMESTAMP '{{.AsOf}}' > w.reply_due) AS late,
+        (CASE WHEN w.answered THEN zq_w(w.answer_time) ELSE {{.WAsOf}} END - w.w_due) / 86400.0 AS late_days
+    FROM w
+)
+SELECT x.*,
+    x.assign_time IS NOT NULL AND x.assign_time <= x.assign_due AS assigned_in_time,
+    x.reply_due < TIMESTAMP '{{.AsOf}}' OR x.answered AS reply_counted,
+    x.answered AND x.answer_time <= x.reply_due AS replied_on_time,
+    CASE WHEN NOT x.late THEN 'green'
+         WHEN x.late_days <= {{.RedMaxLate}} THEN 'red'
+         ELSE 'black' END AS flag,
+    r.ticket_id IS NOT NULL AS reopened,
+    CASE WHEN x.assign_time IS NOT NULL THEN (zq_w(x.assign_time) - x.w_created) / 86400.0 END AS assign_days,
+    CASE WHEN x.answered THEN (zq_w(x.answer_time) - x.w_created) / 86400.0 END AS answer_days,
+    CASE WHEN x.finished AND x.resolved_at IS NOT NULL THEN (zq_w(x.resolved_at) - x.w_created) / 86400.0 END AS finish_days
+FROM x
+LEFT JOIN zq_reopened r USING (ticket_id);

@@ -1,0 +1,10 @@
+-- Red and black flags at the snapshot time T (DOMAIN §2), longest overdue first:
+--   red   = late by at most {{.RedMaxLate}} working days (督办)
+--   black = open or answered more than {{.RedMaxLate}} working days late (问责)
+-- late_days = working days from the response deadline to the answer, or to T when open.
+SELECT flag, ticket_id, enterprise, region, department, cadre, category, status,
+    created_at, reply_due AS due_at, CASE WHEN answered THEN answer_time END AS answered_at,
+    round(late_days, 2) AS late_days
+FROM {{.Table}}
+WHERE flag IN ('red', 'black')
+ORDER BY late_days DESC, created_at, ticket_id

@@ -1,0 +1,28 @@
+-- Region ranking (三率, DOMAIN §4), period P:
+--   total = round({{.Scale}} × ({{.WResponse}} × response_rate + {{.WResolution}} × resolution_rate
+--                 + {{.WSatisfaction}} × satisfaction_rate), 2)
+-- Ranked: regions with at least {{.Min}} collected tickets in P. A ranked region without a
+-- rated ticket gets the mean satisfaction_rate of the ranked regions that have one (noted).
+-- Every region seen in the tickets is listed; those under the minimum as not ranked.
+WITH names AS (SELECT DISTINCT region AS name FROM tickets),
+agg AS (
+    SELECT region AS name, count(*) AS collected,
+        count(*) FILTER (assigned_in_time) / count(*) AS response_rate,
+        count(*) FILTER (solved) / count(*) AS resolution_rate,
+        count(*) FILTER (satisfaction IN ('satisfied', 'basic')) / nullif(count(*) FILTER (rated), 0) AS satisfaction_rate
+    FROM {{.Table}}
+    GROUP BY region
+),
+base AS (
+    SELECT n.name, coalesce(a.collected, 0) AS collected, coalesce(a.collected, 0) >= {{.Min}} AS eligible,
+        a.response_rate, a.resolution_rate, a.satisfaction_rate
+    FROM names n LEFT JOIN agg a USING (name)
+),
+means AS (SELECT avg(satisfaction_rate) FILTER (eligible) AS sat_mean FROM base)
+SELECT b.name, b.collected, b.eligible, b.response_rate, b.resolution_rate,
+    coalesce(b.satisfaction_rate, CASE WHEN b.eligible THEN m.sat_mean END) AS satisfaction_rate,
+    CASE WHEN b.eligible THEN round({{.Scale}} * ({{.WResponse}} * b.response_rate + {{.WResolution}} * b.resolution_rate
+        + {{.WSatisfaction}} * coalesce(b.satisfaction_rate, m.sat_mean, 0)), 2) END AS total,
+    b.eligible AND b.satisfaction_rate IS NULL AS service_imputed
+FROM base b, means m
+ORDER BY b.eligible DESC, total DESC NULLS LAST, b.name COLLATE zh
