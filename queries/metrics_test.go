@@ -83,7 +83,7 @@ func TestMetrics(t *testing.T) {
 	t.Run("133Rule", func(t *testing.T) {
 		eq(t, "assigned_in_time", m.AssignedInTime, 4) // A, D, E, G; B late, C never
 		near(t, "response_rate", m.ResponseRate, 4.0/6)
-		eq(t, "reply_due", m.ReplyDue, 6)             // every deadline before T
+		eq(t, "reply_due", m.ReplyDue, 6)            // every deadline before T
 		eq(t, "replied_on_time", m.RepliedOnTime, 3) // A (exactly at it), E, G
 		near(t, "on_time_reply_rate", m.OnTimeReplyRate, 3.0/6)
 		eq(t, "red", m.Red, 2)     // B, D

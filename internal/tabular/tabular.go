@@ -23,15 +23,15 @@ type Kind int
 
 // Column kinds.
 const (
-	Text  Kind = iota // strings; guarded against spreadsheet formulas in CSV
-	Int               // whole numbers
-	Rate              // a fraction: a percentage with one decimal in tables, 6 decimals elsewhere
-	Score             // a score or points: 2 decimals
-	Num               // any other number: as short as exact
-	Bool              // true/false
-	Time              // a time stamp: "2006-01-02 15:04" in tables, RFC 3339 elsewhere
-	Points            // a difference of rates: "+1.2 pp" in tables, a fraction elsewhere
-	Fraction          // a number from 0 to 1 that is not a percentage: 3 decimals in tables, 6 elsewhere
+	Text     Kind = iota // strings; guarded against spreadsheet formulas in CSV
+	Int                  // whole numbers
+	Rate                 // a fraction: a percentage with one decimal in tables, 6 decimals elsewhere
+	Score                // a score or points: 2 decimals
+	Num                  // any other number: as short as exact
+	Bool                 // true/false
+	Time                 // a time stamp: "2006-01-02 15:04" in tables, RFC 3339 elsewhere
+	Points               // a difference of rates: "+1.2 pp" in tables, a fraction elsewhere
+	Fraction             // a number from 0 to 1 that is not a percentage: 3 decimals in tables, 6 elsewhere
 )
 
 // Column is one column of a table.
