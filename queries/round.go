@@ -22,3 +22,12 @@ func round4p(f *float64) *float64 {
 	r := math.Round(*f*1e4) / 1e4
 	return &r
 }
+
+// round6p rounds a rate to the 6 decimals it is published with.
+func round6p(f *float64) *float64 {
+	if f == nil {
+		return nil
+	}
+	r := math.Round(*f*1e6) / 1e6
+	return &r
+}

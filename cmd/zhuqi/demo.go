@@ -9,9 +9,12 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/zhuqi/zhuqi"
+	"github.com/zhuqi/zhuqi/internal/tabular"
 	"github.com/zhuqi/zhuqi/pipeline"
+	"github.com/zhuqi/zhuqi/queries"
 	"github.com/zhuqi/zhuqi/sample"
 )
 
@@ -71,8 +74,51 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 	if err := writeFileAtomic(reportPath, []byte(report.String())); err != nil {
 		return err
 	}
+	m.Stdout = saved
+	if err := queries.WriteCalendar(ctx, st, cfg); err != nil {
+		return err
+	}
+	if err := m.demoHeadlines(ctx, st, cfg); err != nil {
+		return err
+	}
 	fmt.Fprintf(saved, "== 完成 done: database %s, report %s\n", dbPath, reportPath)
 	return nil
+}
+
+// demoHeadlines prints the last month's headline metrics and department ranking.
+func (m *Main) demoHeadlines(ctx context.Context, st *pipeline.Store, cfg *zhuqi.Config) error {
+	q, err := queries.Open(ctx, st, cfg)
+	if err != nil {
+		return err
+	}
+	defer q.Close()
+	p, err := q.Period(q.AsOf.Add(-time.Second).Format("2006-01"))
+	if err != nil {
+		return err
+	}
+	rows, err := q.Metrics(ctx, p, nil)
+	if err != nil {
+		return err
+	}
+	h := rows[0]
+	fmt.Fprintf(m.Stdout, "\n== %s 主要指标 headline metrics (数据截至 as of %s)\n", p.Label, q.AsOf.Format("2006-01-02 15:04"))
+	fmt.Fprintf(m.Stdout, "  收集诉求 collected %d，办结 finished %d，解决 solved %d\n", h.Collected, h.Finished, h.Solved)
+	fmt.Fprintf(m.Stdout, "  办结率 %s  解决率 %s  满意率 %s  响应率 %s  按时答复率 %s  当场办结率 %s\n",
+		pct(h.CompletionRate), pct(h.ResolutionRate), pct(h.SatisfactionRate), pct(h.ResponseRate), pct(h.OnTimeReplyRate), pct(h.OnSiteRate))
+	fmt.Fprintf(m.Stdout, "  红旗 red %d  黑旗 black %d\n\n", h.Red, h.Black)
+	rk, err := q.Rank(ctx, queries.Departments, p)
+	if err != nil {
+		return err
+	}
+	return writeRankText(m.Stdout, rk)
+}
+
+// pct shows a rate as a percentage with one decimal, "—" when undefined.
+func pct(f *float64) string {
+	if f == nil {
+		return "—"
+	}
+	return tabular.Human(tabular.Rate, *f)
 }
 
 // demoFiles lists the generated files of a kind in the main folder (the variants under

@@ -8,6 +8,7 @@ import (
 	"github.com/zhuqi/zhuqi"
 	"github.com/zhuqi/zhuqi/internal/progress"
 	"github.com/zhuqi/zhuqi/pipeline"
+	"github.com/zhuqi/zhuqi/queries"
 )
 
 // runIngest loads files one by one; each commits or fails on its own. It exits 1 when any
@@ -50,6 +51,9 @@ func (m *Main) runIngest(ctx context.Context, args []string) error {
 	}
 	defer st.Close()
 	_, err = m.ingestFiles(ctx, st, cfg, opt, fs.Args())
+	if cerr := queries.WriteCalendar(ctx, st, cfg); err == nil {
+		err = cerr
+	}
 	return err
 }
 

@@ -1,0 +1,62 @@
+package queries
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/zhuqi/zhuqi"
+	"github.com/zhuqi/zhuqi/pipeline"
+)
+
+// WriteCalendar replaces the calendar table (DOMAIN §7) with the configuration's
+// working-day calendar, from the first year with data or tickets to the year after the
+// last. The metric queries do not read it (they build theirs from the configuration in
+// use); it is there for ad-hoc SQL.
+func WriteCalendar(ctx context.Context, s *pipeline.Store, cfg *zhuqi.Config) error {
+	cal, err := cfg.Calendar.Build()
+	if err != nil {
+		return err
+	}
+	years := cal.Years()
+	first, last := s.Now().Year(), s.Now().Year()
+	if len(years) > 0 {
+		first, last = years[0], years[len(years)-1]
+	}
+	var lo, hi *int
+	if err := s.DB.QueryRowContext(ctx, `SELECT min(year(created_at)), max(year(created_at)) FROM ticket_versions`).Scan(&lo, &hi); err != nil {
+		return fmt.Errorf("calendar: %w", err)
+	}
+	if lo != nil && *lo < first {
+		first = *lo
+	}
+	if hi != nil && *hi > last {
+		last = *hi
+	}
+	days := cal.Days(time.Date(first, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(last+1, 12, 31, 0, 0, 0, 0, time.UTC))
+	var b strings.Builder
+	b.WriteString("INSERT INTO calendar VALUES ")
+	for i, d := range days {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		name := "NULL"
+		if d.Name != "" {
+			name = sqlString(d.Name)
+		}
+		fmt.Fprintf(&b, "(DATE '%s', %t, '%s', %s)", d.Date.Format("2006-01-02"), d.Workday, d.Kind, name)
+	}
+	tx, err := s.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("calendar: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `DELETE FROM calendar`); err != nil {
+		return fmt.Errorf("calendar: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, b.String()); err != nil {
+		return fmt.Errorf("calendar: %w", err)
+	}
+	return tx.Commit()
+}

@@ -1,0 +1,319 @@
+package queries
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/zhuqi/zhuqi/internal/tabular"
+)
+
+// Publication is a frozen ranking publication (DOMAIN §4): what was ranked, on which
+// data, under which rules. Its Body is canonical JSON; the same inputs give the same bytes.
+type Publication struct {
+	ID           string    `json:"publication_id"`
+	Kind         string    `json:"kind"`
+	Period       string    `json:"period"`
+	Version      int       `json:"version"`
+	RulesVersion string    `json:"rules_version"`
+	AsOf         string    `json:"as_of"`
+	Inputs       []Input   `json:"inputs"`
+	InputsSHA256 string    `json:"inputs_sha256"`
+	Rankings     []PubRank `json:"rankings"`
+
+	// Stored beside the body, not in it.
+	BodySHA256  string    `json:"-"`
+	Files       []string  `json:"-"`
+	PublishedAt time.Time `json:"-"`
+	// Existing is true when Publish found this version already stored.
+	Existing bool `json:"-"`
+}
+
+// Input is one ingested file a publication rests on.
+type Input struct {
+	Kind   string `json:"kind"`
+	File   string `json:"file"`
+	SHA256 string `json:"sha256"`
+	AsOf   string `json:"as_of"`
+}
+
+// PubRank is one ranking inside a publication.
+type PubRank struct {
+	Ranking   string   `json:"ranking"`
+	Previous  string   `json:"previous_period"`
+	Minimum   int      `json:"minimum"`
+	Rows      []PubRow `json:"rows"`
+	Bottom    []string `json:"bottom"`
+	Risers    []string `json:"risers"`
+	NotRanked []string `json:"not_ranked"`
+}
+
+// PubRow is a ranking row as published.
+type PubRow struct {
+	Rank              *int64   `json:"rank"`
+	Name              string   `json:"name"`
+	Collected         int64    `json:"collected"`
+	Effect            *float64 `json:"effect,omitempty"`
+	Service           *float64 `json:"service,omitempty"`
+	Efficiency        *float64 `json:"efficiency,omitempty"`
+	ResponseRate      *float64 `json:"response_rate,omitempty"`
+	ResolutionRate    *float64 `json:"resolution_rate,omitempty"`
+	SatisfactionRate  *float64 `json:"satisfaction_rate,omitempty"`
+	Solved            *int64   `json:"solved,omitempty"`
+	SatisfactionScore *float64 `json:"satisfaction_score,omitempty"`
+	Total             *float64 `json:"total"`
+	PrevRank          *int64   `json:"prev_rank"`
+	RankChange        *int64   `json:"rank_change"`
+	Status            string   `json:"status"`
+	Note              string   `json:"note,omitempty"`
+}
+
+// Ranking returns the ranking of kind k, or nil.
+func (p *Publication) Ranking(k string) *PubRank {
+	for i := range p.Rankings {
+		if p.Rankings[i].Ranking == k {
+			return &p.Rankings[i]
+		}
+	}
+	return nil
+}
+
+// Publish freezes the three rankings of period p. When the latest stored version of the
+// period has the same inputs and rules, it is returned unchanged (Existing); otherwise a
+// new version is stored and the old ones are kept. The store must be writable.
+func (q *Q) Publish(ctx context.Context, p Period, now time.Time) (*Publication, error) {
+	inputs, err := q.inputs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	h := sha256.New()
+	for _, in := range inputs {
+		fmt.Fprintf(h, "%s %s %s\n", in.Kind, in.SHA256, in.AsOf)
+	}
+	inputsSHA := hex.EncodeToString(h.Sum(nil))
+	rules := q.RulesVersion()
+
+	if prev, err := q.latestPublication(ctx, p.Label); err != nil {
+		return nil, err
+	} else if prev != nil && prev.InputsSHA256 == inputsSHA && prev.RulesVersion == rules {
+		prev.Existing = true
+		return prev, nil
+	}
+	version := 1
+	if err := q.conn.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) + 1 FROM publications WHERE kind = 'ranking' AND period = ?`, p.Label).Scan(&version); err != nil {
+		return nil, fmt.Errorf("publish %s: %w", p.Label, err)
+	}
+	pub := &Publication{
+		ID: fmt.Sprintf("ranking-%s-v%d", p.Label, version), Kind: "ranking", Period: p.Label, Version: version,
+		RulesVersion: rules, AsOf: q.AsOf.Format("2006-01-02 15:04:05"), Inputs: inputs, InputsSHA256: inputsSHA,
+		PublishedAt: now,
+	}
+	for _, k := range RankKinds {
+		rk, err := q.Rank(ctx, k, p)
+		if err != nil {
+			return nil, fmt.Errorf("publish %s: %w", p.Label, err)
+		}
+		pub.Rankings = append(pub.Rankings, pubRank(rk))
+	}
+	body, err := pub.Body()
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(body)
+	pub.BodySHA256 = hex.EncodeToString(sum[:])
+	if err := q.storePublication(ctx, pub, body); err != nil {
+		return nil, fmt.Errorf("publish %s: %w", p.Label, err)
+	}
+	return pub, nil
+}
+
+// Body is the publication's canonical JSON.
+func (p *Publication) Body() ([]byte, error) {
+	b, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encode publication %s: %w", p.ID, err)
+	}
+	return append(b, '\n'), nil
+}
+
+func pubRank(rk *Ranking) PubRank {
+	pr := PubRank{Ranking: rk.Kind, Previous: rk.Previous.Label, Minimum: rk.Minimum,
+		Bottom: []string{}, Risers: []string{}, NotRanked: []string{}}
+	for _, r := range rk.Rows {
+		row := PubRow{Rank: r.Rank, Name: r.Name, Collected: r.Collected, Total: r.Total,
+			PrevRank: r.PrevRank, RankChange: r.RankChange, Status: r.Status, Note: r.Note}
+		switch rk.Kind {
+		case Departments:
+			row.Effect, row.Service, row.Efficiency = r.Effect, r.Service, r.Efficiency
+		case Regions:
+			row.ResponseRate, row.ResolutionRate, row.SatisfactionRate = round6p(r.ResponseRate), round6p(r.ResolutionRate), round6p(r.SatisfactionRate)
+		case Cadres:
+			solved := r.Solved
+			row.Solved, row.SatisfactionScore = &solved, round6p(r.SatisfactionScore)
+		}
+		pr.Rows = append(pr.Rows, row)
+	}
+	for _, r := range rk.Bottom {
+		pr.Bottom = append(pr.Bottom, r.Name)
+	}
+	for _, r := range rk.Risers {
+		pr.Risers = append(pr.Risers, r.Name)
+	}
+	for _, r := range rk.NotRanked {
+		pr.NotRanked = append(pr.NotRanked, r.Name)
+	}
+	return pr
+}
+
+func (q *Q) inputs(ctx context.Context) ([]Input, error) {
+	recs, err := q.records(ctx, `SELECT kind, file, sha256, strftime(as_of, '%Y-%m-%d %H:%M:%S') AS as_of FROM ingests ORDER BY as_of, kind, sha256`)
+	if err != nil {
+		return nil, fmt.Errorf("publish: inputs: %w", err)
+	}
+	out := make([]Input, 0, len(recs))
+	for _, r := range recs {
+		file := r.text("file")
+		if i := strings.LastIndexAny(file, `/\`); i >= 0 {
+			file = file[i+1:]
+		}
+		out = append(out, Input{Kind: r.text("kind"), File: file, SHA256: r.text("sha256"), AsOf: r.text("as_of")})
+	}
+	return out, nil
+}
+
+func (q *Q) storePublication(ctx context.Context, pub *Publication, body []byte) error {
+	inputs, err := json.Marshal(pub.Inputs)
+	if err != nil {
+		return err
+	}
+	tx, err := q.conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO publications VALUES (?, ?, ?, ?, ?, ?::TIMESTAMP, ?, ?, ?, ?, '[]', ?)`,
+		pub.ID, pub.Kind, pub.Period, pub.Version, pub.RulesVersion, pub.AsOf, string(inputs), pub.InputsSHA256,
+		string(body), pub.BodySHA256, pub.PublishedAt.In(q.loc).Format("2006-01-02 15:04:05")); err != nil {
+		return err
+	}
+	for _, rk := range pub.Rankings {
+		for i, r := range rk.Rows {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO publication_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				pub.ID, rk.Ranking, i+1, r.Rank, r.Name, r.Collected, r.Effect, r.Service, r.Efficiency,
+				r.ResponseRate, r.ResolutionRate, r.SatisfactionRate, r.Solved, r.SatisfactionScore,
+				r.Total, r.PrevRank, r.RankChange, r.Status, nullIfEmpty(r.Note)); err != nil {
+				return err
+			}
+		}
+	}
+	return tx.Commit()
+}
+
+// RecordFiles notes the files emitted for a publication.
+func (q *Q) RecordFiles(ctx context.Context, id string, files []string) error {
+	b, err := json.Marshal(files)
+	if err != nil {
+		return err
+	}
+	if _, err := q.conn.ExecContext(ctx, `UPDATE publications SET files = ? WHERE publication_id = ?`, string(b), id); err != nil {
+		return fmt.Errorf("record files of %s: %w", id, err)
+	}
+	return nil
+}
+
+func (q *Q) latestPublication(ctx context.Context, period string) (*Publication, error) {
+	var id string
+	err := q.conn.QueryRowContext(ctx, `SELECT publication_id FROM publications WHERE kind = 'ranking' AND period = ? ORDER BY version DESC LIMIT 1`, period).Scan(&id)
+	if err == sql.ErrNoRows {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("publications of %s: %w", period, err)
+	}
+	return q.Publication(ctx, id)
+}
+
+// Publication loads a stored publication by id (e.g. ranking-2026-10-v1), or the latest
+// version of a period when id is a period label.
+func (q *Q) Publication(ctx context.Context, id string) (*Publication, error) {
+	if !strings.HasPrefix(id, "ranking-") {
+		p, err := q.latestPublication(ctx, id)
+		if err == nil && p == nil {
+			err = fmt.Errorf("no publication of %s yet: run `zhuqi publish ranking --period %s`", id, id)
+		}
+		return p, err
+	}
+	var body, files string
+	var sum string
+	var at time.Time
+	err := q.conn.QueryRowContext(ctx, `SELECT body::VARCHAR, body_sha256, files::VARCHAR, published_at FROM publications WHERE publication_id = ?`, id).Scan(&body, &sum, &files, &at)
+	if err == sql.ErrNoRows {
+		return nil, fmt.Errorf("no publication %q: `zhuqi publish list` shows the stored ones", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("publication %s: %w", id, err)
+	}
+	var pub Publication
+	if err := json.Unmarshal([]byte(body), &pub); err != nil {
+		return nil, fmt.Errorf("publication %s: %w", id, err)
+	}
+	pub.BodySHA256, pub.PublishedAt = sum, at
+	if err := json.Unmarshal([]byte(files), &pub.Files); err != nil {
+		return nil, fmt.Errorf("publication %s files: %w", id, err)
+	}
+	return &pub, nil
+}
+
+// PublicationInfo is one line of `zhuqi publish list`.
+type PublicationInfo struct {
+	ID, Period, RulesVersion string
+	Version                  int
+	AsOf, PublishedAt        time.Time
+	Inputs                   int
+	BodySHA256               string
+}
+
+// Publications lists the stored publications, newest period first.
+func (q *Q) Publications(ctx context.Context) ([]PublicationInfo, error) {
+	recs, err := q.records(ctx, `SELECT publication_id, period, version, rules_version, as_of, published_at,
+		json_array_length(inputs) AS inputs, body_sha256 FROM publications ORDER BY period DESC, version DESC`)
+	if err != nil {
+		return nil, fmt.Errorf("publications: %w", err)
+	}
+	var out []PublicationInfo
+	for _, r := range recs {
+		out = append(out, PublicationInfo{ID: r.text("publication_id"), Period: r.text("period"), Version: int(r.int("version")),
+			RulesVersion: r.text("rules_version"), AsOf: *r.time("as_of", q.loc), PublishedAt: *r.time("published_at", q.loc),
+			Inputs: int(r.int("inputs")), BodySHA256: r.text("body_sha256")})
+	}
+	return out, nil
+}
+
+func nullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// PubRankTable lays a published ranking out with the columns of DOMAIN §7 rank, then the
+// rules version and the note.
+func PubRankTable(pub *Publication, pr *PubRank) *tabular.Table {
+	rk := &Ranking{Kind: pr.Ranking, RulesVersion: pub.RulesVersion}
+	for _, r := range pr.Rows {
+		row := RankRow{Rank: r.Rank, Name: r.Name, Collected: r.Collected, Effect: r.Effect, Service: r.Service,
+			Efficiency: r.Efficiency, ResponseRate: r.ResponseRate, ResolutionRate: r.ResolutionRate,
+			SatisfactionRate: r.SatisfactionRate, SatisfactionScore: r.SatisfactionScore, Total: r.Total,
+			PrevRank: r.PrevRank, RankChange: r.RankChange, Status: r.Status, Note: r.Note}
+		if r.Solved != nil {
+			row.Solved = *r.Solved
+		}
+		rk.Rows = append(rk.Rows, row)
+	}
+	return RankTable(rk)
+}
