@@ -10,7 +10,7 @@ func TestParsePeriod(t *testing.T) {
 	asOf := at("2026-11-01 00:00").Add(-time.Minute) // 2026-10-31 23:59
 	for _, tc := range []struct {
 		in, label, kind, start, end string // end exclusive
-		prev, lastYear                   string
+		prev, lastYear              string
 	}{
 		{"2026-10", "2026-10", "month", "2026-10-01", "2026-11-01", "2026-09", "2025-10"},
 		{"2026-01", "2026-01", "month", "2026-01-01", "2026-02-01", "2025-12", "2025-01"},
