@@ -17,13 +17,16 @@
 --   durations in working days from created_at: to assign, to answer, to finish (resolved_at)
 CREATE OR REPLACE TEMP TABLE {{.Table}} AS
 WITH t AS (
-    SELECT tk.*,
+    SELECT tk.ticket_id, tk.enterprise, tk.region, tk.street, tk.industry, tk.category, tk.source,
+        tk.level, tk.department, tk.cadre, tk.created_at, tk.assigned_at, tk.deadline,
+        tk.responded_at, tk.resolved_at, tk.status, tk.outcome, tk.satisfaction, tk.on_site,
         coalesce(tk.assigned_at, least(tk.responded_at, tk.resolved_at)) AS assign_time,
         coalesce(tk.responded_at, tk.resolved_at) AS answer_time,
         c.assign_due::TIMESTAMP + INTERVAL 1 DAY AS assign_due,
         CASE WHEN tk.deadline IS NULL THEN c.reply_due::TIMESTAMP + INTERVAL 1 DAY
              WHEN tk.deadline = date_trunc('day', tk.deadline) THEN tk.deadline + INTERVAL 1 DAY
              ELSE tk.deadline END AS reply_due,
+        zq_wj(tk.created_at, c.wbase, c.workday) AS w_created,
         strftime(tk.created_at, '%Y-%m') AS month
     FROM tickets tk
     JOIN zq_cal c ON c.d = tk.created_at::DATE
@@ -38,17 +41,23 @@ w AS (
         satisfaction <> 'unrated' AS rated,
         CASE satisfaction WHEN 'satisfied' THEN {{.WSatisfied}} WHEN 'basic' THEN {{.WBasic}}
              WHEN 'dissatisfied' THEN {{.WDissatisfied}} END AS sat_weight,
-        zq_w(created_at) AS w_created,
-        zq_w(reply_due) AS w_due
+        zq_wj(t.reply_due, cd.wbase, cd.workday) AS w_due,
+        zq_wj(t.answer_time, ca.wbase, ca.workday) AS w_answer,
+        zq_wj(t.assign_time, cs.wbase, cs.workday) AS w_assign,
+        zq_wj(t.resolved_at, cr.wbase, cr.workday) AS w_resolved
     FROM t
+    JOIN zq_cal cd ON cd.d = t.reply_due::DATE
+    LEFT JOIN zq_cal ca ON ca.d = t.answer_time::DATE
+    LEFT JOIN zq_cal cs ON cs.d = t.assign_time::DATE
+    LEFT JOIN zq_cal cr ON cr.d = t.resolved_at::DATE
 ),
 x AS (
     SELECT w.*,
         (w.answered AND w.answer_time > w.reply_due) OR (NOT w.answered AND TIMESTAMP '{{.AsOf}}' > w.reply_due) AS late,
-        (CASE WHEN w.answered THEN zq_w(w.answer_time) ELSE {{.WAsOf}} END - w.w_due) / 86400.0 AS late_days
+        (CASE WHEN w.answered THEN w.w_answer ELSE {{.WAsOf}} END - w.w_due) / 86400.0 AS late_days
     FROM w
 )
-SELECT x.*,
+SELECT x.* EXCLUDE (w_created, w_due, w_answer, w_assign, w_resolved),
     x.assign_time IS NOT NULL AND x.assign_time <= x.assign_due AS assigned_in_time,
     x.reply_due < TIMESTAMP '{{.AsOf}}' OR x.answered AS reply_counted,
     x.answered AND x.answer_time <= x.reply_due AS replied_on_time,
@@ -56,8 +65,8 @@ SELECT x.*,
          WHEN x.late_days <= {{.RedMaxLate}} THEN 'red'
          ELSE 'black' END AS flag,
     r.ticket_id IS NOT NULL AS reopened,
-    CASE WHEN x.assign_time IS NOT NULL THEN (zq_w(x.assign_time) - x.w_created) / 86400.0 END AS assign_days,
-    CASE WHEN x.answered THEN (zq_w(x.answer_time) - x.w_created) / 86400.0 END AS answer_days,
-    CASE WHEN x.finished AND x.resolved_at IS NOT NULL THEN (zq_w(x.resolved_at) - x.w_created) / 86400.0 END AS finish_days
+    (x.w_assign - x.w_created) / 86400.0 AS assign_days,
+    CASE WHEN x.answered THEN (x.w_answer - x.w_created) / 86400.0 END AS answer_days,
+    CASE WHEN x.finished AND x.resolved_at IS NOT NULL THEN (x.w_resolved - x.w_created) / 86400.0 END AS finish_days
 FROM x
 LEFT JOIN zq_reopened r USING (ticket_id);

@@ -26,18 +26,23 @@ counted AS (
 ),
 nth AS (SELECT cum, d FROM counted WHERE workday)
 SELECT c.d, c.workday, c.cum::INTEGER AS cum,
+    (c.cum - c.workday::INTEGER)::BIGINT * 86400 AS wbase,
     a.d AS assign_due, r.d AS reply_due
 FROM counted c
 LEFT JOIN nth a ON a.cum = c.cum + {{.AssignDays}}
 LEFT JOIN nth r ON r.cum = c.cum + {{.ReplyDays}}
 ORDER BY c.d;
 
--- zq_w(t): working time of t in seconds (see above), looked up in zq_cal.
+-- zq_w(t): working time of t in seconds (see above), looked up in zq_cal. The facts
+-- query joins zq_cal itself (faster than this correlated form); this is for one-off use.
 CREATE OR REPLACE TEMP MACRO zq_w(t) AS (
-    SELECT (c.cum - c.workday::INTEGER)::BIGINT * 86400
-         + CASE WHEN c.workday THEN epoch(t) - epoch(date_trunc('day', t)) ELSE 0 END
+    SELECT c.wbase + CASE WHEN c.workday THEN epoch(t) - epoch(date_trunc('day', t)) ELSE 0 END
     FROM zq_cal c WHERE c.d = t::DATE
 );
+
+-- zq_wj(t, wbase, workday): the same from a joined zq_cal row.
+CREATE OR REPLACE TEMP MACRO zq_wj(t, wbase, workday) AS
+    wbase + CASE WHEN workday THEN epoch(t) - epoch(date_trunc('day', t)) ELSE 0 END;
 
 -- zq_reopened: tickets that were ever reopened in any stored version.
 CREATE OR REPLACE TEMP TABLE zq_reopened AS
