@@ -1,0 +1,115 @@
+package zhuqi
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func writeConfig(t *testing.T, name, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestLoadConfig_MergesTOML(t *testing.T) {
+	p := writeConfig(t, "zhuqi.toml", `
+timezone = "Asia/Urumqi"
+[aliases.tickets]
+enterprise = ["市场主体名称"]
+[[enums.status]]
+value = "resolved"
+labels = ["已完结"]
+[calendar]
+holidays = [{ name = "元旦", from = "2027-01-01", to = "2027-01-01" }]
+`)
+	c, err := LoadConfig(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq := func(name string, got, want any) {
+		t.Helper()
+		if got != want {
+			t.Errorf("%s = %v, want %v", name, got, want)
+		}
+	}
+	eq("timezone", c.Timezone, "Asia/Urumqi")
+	al := c.AliasesOf(KindTickets, "enterprise")
+	eq("built-in alias kept", al[1], "企业名称")
+	eq("office alias added", al[len(al)-1], "市场主体名称")
+	var labels []string
+	for _, v := range c.Enums["status"] {
+		if v.Value == "resolved" {
+			labels = v.Labels
+		}
+	}
+	eq("label added", labels[len(labels)-1], "已完结")
+	cal, err := c.Calendar.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq("2026 still covered", cal.Covers(2026), true)
+	eq("2027 added", cal.Covers(2027), true)
+	eq("rules unchanged", c.Rules.Version(), Default().Rules.Version())
+}
+
+func TestLoadConfig_YAMLRules(t *testing.T) {
+	p := writeConfig(t, "zhuqi.yaml", `
+rules:
+  name: taian-2027
+  assign_days: 1
+  reply_days: 5
+  red_max_late_days: 3
+  weight_satisfied: 1
+  weight_basic: 0.8
+  weight_dissatisfied: 0
+  growth_premium: 0.05
+  bottom: 3
+  risers: 3
+  department: {min_tickets: 10, effect_reply: 25, effect_completion: 25, service: 30, efficiency: 20}
+  region: {min_tickets: 5, scale: 100, response: 0.1, resolution: 0.45, satisfaction: 0.45}
+  cadre: {star_min_satisfaction: 0.9, star_min_solved: 3, min_solved: 3, top: 10, solved_weight: 60, satisfaction_weight: 40}
+`)
+	c, err := LoadConfig(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Rules.ReplyDays != 5 || c.Rules.Department.MinTickets != 10 || !strings.HasPrefix(c.Rules.Version(), "taian-2027@") {
+		t.Errorf("rules = %+v (%s)", c.Rules, c.Rules.Version())
+	}
+}
+
+func TestLoadConfig_Err(t *testing.T) {
+	for _, tc := range []struct{ name, body, want string }{
+		{"zhuqi.toml", "colour = 1\n", "unknown settings"},
+		{"zhuqi.toml", "timezone = \"Mars/Base\"\n", "IANA"},
+		{"zhuqi.toml", "[aliases.tickets]\nflavour = [\"口味\"]\n", "not a column"},
+		{"zhuqi.toml", "[[enums.status]]\nvalue = \"closed\"\nlabels = [\"已办结\"]\n", "means both"},
+		{"zhuqi.toml", "[calendar]\nworkdays = [{ name = \"x\", date = \"2026-02-16\" }]\n", "both a holiday"},
+		{"zhuqi.toml", "[rules]\nname = \"half\"\n", "rules half"},
+		{"zhuqi.yaml", "colour: 1\n", "colour"},
+	} {
+		_, err := LoadConfig(writeConfig(t, tc.name, tc.body))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: err = %v, want %q", tc.body, err, tc.want)
+		}
+	}
+}
+
+func TestConfigTOMLRoundTrip(t *testing.T) {
+	b, err := Default().TOML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := LoadConfig(writeConfig(t, "zhuqi.toml", string(b)))
+	if err != nil {
+		t.Fatalf("config show output does not load back: %v", err)
+	}
+	if c.Rules.Version() != Default().Rules.Version() {
+		t.Error("rules changed through config show")
+	}
+}
