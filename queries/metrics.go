@@ -70,15 +70,16 @@ func groupSQL(by []string) (sel, group, order string) {
 	if len(by) == 0 {
 		return "", "", ""
 	}
-	var keys []string
+	var cols, keys []string
 	for _, d := range by {
+		if d == "month" {
+			cols = append(cols, `strftime(created_month, '%Y-%m') AS "month"`)
+		} else {
+			cols = append(cols, fmt.Sprintf("%q", d))
+		}
 		keys = append(keys, fmt.Sprintf("%q COLLATE zh NULLS LAST", d))
 	}
-	quoted := make([]string, len(by))
-	for i, d := range by {
-		quoted[i] = fmt.Sprintf("%q", d)
-	}
-	return strings.Join(quoted, ", ") + ",", "GROUP BY " + strings.Join(quoted, ", "), "ORDER BY " + strings.Join(keys, ", ")
+	return strings.Join(cols, ", ") + ",", "GROUP BY ALL", "ORDER BY " + strings.Join(keys, ", ")
 }
 
 // Metrics computes the metrics of the cohort of p, broken down by the dimensions by (none:

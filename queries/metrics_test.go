@@ -177,3 +177,14 @@ func TestMetricsZeroDenominators(t *testing.T) {
 	near(t, "March reopen_rate (nothing finished)", m.ReopenRate, nil)
 	near(t, "March on_time_reply_rate", m.OnTimeReplyRate, 0.0)
 }
+
+func TestMetricsByMonth(t *testing.T) {
+	f, q := febFixture(t)
+	rows, err := q.Metrics(context.Background(), f.period(q, "2026-Q1"), []string{"month"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 2 || rows[0].Dim(0) != "2026-02" || rows[0].Collected != 6 || rows[1].Dim(0) != "2026-03" || rows[1].Collected != 1 {
+		t.Errorf("by month = %v %d, %v %d", rows[0].Dim(0), rows[0].Collected, rows[1].Dim(0), rows[1].Collected)
+	}
+}

@@ -27,7 +27,7 @@ WITH t AS (
              WHEN tk.deadline = date_trunc('day', tk.deadline) THEN tk.deadline + INTERVAL 1 DAY
              ELSE tk.deadline END AS reply_due,
         zq_wj(tk.created_at, c.wbase, c.workday) AS w_created,
-        strftime(tk.created_at, '%Y-%m') AS month
+        date_trunc('month', tk.created_at) AS created_month
     FROM tickets tk
     JOIN zq_cal c ON c.d = tk.created_at::DATE
     WHERE tk.created_at >= TIMESTAMP '{{.Start}}' AND tk.created_at < TIMESTAMP '{{.End}}'
