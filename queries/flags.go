@@ -27,12 +27,12 @@ func (q *Q) Flags(ctx context.Context, cohort *Period) ([]Flag, error) {
 	var table string
 	var err error
 	if cohort != nil {
-		table, err = q.factsTable(ctx, *cohort)
+		table, err = q.factsTable(ctx, *cohort, listing)
 	} else {
 		monthStart := time.Date(q.AsOf.Year(), q.AsOf.Month(), 1, 0, 0, 0, 0, q.loc)
 		all := Period{Label: "open", Kind: "range", Start: time.Date(1900, 1, 1, 0, 0, 0, 0, q.loc), End: q.AsOf.Add(time.Second)}
 		table, err = q.factsWhere(ctx, all, fmt.Sprintf(
-			"coalesce(tk.responded_at, tk.resolved_at) IS NULL OR coalesce(tk.responded_at, tk.resolved_at) >= TIMESTAMP '%s'", sqlTime(monthStart)))
+			"coalesce(tk.responded_at, tk.resolved_at) IS NULL OR coalesce(tk.responded_at, tk.resolved_at) >= TIMESTAMP '%s'", sqlTime(monthStart)), listing)
 	}
 	if err != nil {
 		return nil, err

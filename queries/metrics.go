@@ -88,61 +88,49 @@ func (q *Q) Metrics(ctx context.Context, p Period, by []string) ([]MetricsRow, e
 	if err := CheckDimensions(by); err != nil {
 		return nil, err
 	}
-	table, err := q.factsTable(ctx, p)
+	table, err := q.factsTable(ctx, p, wide)
 	if err != nil {
 		return nil, err
 	}
 	sel, group, order := groupSQL(by)
-	run := func(name string) (map[string]record, []string, error) {
-		data := q.ruleParams()
-		data["Table"] = table
-		data["Select"] = sel
-		data["GroupBy"] = group
-		text, err := render(name, data)
+	data := q.ruleParams()
+	var aggs []string
+	for _, family := range []string{"rates.sql", "sla.sql", "durations.sql"} {
+		text, err := render(family, data)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		recs, err := q.records(ctx, text+"\n"+order)
-		if err != nil {
-			return nil, nil, fmt.Errorf("metrics %s (%s): %w", p.Label, name, err)
-		}
-		byKey := make(map[string]record, len(recs))
-		keys := make([]string, 0, len(recs))
-		for _, r := range recs {
-			k := dimKey(r, by)
-			byKey[k] = r
-			keys = append(keys, k)
-		}
-		return byKey, keys, nil
+		aggs = append(aggs, strings.TrimSpace(stripComments(text)))
 	}
-	rates, keys, err := run("rates.sql")
+	// Each quantile list (median, p90) is computed with one sort.
+	query := fmt.Sprintf(`SELECT * EXCLUDE (assign_days_q, answer_days_q, finish_days_q),
+    assign_days_q[1] AS assign_days_median, assign_days_q[2] AS assign_days_p90,
+    answer_days_q[1] AS answer_days_median, answer_days_q[2] AS answer_days_p90,
+    finish_days_q[1] AS finish_days_median, finish_days_q[2] AS finish_days_p90
+FROM (SELECT %s
+%s
+FROM %s
+%s)
+%s`, sel, strings.Join(aggs, ",\n"), table, group, order)
+	recs, err := q.records(ctx, query)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("metrics %s: %w", p.Label, err)
 	}
-	sla, _, err := run("sla.sql")
-	if err != nil {
-		return nil, err
-	}
-	dur, _, err := run("durations.sql")
-	if err != nil {
-		return nil, err
-	}
-	out := make([]MetricsRow, 0, len(keys))
-	for _, k := range keys {
-		r, s, d := rates[k], sla[k], dur[k]
+	out := make([]MetricsRow, 0, len(recs))
+	for _, r := range recs {
 		row := MetricsRow{
 			Collected: r.int("collected"), Finished: r.int("finished"), Solved: r.int("solved"),
 			CompletionRate: r.rate("completion_rate"), ResolutionRate: r.rate("resolution_rate"),
 			Rated: r.int("rated"), Satisfied: r.int("satisfied"), Basic: r.int("basic"), Dissatisfied: r.int("dissatisfied"),
 			SatisfactionRate: r.rate("satisfaction_rate"), SatisfactionScore: r.rate("satisfaction_score"),
 			OnSite: r.int("on_site"), OnSiteRate: r.rate("on_site_rate"),
-			AssignedInTime: s.int("assigned_in_time"), ResponseRate: s.rate("response_rate"),
-			RepliedOnTime: s.int("replied_on_time"), ReplyDue: s.int("reply_due"), OnTimeReplyRate: s.rate("on_time_reply_rate"),
-			Red: s.int("red"), Black: s.int("black"),
+			AssignedInTime: r.int("assigned_in_time"), ResponseRate: r.rate("response_rate"),
+			RepliedOnTime: r.int("replied_on_time"), ReplyDue: r.int("reply_due"), OnTimeReplyRate: r.rate("on_time_reply_rate"),
+			Red: r.int("red"), Black: r.int("black"),
 			Reopened: r.int("reopened"), ReopenRate: r.rate("reopen_rate"),
-			AssignDaysMedian: d.rate("assign_days_median"), AssignDaysP90: d.rate("assign_days_p90"),
-			AnswerDaysMedian: d.rate("answer_days_median"), AnswerDaysP90: d.rate("answer_days_p90"),
-			FinishDaysMedian: d.rate("finish_days_median"), FinishDaysP90: d.rate("finish_days_p90"),
+			AssignDaysMedian: r.rate("assign_days_median"), AssignDaysP90: r.rate("assign_days_p90"),
+			AnswerDaysMedian: r.rate("answer_days_median"), AnswerDaysP90: r.rate("answer_days_p90"),
+			FinishDaysMedian: r.rate("finish_days_median"), FinishDaysP90: r.rate("finish_days_p90"),
 		}
 		for _, dim := range by {
 			row.Dims = append(row.Dims, r.str(dim))
@@ -152,15 +140,14 @@ func (q *Q) Metrics(ctx context.Context, p Period, by []string) ([]MetricsRow, e
 	return out, nil
 }
 
-func dimKey(r record, by []string) string {
+// stripComments drops the comment lines of a SQL fragment.
+func stripComments(text string) string {
 	var b strings.Builder
-	for _, d := range by {
-		if s := r.str(d); s != nil {
-			b.WriteString(*s)
-		} else {
-			b.WriteString("\x01")
+	for _, line := range strings.Split(text, "\n") {
+		if !strings.HasPrefix(strings.TrimSpace(line), "--") {
+			b.WriteString(line)
+			b.WriteByte('\n')
 		}
-		b.WriteByte(0)
 	}
 	return b.String()
 }

@@ -172,17 +172,28 @@ func (q *Q) ruleParams() map[string]any {
 // num writes a float as a SQL DOUBLE literal.
 func num(f float64) string { return fmt.Sprintf("%g::DOUBLE", f) }
 
-// factsTable materialises the per-ticket facts of period p once per session.
-func (q *Q) factsTable(ctx context.Context, p Period) (string, error) {
-	return q.factsWhere(ctx, p, "")
+// Forms of the facts table, each a superset of the one before.
+const (
+	lean    = iota // what the rankings read
+	wide           // every dimension and fact: metrics
+	listing        // and each ticket's identity and times: flags
+)
+
+// factsTable materialises the per-ticket facts of period p, in form, once per session; a
+// table of a wider form serves a narrower one.
+func (q *Q) factsTable(ctx context.Context, p Period, form int) (string, error) {
+	return q.factsWhere(ctx, p, "", form)
 }
 
 // factsWhere is factsTable narrowed by an extra condition on the tickets (alias tk).
-func (q *Q) factsWhere(ctx context.Context, p Period, where string) (string, error) {
-	key := p.Label + "\x00" + where
-	if t, ok := q.facts[key]; ok {
-		return t, nil
+func (q *Q) factsWhere(ctx context.Context, p Period, where string, form int) (string, error) {
+	base := p.Label + "\x00" + where + "\x00"
+	for f := listing; f >= form; f-- {
+		if t, ok := q.facts[base+fmt.Sprint(f)]; ok {
+			return t, nil
+		}
 	}
+	key := base + fmt.Sprint(form)
 	table := fmt.Sprintf("zq_facts_%d", len(q.facts)+1)
 	data := q.ruleParams()
 	data["Table"] = table
@@ -190,6 +201,8 @@ func (q *Q) factsWhere(ctx context.Context, p Period, where string) (string, err
 	data["End"] = sqlTime(p.End)
 	data["AsOf"] = sqlTime(q.AsOf)
 	data["WAsOf"] = fmt.Sprintf("zq_w(TIMESTAMP '%s')", sqlTime(q.AsOf))
+	data["Wide"] = form >= wide
+	data["Listing"] = form >= listing
 	data["Where"] = ""
 	if where != "" {
 		data["Where"] = "\n      AND (" + where + ")"

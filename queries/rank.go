@@ -94,12 +94,16 @@ func (q *Q) Rank(ctx context.Context, kind string, p Period) (*Ranking, error) {
 
 // rankRows runs the ranking's SQL for p and assigns competition ranks (1, 2, 2, 4).
 func (q *Q) rankRows(ctx context.Context, kind string, p Period) ([]RankRow, int, error) {
-	table, err := q.factsTable(ctx, p)
+	table, err := q.factsTable(ctx, p, lean)
+	if err != nil {
+		return nil, 0, err
+	}
+	names, err := q.namesTable(ctx, kind)
 	if err != nil {
 		return nil, 0, err
 	}
 	r := q.rules
-	data := map[string]any{"Table": table, "Start": p.Start.Format("2006-01-02"), "End": p.End.Format("2006-01-02")}
+	data := map[string]any{"Table": table, "Names": names, "Start": p.Start.Format("2006-01-02"), "End": p.End.Format("2006-01-02")}
 	var file string
 	var min int
 	switch kind {
@@ -169,6 +173,28 @@ func (q *Q) rankRows(ctx context.Context, kind string, p Period) ([]RankRow, int
 		rows = append(rows, row)
 	}
 	return rows, min, nil
+}
+
+// nameSQL lists every entity a ranking lists: those seen in any ticket (and, for
+// departments, in the deductions), so that none is dropped silently.
+var nameSQL = map[string]string{
+	Departments: `SELECT DISTINCT department AS name FROM tickets WHERE department IS NOT NULL
+		UNION SELECT DISTINCT department FROM deductions`,
+	Regions: `SELECT DISTINCT region AS name FROM tickets`,
+	Cadres:  `SELECT DISTINCT cadre AS name FROM tickets WHERE cadre IS NOT NULL`,
+}
+
+// namesTable materialises the names of a ranking's entities once per session.
+func (q *Q) namesTable(ctx context.Context, kind string) (string, error) {
+	table := "zq_names_" + kind
+	if q.facts[table] != "" {
+		return table, nil
+	}
+	if _, err := q.conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE "+table+" AS "+nameSQL[kind]); err != nil {
+		return "", fmt.Errorf("rank %s: names: %w", kind, err)
+	}
+	q.facts[table] = table
+	return table, nil
 }
 
 func imputedNote(rec record) string {

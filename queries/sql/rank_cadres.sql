@@ -5,7 +5,7 @@
 --     rated ticket; total = round({{.WSolved}} × solved / max solved of the eligible
 --     + {{.WSat}} × satisfaction_score, 2); the first {{.Top}} are recognised.
 -- Every cadre seen in the tickets is listed; the others as not ranked.
-WITH names AS (SELECT DISTINCT cadre AS name FROM tickets WHERE cadre IS NOT NULL),
+WITH names AS (SELECT name FROM {{.Names}}),
 agg AS (
     SELECT cadre AS name, count(*) AS collected, count(*) FILTER (solved) AS solved,
         count(*) FILTER (rated) AS rated,

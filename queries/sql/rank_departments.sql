@@ -8,10 +8,7 @@
 -- service of the ranked departments that have one (noted); likewise a department with no
 -- reply yet due gets the mean reply part. Every department seen in the tickets or the
 -- deductions is listed; those under the minimum as not ranked.
-WITH names AS (
-    SELECT DISTINCT department AS name FROM tickets WHERE department IS NOT NULL
-    UNION SELECT DISTINCT department FROM deductions
-),
+WITH names AS (SELECT name FROM {{.Names}}),
 agg AS (
     SELECT department AS name, count(*) AS collected,
         count(*) FILTER (finished) / count(*) AS completion_rate,

@@ -4,7 +4,7 @@
 -- Ranked: regions with at least {{.Min}} collected tickets in P. A ranked region without a
 -- rated ticket gets the mean satisfaction_rate of the ranked regions that have one (noted).
 -- Every region seen in the tickets is listed; those under the minimum as not ranked.
-WITH names AS (SELECT DISTINCT region AS name FROM tickets),
+WITH names AS (SELECT name FROM {{.Names}}),
 agg AS (
     SELECT region AS name, count(*) AS collected,
         count(*) FILTER (assigned_in_time) / count(*) AS response_rate,

@@ -6,7 +6,7 @@
 --   on_site_rate      (当场办结率) = on_site / collected
 --   reopen_rate                  = reopened / finished
 -- Every rate is NULL when its denominator is 0.
-SELECT {{.Select}}
+-- (A list of aggregates over the facts table; metrics.go puts the families together.)
     count(*) AS collected,
     count(*) FILTER (finished) AS finished,
     count(*) FILTER (solved) AS solved,
@@ -22,5 +22,3 @@ SELECT {{.Select}}
     count(*) FILTER (on_site) / nullif(count(*), 0) AS on_site_rate,
     count(*) FILTER (reopened) AS reopened,
     count(*) FILTER (reopened) / nullif(count(*) FILTER (finished), 0) AS reopen_rate
-FROM {{.Table}}
-{{.GroupBy}}

@@ -5,7 +5,7 @@
 --   red   = late by at most {{.RedMaxLate}} working days (督办)
 --   black = open or answered more than {{.RedMaxLate}} working days late (问责)
 -- Rates are NULL when their denominator is 0.
-SELECT {{.Select}}
+-- (A list of aggregates over the facts table; metrics.go puts the families together.)
     count(*) FILTER (assigned_in_time) AS assigned_in_time,
     count(*) FILTER (assigned_in_time) / nullif(count(*), 0) AS response_rate,
     count(*) FILTER (replied_on_time) AS replied_on_time,
@@ -13,5 +13,3 @@ SELECT {{.Select}}
     count(*) FILTER (replied_on_time) / nullif(count(*) FILTER (reply_counted), 0) AS on_time_reply_rate,
     count(*) FILTER (flag = 'red') AS red,
     count(*) FILTER (flag = 'black') AS black
-FROM {{.Table}}
-{{.GroupBy}}
