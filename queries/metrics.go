@@ -159,7 +159,7 @@ func MetricsTable(by []string, rows []MetricsRow) *tabular.Table {
 		t.Columns = append(t.Columns, tabular.Column{Name: d, Kind: tabular.Text})
 	}
 	I, R, N := tabular.Int, tabular.Rate, tabular.Num
-	for _, c := range []tabular.Column{
+	t.Columns = append(t.Columns, []tabular.Column{
 		tabular.Col("collected", I), tabular.Col("finished", I), tabular.Col("solved", I), tabular.Col("completion_rate", R), tabular.Col("resolution_rate", R),
 		tabular.Col("rated", I), tabular.Col("satisfied", I), tabular.Col("basic", I), tabular.Col("dissatisfied", I), tabular.Col("satisfaction_rate", R),
 		tabular.Col("satisfaction_score", tabular.Fraction), tabular.Col("on_site", I), tabular.Col("on_site_rate", R), tabular.Col("assigned_in_time", I), tabular.Col("response_rate", R),
@@ -167,9 +167,7 @@ func MetricsTable(by []string, rows []MetricsRow) *tabular.Table {
 		tabular.Col("reopened", I), tabular.Col("reopen_rate", R),
 		tabular.Col("assign_days_median", N), tabular.Col("assign_days_p90", N), tabular.Col("answer_days_median", N), tabular.Col("answer_days_p90", N),
 		tabular.Col("finish_days_median", N), tabular.Col("finish_days_p90", N),
-	} {
-		t.Columns = append(t.Columns, c)
-	}
+	}...)
 	for _, m := range rows {
 		var row []any
 		for _, d := range m.Dims {
