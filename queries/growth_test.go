@@ -3,6 +3,7 @@ package queries
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/zhuqi/zhuqi"
@@ -128,6 +129,10 @@ func TestSeedFigures(t *testing.T) {
 		}
 		f.tickets("2022-07-01 00:00", ts)
 		q := f.open()
+		// 2022 is outside the shipped calendar: Monday to Friday, with a warning.
+		if len(q.Warnings) != 1 || !strings.Contains(q.Warnings[0], "2022") {
+			t.Errorf("warnings = %q, want one about 2022", q.Warnings)
+		}
 		rows, err := q.Metrics(context.Background(), f.period(q, "2022"), []string{"category"})
 		if err != nil {
 			t.Fatal(err)
