@@ -41,6 +41,8 @@ type IngestConfig struct {
 	MaxCellChars   int   `toml:"max_cell_chars" yaml:"max_cell_chars"`
 	XLSXUnzipLimit int64 `toml:"xlsx_unzip_limit" yaml:"xlsx_unzip_limit"`
 	BatchRows      int   `toml:"batch_rows" yaml:"batch_rows"`
+	// MemoryLimit is DuckDB's memory_limit during ingest, e.g. "1GB".
+	MemoryLimit string `toml:"memory_limit" yaml:"memory_limit"`
 }
 
 // TimestampConfig lists the accepted textual forms of timestamps and months.
@@ -131,6 +133,9 @@ func (c *Config) merge(u *Config) {
 	}
 	if u.Ingest.BatchRows > 0 {
 		c.Ingest.BatchRows = u.Ingest.BatchRows
+	}
+	if u.Ingest.MemoryLimit != "" {
+		c.Ingest.MemoryLimit = u.Ingest.MemoryLimit
 	}
 	c.Timestamps.Formats = append(c.Timestamps.Formats, u.Timestamps.Formats...)
 	c.Timestamps.MonthFormats = append(c.Timestamps.MonthFormats, u.Timestamps.MonthFormats...)

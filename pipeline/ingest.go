@@ -3,7 +3,9 @@ package pipeline
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -67,10 +69,12 @@ func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt 
 	if err != nil {
 		return nil, fmt.Errorf("ingest %s: %w", path, err)
 	}
+	mark := started
 	sc, err := scanFile(ctx, path, cfg.Ingest.MaxLineBytes, progress("scan", st.Size()))
 	if err != nil {
 		return nil, fmt.Errorf("ingest %s: %w", path, err)
 	}
+	rep.step("scan", s.Now(), &mark)
 	rep.SHA256, rep.Format = sc.SHA256, sc.Format
 
 	var prev int64
@@ -96,6 +100,11 @@ func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt 
 		}
 	}
 
+	if cfg.Ingest.MemoryLimit != "" {
+		if _, err := s.DB.ExecContext(ctx, "SET memory_limit = "+sqlString(cfg.Ingest.MemoryLimit)); err != nil {
+			return nil, fmt.Errorf("ingest: memory_limit %q: %w (use a size such as 1GB)", cfg.Ingest.MemoryLimit, err)
+		}
+	}
 	err = s.withConn(ctx, func(conn *sql.Conn) error {
 		defer dropTemps(conn)
 		if err := createMacros(ctx, conn, cfg); err != nil {
@@ -106,16 +115,32 @@ func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt 
 			return err
 		}
 		rep.Blank = stats.Blank
-		if _, err := conn.ExecContext(ctx, normalizeSQL(cfg, opt.Kind, m)); err != nil {
+		rep.step("stage", s.Now(), &mark)
+		source := stageTable
+		if opt.Kind == zhuqi.KindTickets {
+			// Rows unchanged since their ticket's current version are not parsed again.
+			for _, q := range []string{rawHashSQL(m, cfgPrint(cfg)), dupSQL(opt.Kind), skipSQL(), todoSQL()} {
+				if _, err := conn.ExecContext(ctx, q); err != nil {
+					return fmt.Errorf("compare with current versions: %w", err)
+				}
+			}
+			source = todoView
+			rep.step("unchanged", s.Now(), &mark)
+		}
+		if _, err := conn.ExecContext(ctx, normalizeSQL(cfg, opt.Kind, m, source)); err != nil {
 			return fmt.Errorf("normalise: %w", err)
 		}
-		if _, err := conn.ExecContext(ctx, dupSQL(opt.Kind)); err != nil {
-			return fmt.Errorf("find repeated keys: %w", err)
+		rep.step("normalise", s.Now(), &mark)
+		if opt.Kind != zhuqi.KindTickets {
+			if _, err := conn.ExecContext(ctx, dupSQL(opt.Kind)); err != nil {
+				return fmt.Errorf("find repeated keys: %w", err)
+			}
+			rep.step("duplicates", s.Now(), &mark)
 		}
 		if opt.Progress != nil {
 			opt.Progress(Progress{File: base, Step: "write", Done: st.Size(), Total: st.Size()})
 		}
-		return s.write(ctx, conn, cfg, opt.Kind, m, rep, started)
+		return s.write(ctx, conn, cfg, opt.Kind, m, rep, started, mark)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("ingest %s: %w", path, err)
@@ -231,7 +256,7 @@ func firstLine(err error) string {
 }
 
 // write commits the file's rejects, warnings, rows and ledger entry in one transaction.
-func (s *Store) write(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, kind zhuqi.Kind, m *mapping, rep *Report, started time.Time) error {
+func (s *Store) write(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, kind zhuqi.Kind, m *mapping, rep *Report, started, mark time.Time) error {
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -241,6 +266,7 @@ func (s *Store) write(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, ki
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("%s: %w", step, err)
 		}
+		rep.step(step, s.Now(), &mark)
 		if s.failpoint != nil {
 			return s.failpoint(step)
 		}
@@ -281,6 +307,7 @@ SELECT %d, %s, _row, w.col, w.value, w.code, w.msg FROM (SELECT _row, unnest(war
 		var b bytes.Buffer
 		err := sqlTemplates.ExecuteTemplate(&b, "tickets_versions.sql", map[string]any{
 			"Cols": strings.Join(cols, ", ") + ", extra", "ColsNoID": strings.Join(cols[1:], ", ") + ", extra", "AsOf": asOf, "IngestID": id,
+			"ColsN": "n." + strings.Join(cols, ", n.") + ", n.extra",
 		})
 		if err != nil {
 			return err
@@ -322,6 +349,16 @@ SELECT %d, %s, _row, w.col, w.value, w.code, w.msg FROM (SELECT _row, unnest(war
 	return tx.Commit()
 }
 
+// cfgPrint fingerprints the configuration for raw row hashes.
+func cfgPrint(cfg *zhuqi.Config) string {
+	b, err := cfg.TOML()
+	if err != nil {
+		return "unencodable"
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:8])
+}
+
 func keyLabelSQL(kind zhuqi.Kind) string {
 	if kind == zhuqi.KindTickets {
 		return "'诉求编号「' || n.ticket_id || '」'"
@@ -350,7 +387,10 @@ func nullString(s string) any {
 
 // dropTemps removes the temporary tables of one ingest from a pooled connection.
 func dropTemps(conn *sql.Conn) {
-	for _, t := range []string{stageTable, normTable, dupTable, "zq_loaded", "zq_changed"} {
+	for _, v := range []string{stageTable, todoView} {
+		conn.ExecContext(context.Background(), "DROP VIEW IF EXISTS "+v)
+	}
+	for _, t := range []string{stageTable, stageTable + "_raw", normTable, dupTable, rawTable, skipTable, "zq_loaded", "zq_changed"} {
 		conn.ExecContext(context.Background(), "DROP TABLE IF EXISTS "+t)
 	}
 }

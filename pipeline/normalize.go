@@ -25,6 +25,14 @@ const normTable = "zq_norm"
 // dupTable lists keys repeated inside the file and the row of their first occurrence.
 const dupTable = "zq_dups"
 
+// For tickets, rawTable holds every staged row's ticket id and raw hash; skipTable the
+// rows unchanged since the current version; todoView the rows left to parse.
+const (
+	rawTable  = "zq_raw"
+	skipTable = "zq_skip"
+	todoView  = "zq_todo"
+)
+
 // createMacros defines the parsing macros of sql/macros.sql on conn.
 func createMacros(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config) error {
 	type enum struct{ Name, Map string }
@@ -116,7 +124,7 @@ type check struct {
 // (t_*), parsed values (p_*), then the checks, which read only t_* and p_*. A row's
 // problems become its first reject code and the reasons joined; its warnings become a
 // list, built only for rows that have one.
-func normalizeSQL(cfg *zhuqi.Config, kind zhuqi.Kind, m *mapping) string {
+func normalizeSQL(cfg *zhuqi.Config, kind zhuqi.Kind, m *mapping, source string) string {
 	var texts, parsed, final []string
 	var problems, warns []check
 	for _, c := range zhuqi.Columns(kind) {
@@ -228,21 +236,25 @@ func normalizeSQL(cfg *zhuqi.Config, kind zhuqi.Kind, m *mapping) string {
 	}
 	extra = fmt.Sprintf("CASE WHEN _more IS NULL OR _pre IS NOT NULL THEN %s ELSE json_merge_patch(coalesce(%s, '{}'::JSON), _more::JSON) END", extra, extra)
 
+	// The reasons are text built only for rows that have a problem.
 	return fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS
 SELECT _row, %s, extra,
-  coalesce(%s) AS problem,
-  concat_ws('；', %s) AS reason,
+  problem,
+  CASE WHEN problem IS NOT NULL THEN concat_ws('；', %s) END AS reason,
   %s AS warns
 FROM (
-  SELECT *, %s
-  FROM (SELECT _row, _pre, %s AS extra, %s FROM %s)
+  SELECT *, coalesce(%s) AS problem
+  FROM (
+    SELECT *, %s
+    FROM (SELECT _row, _pre, %s AS extra, %s FROM %s)
+  )
 )`, normTable,
 		strings.Join(final, ",\n  "),
-		strings.Join(code, ",\n    "),
 		strings.Join(msg, ",\n    "),
 		warnExpr,
+		strings.Join(code, ",\n    "),
 		strings.Join(parsed, ", "),
-		extra, strings.Join(texts, ", "), stageTable)
+		extra, strings.Join(texts, ", "), source)
 }
 
 func enumChoices(cfg *zhuqi.Config, enum string) string {
@@ -257,6 +269,43 @@ func enumChoices(cfg *zhuqi.Config, enum string) string {
 	return strings.ReplaceAll(strings.Join(out, "、"), "'", "''")
 }
 
+// rawHashSQL hashes every staged ticket row as read: the cells in canonical column order,
+// the unknown columns, the reader's notes and a fingerprint of the configuration (so that
+// a changed alias or label re-parses every row).
+func rawHashSQL(m *mapping, cfgPrint string) string {
+	var cells []string
+	for _, c := range zhuqi.Columns(zhuqi.KindTickets) {
+		if i, ok := m.Source[c.Name]; ok {
+			cells = append(cells, fmt.Sprintf("c%d", i))
+		} else {
+			cells = append(cells, "NULL::VARCHAR")
+		}
+	}
+	for _, i := range m.Unknown {
+		cells = append(cells, sqlString(m.headerName(i)), fmt.Sprintf("c%d", i))
+	}
+	id := fmt.Sprintf("c%d", m.Source["ticket_id"])
+	return fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS
+SELECT _row, zq_text(%s) AS ticket_id, hash(%s, _pre, _more, %s) AS raw_hash FROM %s`,
+		rawTable, id, strings.Join(cells, ", "), sqlString(cfgPrint), stageTable)
+}
+
+// skipSQL lists the staged rows to skip: those whose raw hash equals their ticket's current
+// version, unless they repeat a ticket id seen earlier in the file (those are rejected).
+func skipSQL() string {
+	return fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS
+SELECT r._row, r.raw_hash FROM %s r
+JOIN ticket_versions v ON v.is_current AND v.ticket_id = r.ticket_id AND v.raw_hash = r.raw_hash
+LEFT JOIN %s d ON d.ticket_id = r.ticket_id
+WHERE d.first_row IS NULL OR d.first_row = r._row`, skipTable, rawTable, dupTable)
+}
+
+// todoSQL is the staged rows left to parse after the skip.
+func todoSQL() string {
+	return fmt.Sprintf(`CREATE OR REPLACE TEMP VIEW %s AS
+SELECT s.* FROM %s s ANTI JOIN %s k ON k._row = s._row`, todoView, stageTable, skipTable)
+}
+
 // dupSQL finds keys repeated inside the file.
 func dupSQL(kind zhuqi.Kind) string {
 	key := strings.Join(zhuqi.Key(kind), ", ")
@@ -266,9 +315,13 @@ func dupSQL(kind zhuqi.Kind) string {
 			notNull = append(notNull, k+" IS NOT NULL")
 		}
 	}
+	from := normTable
+	if kind == zhuqi.KindTickets {
+		from = rawTable // every row, parsed or skipped
+	}
 	return fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS
 SELECT %s, min(_row) AS first_row FROM %s WHERE %s GROUP BY ALL HAVING count(*) > 1`,
-		dupTable, key, normTable, strings.Join(notNull, " AND "))
+		dupTable, key, from, strings.Join(notNull, " AND "))
 }
 
 // dupJoin joins normTable n to dupTable d on the key (NULL-safe).

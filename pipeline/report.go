@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/zhuqi/zhuqi"
 )
 
 // Report is what one ingest did: the ingest report of DOMAIN §1.3.
@@ -32,11 +34,29 @@ type Report struct {
 	Loaded      int64         `json:"rows_loaded"`
 	Rejected    int64         `json:"rows_rejected"`
 	Blank       int64         `json:"blank_rows_skipped"`
-	Versions    int64         `json:"versions_added"`
-	Rejects     []Count       `json:"rejects"`
-	Warnings    []Count       `json:"warnings"`
-	Notes       []string      `json:"notes,omitempty"`
-	Duration    time.Duration `json:"duration_ns"`
+	// Unchanged counts ticket rows identical, as read, to their ticket's current version:
+	// loaded without being parsed again.
+	Unchanged int64         `json:"rows_unchanged"`
+	Versions  int64         `json:"versions_added"`
+	Rejects   []Count       `json:"rejects"`
+	Warnings  []Count       `json:"warnings"`
+	Notes     []string      `json:"notes,omitempty"`
+	Duration  time.Duration `json:"duration_ns"`
+	// Steps times each step of the ingest (scan, stage, normalise, duplicates, and the
+	// writes), for tuning; kept in the ledger's report JSON.
+	Steps []Step `json:"steps,omitempty"`
+}
+
+// Step is the duration of one step of an ingest.
+type Step struct {
+	Name     string        `json:"name"`
+	Duration time.Duration `json:"duration_ns"`
+}
+
+// step records the time since *mark as step name and moves the mark.
+func (r *Report) step(name string, now time.Time, mark *time.Time) {
+	r.Steps = append(r.Steps, Step{Name: name, Duration: now.Sub(*mark)})
+	*mark = now
 }
 
 // ColumnMatch records which header of the file became which canonical column.
@@ -89,6 +109,13 @@ func sortMatches(cs []ColumnMatch, m *mapping) {
 func (s *Store) summarise(ctx context.Context, tx *sql.Tx, rep *Report) error {
 	if err := tx.QueryRowContext(ctx, `SELECT count(*), (SELECT count(*) FROM zq_loaded) FROM `+normTable).Scan(&rep.Read, &rep.Loaded); err != nil {
 		return err
+	}
+	if rep.Kind == string(zhuqi.KindTickets) {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+skipTable).Scan(&rep.Unchanged); err != nil {
+			return err
+		}
+		rep.Read += rep.Unchanged
+		rep.Loaded += rep.Unchanged
 	}
 	rep.Rejected = rep.Read - rep.Loaded
 	var err error

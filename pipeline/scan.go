@@ -57,8 +57,35 @@ func scanFile(ctx context.Context, path string, maxLine int64, progress func(int
 		return nil, fmt.Errorf("%w: %s is a folder, not a file", ErrFileUnreadable, path)
 	}
 	sc := &scan{Size: st.Size(), UTF8: true, Simple: true}
-	h := sha256.New()
-	buf := make([]byte, 1<<20)
+	// SHA-256 runs on its own goroutine, beside the structure check, over a ring of buffers.
+	const nbuf = 4
+	bufs := make([][]byte, nbuf)
+	for i := range bufs {
+		bufs[i] = make([]byte, 1<<20)
+	}
+	free := make(chan []byte, nbuf)
+	for _, b := range bufs {
+		free <- b
+	}
+	toHash := make(chan []byte, nbuf)
+	hashed := make(chan string, 1)
+	go func(in <-chan []byte) {
+		h := sha256.New()
+		for b := range in {
+			h.Write(b)
+			free <- b[:cap(b)]
+		}
+		hashed <- hex.EncodeToString(h.Sum(nil))
+	}(toHash)
+	stopHash := func() string {
+		if toHash != nil {
+			close(toHash)
+			toHash = nil
+			return <-hashed
+		}
+		return ""
+	}
+	defer stopHash()
 	var cs *csvScanner
 	var carry []byte // an incomplete UTF-8 sequence at the end of the previous chunk
 	var done int64
@@ -67,10 +94,10 @@ func scanFile(ctx context.Context, path string, maxLine int64, progress func(int
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
+		buf := <-free
 		n, rerr := io.ReadFull(f, buf)
 		chunk := buf[:n]
 		if n > 0 {
-			h.Write(chunk)
 			if first {
 				first = false
 				sc.Format, sc.BOM = sniff(chunk)
@@ -112,6 +139,7 @@ func scanFile(ctx context.Context, path string, maxLine int64, progress func(int
 				progress(done)
 			}
 		}
+		toHash <- buf[:n]
 		if rerr == io.EOF || rerr == io.ErrUnexpectedEOF {
 			break
 		}
@@ -132,7 +160,7 @@ func scanFile(ctx context.Context, path string, maxLine int64, progress func(int
 		}
 		sc.Simple = cs.simple && sc.UTF8 && sc.BOM != "utf-16le" && sc.BOM != "utf-16be"
 	}
-	sc.SHA256 = hex.EncodeToString(h.Sum(nil))
+	sc.SHA256 = stopHash()
 	return sc, nil
 }
 

@@ -116,3 +116,72 @@ func TestIngest_Snapshots(t *testing.T) {
 		}
 	})
 }
+
+// TestIngest_UnchangedRowsAreNotParsed: a later export whose row is, as read, the same as
+// its ticket's current version is counted as loaded and unchanged without being parsed;
+// a row repeated in the file is still rejected; a changed configuration parses everything.
+func TestIngest_UnchangedRowsAreNotParsed(t *testing.T) {
+	dir := t.TempDir()
+	first := writeFile(t, dir, "tickets_2026-10-30.csv", csvBytes(t, snapHeader, snapRows("办理中")))
+	rows := append(snapRows("已办结"), snapRows("办理中")[0]) // S1 again on row 4
+	later := writeFile(t, dir, "tickets_2026-10-31.csv", csvBytes(t, snapHeader, rows))
+	s := MustOpenStore(t)
+	mustIngest(t, s, first, Options{})
+	rep := mustIngest(t, s, later, Options{})
+	if rep.Read != 3 || rep.Loaded != 2 || rep.Unchanged != 1 || rep.Versions != 1 || rep.Rejected != 1 {
+		t.Errorf("read %d loaded %d unchanged %d versions %d rejected %d, want 3 2 1 1 1", rep.Read, rep.Loaded, rep.Unchanged, rep.Versions, rep.Rejected)
+	}
+	if got := queryStrings(t, s, "SELECT row_number || ':' || code FROM rejects"); len(got) != 1 || got[0] != "4:duplicate_id" {
+		t.Errorf("rejects = %v, want the repeated S1 on row 4", got)
+	}
+
+	cfg := zhuqi.Default()
+	cfg.Enums["status"][0].Labels = append(cfg.Enums["status"][0].Labels, "待分派")
+	again := writeFile(t, dir, "tickets_2026-11-01.csv", csvBytes(t, snapHeader, snapRows("已办结")))
+	rep, err := s.Ingest(context.Background(), cfg, again, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Unchanged != 0 || rep.Versions != 0 || rep.Loaded != 2 {
+		t.Errorf("after a configuration change: unchanged %d versions %d loaded %d, want 0 0 2 (parsed again, same values)", rep.Unchanged, rep.Versions, rep.Loaded)
+	}
+	// The parsed rows lent their raw hash to the current versions: the next export under the
+	// same configuration skips them again.
+	// (A trailing blank row makes it another file with the same rows.)
+	next := writeFile(t, dir, "tickets_2026-11-02.csv", append(csvBytes(t, snapHeader, snapRows("已办结")), ",,,,,,,,\n"...))
+	rep, err = s.Ingest(context.Background(), cfg, next, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Unchanged != 2 {
+		t.Errorf("next export: unchanged %d, want 2", rep.Unchanged)
+	}
+}
+
+// TestIngest_RowNumbersOfALargeFile: DuckDB reads a large CSV on several threads; the row
+// numbers of rejects must still be the rows of the file.
+func TestIngest_RowNumbersOfALargeFile(t *testing.T) {
+	const n = 300000
+	var b strings.Builder
+	b.WriteString(strings.Join(snapHeader, ",") + "\n")
+	for i := 1; i <= n; i++ {
+		created := "2026-10-03 14:05"
+		if i == 123457 || i == n-1 {
+			created = "不详"
+		}
+		fmt.Fprintf(&b, "L%07d,企业%d,奎文区,用地,%s,,办理中,,\n", i, i, created)
+	}
+	path := writeFile(t, t.TempDir(), "tickets_2026-10-31.csv", []byte(b.String()))
+	s := MustOpenStore(t)
+	rep := mustIngest(t, s, path, Options{})
+	if rep.Staging != "duckdb read_csv" {
+		t.Fatalf("staging = %s, want DuckDB's reader", rep.Staging)
+	}
+	got := queryStrings(t, s, "SELECT row_number || ':' || (raw->>'诉求编号') FROM rejects ORDER BY row_number")
+	if want := fmt.Sprintf("123458:L0123457 %d:L%07d", n, n-1); strings.Join(got, " ") != want {
+		t.Errorf("rejects = %v, want %s (data row i is file row i+1)", got, want)
+	}
+	if got := queryStrings(t, s, "SELECT row_number FROM ticket_versions WHERE ticket_id = 'L0250000'"); len(got) != 1 || got[0] != "250001" {
+		t.Errorf("row of L0250000 = %v, want 250001", got)
+	}
+}

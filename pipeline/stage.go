@@ -226,13 +226,22 @@ func stageCSVFast(ctx context.Context, conn *sql.Conn, path string, sc *scan, wi
 		sel.WriteString(c)
 		fmt.Fprintf(&any, "nullif(trim(%s), '')", c)
 	}
+	// DuckDB keeps a single file's records in order (preserve_insertion_order), so a
+	// record's rowid in the raw table is its index in the file; numbering rows that way
+	// keeps the read parallel, where row_number() OVER () would not.
+	raw := stageTable + "_raw"
 	q := fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS
-SELECT _row, %s, NULL::VARCHAR AS _pre, NULL::VARCHAR AS _more FROM (
-  SELECT (row_number() OVER () + 1)::BIGINT AS _row, %s
-  FROM read_csv(%s, header = true, auto_detect = false, columns = {%s}, delim = %s,
-                quote = '"', escape = '"', strict_mode = true, max_line_size = %d))
-WHERE coalesce(%s) IS NOT NULL`, stageTable, sel.String(), sel.String(), sqlString(path), types.String(),
-		sqlString(string(sc.Delim)), maxLine+1, any.String())
+SELECT %s FROM read_csv(%s, header = true, auto_detect = false, columns = {%s}, delim = %s,
+                quote = '"', escape = '"', strict_mode = true, max_line_size = %d)`, raw, sel.String(), sqlString(path), types.String(),
+		sqlString(string(sc.Delim)), maxLine+1)
+	if _, err := conn.ExecContext(ctx, q); err != nil {
+		return stageStats{}, err
+	}
+	// Blank rows are dropped; the first column alone settles most rows (OR evaluates its
+	// right side only for the rows its left side leaves).
+	q = fmt.Sprintf(`CREATE OR REPLACE TEMP VIEW %s AS
+SELECT (rowid + 2)::BIGINT AS _row, %s, NULL::VARCHAR AS _pre, NULL::VARCHAR AS _more FROM %s
+WHERE nullif(trim(c0), '') IS NOT NULL OR coalesce(%s) IS NOT NULL`, stageTable, sel.String(), raw, any.String())
 	if _, err := conn.ExecContext(ctx, q); err != nil {
 		return stageStats{}, err
 	}

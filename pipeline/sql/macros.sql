@@ -15,8 +15,13 @@
 --                    W = 1 3 9 27 19 26 16 17 20 29 25 13 8 24 10 30 28.
 CREATE OR REPLACE TEMP MACRO zq_text(s) AS nullif(trim(CAST(s AS VARCHAR), ' ' || chr(9) || chr(10) || chr(13) || chr(12288) || chr(160)), '');
 
+-- zq_ts tries DuckDB's own cast first for short text that cannot carry a UTC offset
+-- ("2026-10-03 14:05", "2026/10/3"), the common case, before any pattern matching.
 CREATE OR REPLACE TEMP MACRO zq_ts(s) AS CASE
     WHEN s IS NULL THEN NULL
+    WHEN length(s) <= 19 AND strpos(s, '+') = 0 AND strpos(s, 'Z') = 0 AND (length(s) < 17 OR s[17] <> '-')
+         AND try_cast(s AS TIMESTAMP) IS NOT NULL
+        THEN try_cast(s AS TIMESTAMP)
     WHEN regexp_full_match(s, '[1-9][0-9]{4}(\.[0-9]+)?')
         THEN TIMESTAMP '1899-12-30 00:00:00' + to_seconds(CAST(round(CAST(s AS DOUBLE) * 86400) AS BIGINT))
     WHEN regexp_matches(s, '[0-9]:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)? ?(Z|[+-][0-9]{2}(:?[0-9]{2})?)$')

@@ -1,20 +1,28 @@
 -- Ticket versions (DOMAIN §1.2). A loaded row becomes a new version of its ticket unless
 -- its row_hash (a hash of every normalised column) equals the ticket's current version.
+-- (Rows whose raw hash equals the current version's were skipped before parsing.)
 -- The new version becomes current when its snapshot is not older than the current one's
 -- (an older snapshot ingested late is kept as history only).
 CREATE OR REPLACE TEMP TABLE zq_changed AS
 SELECT i.*, (c.as_of IS NULL OR c.as_of <= {{.AsOf}}) AS becomes_current
 FROM (
-    SELECT n._row, {{.Cols}}, hash({{.Cols}}) AS row_hash
-    FROM zq_loaded n
+    SELECT n._row, {{.Cols}}, hash({{.Cols}}) AS row_hash, r.raw_hash
+    FROM zq_loaded n JOIN (SELECT _row, raw_hash FROM zq_raw) r USING (_row)
 ) i
 LEFT JOIN (SELECT ticket_id, as_of, row_hash FROM ticket_versions WHERE is_current) c USING (ticket_id)
 WHERE c.ticket_id IS NULL OR c.row_hash <> i.row_hash;
+
+-- A parsed row equal to its current version (its raw text changed, or the configuration
+-- did) lends that version its raw hash, so the next export skips it again.
+UPDATE ticket_versions v SET raw_hash = r.raw_hash
+FROM zq_loaded n JOIN zq_raw r USING (_row)
+WHERE v.is_current AND v.ticket_id = n.ticket_id AND v.raw_hash IS DISTINCT FROM r.raw_hash
+  AND v.row_hash = hash({{.ColsN}});
 
 UPDATE ticket_versions v SET is_current = false
 FROM zq_changed c
 WHERE v.is_current AND c.becomes_current AND v.ticket_id = c.ticket_id;
 
-INSERT INTO ticket_versions (ticket_id, as_of, ingest_id, row_number, row_hash, is_current, {{.ColsNoID}})
-SELECT ticket_id, {{.AsOf}}, {{.IngestID}}, _row, row_hash, becomes_current, {{.ColsNoID}}
+INSERT INTO ticket_versions (ticket_id, as_of, ingest_id, row_number, row_hash, is_current, {{.ColsNoID}}, raw_hash)
+SELECT ticket_id, {{.AsOf}}, {{.IngestID}}, _row, row_hash, becomes_current, {{.ColsNoID}}, raw_hash
 FROM zq_changed;
