@@ -281,7 +281,8 @@ func (s *Store) write(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, ki
 	asOf := fmt.Sprintf("TIMESTAMP '%s'", rep.AsOf.Format("2006-01-02 15:04:05.999999"))
 	keyLabel := keyLabelSQL(kind)
 
-	if err := exec("loaded", fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE zq_loaded AS
+	// zq_loaded is a view, not another copy of the file's rows.
+	if err := exec("loaded", fmt.Sprintf(`CREATE OR REPLACE TEMP VIEW zq_loaded AS
 SELECT n.* FROM %s n %s
 WHERE n.problem IS NULL AND (d.first_row IS NULL OR n._row = d.first_row)`, normTable, dupJoin(kind))); err != nil {
 		return err
@@ -307,7 +308,8 @@ SELECT %d, %s, _row, w.col, w.value, w.code, w.msg FROM (SELECT _row, unnest(war
 		var b bytes.Buffer
 		err := sqlTemplates.ExecuteTemplate(&b, "tickets_versions.sql", map[string]any{
 			"Cols": strings.Join(cols, ", ") + ", extra", "ColsNoID": strings.Join(cols[1:], ", ") + ", extra", "AsOf": asOf, "IngestID": id,
-			"ColsN": "n." + strings.Join(cols, ", n.") + ", n.extra",
+			"ColsN":     "n." + strings.Join(cols, ", n.") + ", n.extra",
+			"ColsNoIDN": "n." + strings.Join(cols[1:], ", n.") + ", n.extra",
 		})
 		if err != nil {
 			return err
@@ -387,10 +389,10 @@ func nullString(s string) any {
 
 // dropTemps removes the temporary tables of one ingest from a pooled connection.
 func dropTemps(conn *sql.Conn) {
-	for _, v := range []string{stageTable, todoView} {
+	for _, v := range []string{stageTable, todoView, "zq_loaded"} {
 		conn.ExecContext(context.Background(), "DROP VIEW IF EXISTS "+v)
 	}
-	for _, t := range []string{stageTable, stageTable + "_raw", normTable, dupTable, rawTable, skipTable, "zq_loaded", "zq_changed"} {
+	for _, t := range []string{stageTable, stageTable + "_raw", normTable, dupTable, rawTable, skipTable, "zq_changed"} {
 		conn.ExecContext(context.Background(), "DROP TABLE IF EXISTS "+t)
 	}
 }

@@ -1,12 +1,13 @@
 -- Ticket versions (DOMAIN §1.2). A loaded row becomes a new version of its ticket unless
 -- its row_hash (a hash of every normalised column) equals the ticket's current version.
 -- (Rows whose raw hash equals the current version's were skipped before parsing.)
+-- zq_changed keeps only keys and hashes; the columns come from zq_loaded when inserted.
 -- The new version becomes current when its snapshot is not older than the current one's
 -- (an older snapshot ingested late is kept as history only).
 CREATE OR REPLACE TEMP TABLE zq_changed AS
-SELECT i.*, (c.as_of IS NULL OR c.as_of <= {{.AsOf}}) AS becomes_current
+SELECT i._row, i.ticket_id, i.row_hash, i.raw_hash, (c.as_of IS NULL OR c.as_of <= {{.AsOf}}) AS becomes_current
 FROM (
-    SELECT n._row, {{.Cols}}, hash({{.Cols}}) AS row_hash, r.raw_hash
+    SELECT n._row, n.ticket_id, hash({{.ColsN}}) AS row_hash, r.raw_hash
     FROM zq_loaded n JOIN (SELECT _row, raw_hash FROM zq_raw) r USING (_row)
 ) i
 LEFT JOIN (SELECT ticket_id, as_of, row_hash FROM ticket_versions WHERE is_current) c USING (ticket_id)
@@ -24,5 +25,5 @@ FROM zq_changed c
 WHERE v.is_current AND c.becomes_current AND v.ticket_id = c.ticket_id;
 
 INSERT INTO ticket_versions (ticket_id, as_of, ingest_id, row_number, row_hash, is_current, {{.ColsNoID}}, raw_hash)
-SELECT ticket_id, {{.AsOf}}, {{.IngestID}}, _row, row_hash, becomes_current, {{.ColsNoID}}, raw_hash
-FROM zq_changed;
+SELECT c.ticket_id, {{.AsOf}}, {{.IngestID}}, c._row, c.row_hash, c.becomes_current, {{.ColsNoIDN}}, c.raw_hash
+FROM zq_changed c JOIN zq_loaded n USING (_row);
