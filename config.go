@@ -30,6 +30,7 @@ type Config struct {
 	EnumEmpty  map[string]string              `toml:"enum_empty" yaml:"enum_empty"`
 	Calendar   CalendarConfig                 `toml:"calendar" yaml:"calendar"`
 	Rules      Rules                          `toml:"rules" yaml:"rules"`
+	Jobs       JobsConfig                     `toml:"jobs" yaml:"jobs"`
 
 	// Source is the file the configuration was read from, empty for the built-in defaults.
 	Source string `toml:"-" yaml:"-"`
@@ -167,6 +168,7 @@ func (c *Config) merge(u *Config) {
 	if u.Rules.Name != "" {
 		c.Rules = u.Rules
 	}
+	c.Jobs.merge(&u.Jobs)
 }
 
 // Validate checks that the configuration names only known kinds, columns and
@@ -179,6 +181,9 @@ func (c *Config) Validate() error {
 		return err
 	}
 	if err := c.Rules.Validate(); err != nil {
+		return err
+	}
+	if err := c.Jobs.validate(c.Timezone); err != nil {
 		return err
 	}
 	for kind, cols := range c.Aliases {
