@@ -207,7 +207,9 @@ func TestFromConfig_Err(t *testing.T) {
 	}
 	t.Run("OK_Disabled", func(t *testing.T) {
 		no := false
-		js := defaultJobs(t, func(c *zhuqi.Config) { c.Jobs.Schedule["ingest"] = zhuqi.JobSchedule{Cron: "*/15 * * * *", Enabled: &no} })
+		js := defaultJobs(t, func(c *zhuqi.Config) {
+			c.Jobs.Schedule["ingest"] = zhuqi.JobSchedule{Cron: "*/15 * * * *", Enabled: &no}
+		})
 		if len(js) != 5 || js[0].Name != "overdue" {
 			t.Errorf("jobs %v", js)
 		}

@@ -1,0 +1,8 @@
+//go:build !unix
+
+package jobs
+
+import "os"
+
+// flock is not available: the scheduler lock is advisory only on this system.
+func flock(f *os.File) error { return nil }
