@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/zhuqi/zhuqi"
+	"github.com/zhuqi/zhuqi/internal/atomicfile"
 	"github.com/zhuqi/zhuqi/internal/tabular"
 	"github.com/zhuqi/zhuqi/pipeline"
 	"github.com/zhuqi/zhuqi/queries"
@@ -148,21 +149,4 @@ func demoSummary(ctx context.Context, st *pipeline.Store, w io.Writer) error {
 
 // writeFileAtomic writes to a temporary file beside path and renames it into place, so
 // that a reader never sees half a file.
-func writeFileAtomic(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
-}
+func writeFileAtomic(path string, data []byte) error { return atomicfile.WriteFile(path, data) }
