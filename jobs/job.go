@@ -138,3 +138,18 @@ func (j Job) ParsePeriod(s string, loc *time.Location) (queries.Period, error) {
 
 // Title is how a job's outputs are announced.
 func Title(job string) string { return builtin[job].title }
+
+// Latest is the job's latest fire time at or before now, looking back up to 400 days;
+// now itself when it has none.
+func (j Job) Latest(now time.Time) time.Time {
+	for _, back := range []time.Duration{time.Hour, 48 * time.Hour, 40 * 24 * time.Hour, 100 * 24 * time.Hour, 400 * 24 * time.Hour} {
+		var last time.Time
+		for t := j.Schedule.Next(now.Add(-back)); !t.IsZero() && !t.After(now); t = j.Schedule.Next(t) {
+			last = t
+		}
+		if !last.IsZero() {
+			return last
+		}
+	}
+	return now
+}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/zhuqi/zhuqi"
 	"github.com/zhuqi/zhuqi/pipeline"
@@ -21,6 +22,15 @@ type Main struct {
 	Getenv func(string) string
 	// Terminal is where progress bars are drawn when it is a terminal; nil draws none.
 	Terminal *os.File
+	// Now is the clock of `jobs list` and `jobs run`; nil is the wall clock.
+	Now func() time.Time
+}
+
+func (m *Main) now() time.Time {
+	if m.Now != nil {
+		return m.Now()
+	}
+	return time.Now()
 }
 
 // NewMain returns a Main on the process's standard streams.
@@ -47,6 +57,8 @@ Usage:
   zhuqi flags   [--db F] [--period P] [--format ...]   red and black flags at the snapshot time
   zhuqi publish ranking [--db F] --period P [--out DIR]    frozen, versioned publication
   zhuqi publish list [--db F]
+  zhuqi jobs    list | run JOB [--period P] [--force] | history [--job J]
+  zhuqi serve   [--config F] [--db F]          the scheduler: inbox ingest, reports, publications
   zhuqi config  show [--config F]
 
 Every command takes --config F (default ./zhuqi.toml or ./zhuqi.yaml, else built-in) and,
@@ -80,6 +92,10 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.runFlags(ctx, rest)
 	case "publish":
 		return m.runPublish(ctx, rest)
+	case "jobs":
+		return m.runJobs(ctx, rest)
+	case "serve":
+		return m.runServe(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(m.Stdout, usage)
 		return nil
