@@ -1,0 +1,166 @@
+package jobs
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/zhuqi/zhuqi"
+	"github.com/zhuqi/zhuqi/pipeline"
+	"github.com/zhuqi/zhuqi/queries"
+	"github.com/zhuqi/zhuqi/sample"
+)
+
+// TestMain doubles as a helper process that holds a database open, for the busy
+// database test: ZHUQI_TEST_HOLD=path,milliseconds.
+func TestMain(m *testing.M) {
+	if hold := os.Getenv("ZHUQI_TEST_HOLD"); hold != "" {
+		var path string
+		var ms int
+		fmt.Sscanf(filepath.Base(hold), "%d", &ms)
+		path = filepath.Dir(hold)
+		st, err := pipeline.OpenReadOnly(context.Background(), path)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(3)
+		}
+		fmt.Println("held")
+		time.Sleep(time.Duration(ms) * time.Millisecond)
+		st.Close()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// clock is a settable clock.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
+
+// recorder is a ReportFunc that writes one small file per call and records the calls.
+type recorder struct {
+	mu    sync.Mutex
+	calls []string
+	fail  map[string]int // kind/period → failures left
+}
+
+func (r *recorder) Report(ctx context.Context, q *queries.Q, kind string, p queries.Period, dir string) ([]string, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	key := kind + " " + p.Label
+	r.calls = append(r.calls, key)
+	if r.fail[key] > 0 {
+		r.fail[key]--
+		return nil, fmt.Errorf("report %s: the printer is on fire", key)
+	}
+	// A real query, so that a broken session fails the test.
+	rows, err := q.Metrics(ctx, p, nil)
+	if err != nil {
+		return nil, err
+	}
+	name := kind + "-" + p.Label + ".txt"
+	return []string{name}, os.WriteFile(filepath.Join(dir, name), []byte(fmt.Sprintf("collected %d\n", rows[0].Collected)), 0o644)
+}
+
+type testEnv struct {
+	*Env
+	dir   string
+	clock *clock
+	rec   *recorder
+	logs  *bytes.Buffer
+	waits []time.Duration
+}
+
+// newTestEnv is an environment on a fresh database under a temporary folder, with the
+// clock at now, sleeps recorded but not slept (except the inbox's settle, which is real
+// and short), and the recorder as report writer.
+func newTestEnv(t *testing.T, now time.Time) *testEnv {
+	t.Helper()
+	dir := t.TempDir()
+	cfg := zhuqi.Default()
+	cfg.Jobs.Inbox = filepath.Join(dir, "inbox")
+	cfg.Jobs.Out = filepath.Join(dir, "out")
+	cfg.Jobs.Settle = "50ms"
+	te := &testEnv{dir: dir, clock: &clock{t: now}, rec: &recorder{fail: map[string]int{}}, logs: &bytes.Buffer{}}
+	log := slog.New(slog.NewTextHandler(&lockedWriter{w: te.logs}, nil))
+	env, err := NewEnv(cfg, filepath.Join(dir, "zhuqi.duckdb"), log, te.rec.Report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.Now = te.clock.Now
+	var mu sync.Mutex
+	env.Sleep = func(ctx context.Context, d time.Duration) error {
+		mu.Lock()
+		te.waits = append(te.waits, d)
+		mu.Unlock()
+		return ctx.Err()
+	}
+	env.Inbox.Sleep = Sleep
+	te.Env = env
+	return te
+}
+
+type lockedWriter struct {
+	mu sync.Mutex
+	w  *bytes.Buffer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+// sampleFiles generates n sample tickets (snapshots at the end of September and October
+// 2026) into dir and returns the generator's summary.
+func sampleFiles(t *testing.T, dir string, n int) sample.Summary {
+	t.Helper()
+	sum, err := sample.Generate(context.Background(), sample.Options{Out: dir, Tickets: n, Variants: []string{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sum
+}
+
+// ingestSample loads generated tickets into the environment's database.
+func (te *testEnv) ingestSample(t *testing.T, n int) {
+	t.Helper()
+	sum := sampleFiles(t, filepath.Join(te.dir, "sample"), n)
+	st, err := pipeline.Open(context.Background(), te.DB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for _, f := range sum.Files {
+		if f.Kind != "tickets" {
+			continue
+		}
+		if _, err := st.Ingest(context.Background(), te.Config, f.Path, pipeline.Options{Kind: zhuqi.KindTickets}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// query runs a one-value query on the database.
+func (te *testEnv) query(t *testing.T, q string, dst any) {
+	t.Helper()
+	st, err := pipeline.OpenReadOnly(context.Background(), te.DB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.DB.QueryRow(q).Scan(dst); err != nil && err != sql.ErrNoRows {
+		t.Fatal(err)
+	}
+}
