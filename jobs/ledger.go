@@ -116,7 +116,7 @@ func LoadLedger(ctx context.Context, db *sql.DB) (Ledger, error) {
 
 // History lists the latest runs, newest first; job filters when not empty.
 func History(ctx context.Context, db *sql.DB, job string, limit int) ([]Run, error) {
-	rows, err := db.QueryContext(ctx, `SELECT run_id, job, period, fire_time, trigger, started_at, finished_at, status, attempts, error, outputs
+	rows, err := db.QueryContext(ctx, `SELECT run_id, job, period, fire_time, trigger, started_at, finished_at, status, attempts, error, CAST(outputs AS VARCHAR)
 FROM runs WHERE ? = '' OR job = ? ORDER BY started_at DESC, run_id DESC LIMIT ?`, job, job, limit)
 	if err != nil {
 		return nil, fmt.Errorf("run ledger: %w", err)

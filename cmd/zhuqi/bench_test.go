@@ -30,6 +30,9 @@ import (
 // 10M-ticket memory run. Generated data is kept in testdata/bench/ (ignored by git).
 
 func TestMain(m *testing.M) {
+	if os.Getenv("ZHUQI_EXEC_MAIN") == "1" {
+		main() // the test binary as the zhuqi command, for tests that exec it (serve_test.go)
+	}
 	if mode := os.Getenv("ZHUQI_BENCH_CHILD"); mode != "" {
 		os.Exit(benchChild(mode, os.Args[len(os.Args)-1]))
 	}
