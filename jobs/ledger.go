@@ -32,7 +32,8 @@ const (
 	StatusSucceeded   = "succeeded"
 	StatusFailed      = "failed"
 	StatusInterrupted = "interrupted"
-	// StatusSkipped is returned, not stored, for a (job, period) that already succeeded.
+	// StatusSkipped is returned, not stored, for a (job, period) that already succeeded,
+	// and for an inbox ingest that finds the inbox empty.
 	StatusSkipped = "skipped"
 )
 

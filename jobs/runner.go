@@ -118,6 +118,15 @@ func (e *Env) Open(ctx context.Context) (*pipeline.Store, error) {
 func (e *Env) Run(ctx context.Context, d Due, trigger string, force bool) (*Run, error) {
 	log := e.Log.With("job", d.Job, "period", d.Period.Label)
 	r := &Run{Job: d.Job, Period: d.Period.Label, FireTime: d.FireTime, Trigger: trigger, Status: StatusRunning}
+	if d.Job == "ingest" && !force {
+		// An empty inbox is no run: the database is not even opened, so that readers
+		// are not disturbed every quarter of an hour.
+		if files, err := e.Inbox.scan(); err == nil && len(files) == 0 {
+			log.Debug("inbox empty")
+			r.Status = StatusSkipped
+			return r, nil
+		}
+	}
 	st, err := e.Open(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", d.Job, d.Period.Label, err)

@@ -44,6 +44,8 @@ func TestScheduler_CatchUpAfterOutage(t *testing.T) {
 	}
 
 	te.clock.Set(at("2026-11-07 10:00"))
+	os.MkdirAll(te.Inbox.Dir, 0o755)
+	os.WriteFile(filepath.Join(te.Inbox.Dir, "targets_2026.csv"), []byte("entity_type,entity,metric,year,target,unit\nregion,奎文区,revenue,2026,100,万元\n"), 0o644)
 	s = newScheduler(t, te)
 	runs := s.Tick(ctx, te.clock.Now())
 	var got []string
