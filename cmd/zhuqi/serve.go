@@ -263,12 +263,16 @@ func (m *Main) runJobsHistory(ctx context.Context, args []string) error {
 		tabular.Col("trigger", tabular.Text), tabular.Col("started_at", tabular.Time), tabular.Col("finished_at", tabular.Time),
 		tabular.Col("status", tabular.Text), tabular.Col("attempts", tabular.Int), tabular.Col("outputs", tabular.Int), tabular.Col("error", tabular.Text),
 	}}
+	loc, err := cfg.Jobs.Location(cfg.Timezone)
+	if err != nil {
+		return err
+	}
 	for _, r := range runs {
 		var fin any
 		if !r.Finished.IsZero() {
-			fin = r.Finished
+			fin = r.Finished.In(loc)
 		}
-		t.Rows = append(t.Rows, []any{r.ID, r.Job, r.Period, r.Trigger, r.Started, fin, r.Status, int64(r.Attempts), int64(len(r.Outputs)), r.Error})
+		t.Rows = append(t.Rows, []any{r.ID, r.Job, r.Period, r.Trigger, r.Started.In(loc), fin, r.Status, int64(r.Attempts), int64(len(r.Outputs)), r.Error})
 	}
 	return tabular.Write(m.Stdout, *format, t)
 }
