@@ -92,6 +92,10 @@ func TestLoadConfig_Err(t *testing.T) {
 		{"zhuqi.toml", "[calendar]\nworkdays = [{ name = \"x\", date = \"2026-02-16\" }]\n", "both a holiday"},
 		{"zhuqi.toml", "[rules]\nname = \"half\"\n", "rules half"},
 		{"zhuqi.yaml", "colour: 1\n", "colour"},
+		{"zhuqi.toml", "[jobs]\nsettle = \"soon\"\n", "jobs.settle"},
+		{"zhuqi.toml", "[jobs]\nwebhook_kind = \"slack\"\n", "dingtalk or wecom"},
+		{"zhuqi.toml", "[jobs]\ntimezone = \"Mars/Base\"\n", "jobs.timezone"},
+		{"zhuqi.toml", "[jobs.schedule.ranking]\nwhen = \"monthly\"\n", "unknown settings"},
 	} {
 		_, err := LoadConfig(writeConfig(t, tc.name, tc.body))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -111,5 +115,37 @@ func TestConfigTOMLRoundTrip(t *testing.T) {
 	}
 	if c.Rules.Version() != Default().Rules.Version() {
 		t.Error("rules changed through config show")
+	}
+}
+
+func TestLoadConfig_Jobs(t *testing.T) {
+	p := writeConfig(t, "zhuqi.toml", `
+[jobs]
+inbox = "/srv/inbox"
+attempts = 5
+[jobs.schedule.overdue]
+workdays_only = true
+[jobs.schedule.bulletin]
+enabled = false
+`)
+	c, err := LoadConfig(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j := c.Jobs
+	if j.Inbox != "/srv/inbox" || j.Attempts != 5 || j.Out != "out" || j.RetryBackoff != "30s" {
+		t.Errorf("jobs settings %+v", j)
+	}
+	if s := j.Schedule["overdue"]; s.Cron != "0 8 * * *" || !s.On() || !s.OnWorkdaysOnly() {
+		t.Errorf("overdue %+v", s)
+	}
+	if s := j.Schedule["bulletin"]; s.Cron != "0 9 5 1,4,7,10 *" || s.On() {
+		t.Errorf("bulletin %+v", s)
+	}
+	if s := Default().Jobs.Schedule["overdue"]; s.OnWorkdaysOnly() {
+		t.Error("the office's setting leaked into the defaults")
+	}
+	if d, err := j.Duration("lock_wait"); err != nil || d.Minutes() != 5 {
+		t.Errorf("lock_wait %v, %v", d, err)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/zhuqi/zhuqi/queries"
 )
 
 func summary(runs []*Run) []string {
@@ -151,4 +153,29 @@ func without2(runs []*Run, job string) []*Run {
 		}
 	}
 	return out
+}
+
+// TestRun_PanicIsAFailedRun: a report that panics fails its run (after its attempts) and
+// the scheduler goes on.
+func TestRun_PanicIsAFailedRun(t *testing.T) {
+	ctx := context.Background()
+	te := newTestEnv(t, at("2026-11-01 07:00"))
+	te.ingestSample(t, 500)
+	te.Report = func(ctx context.Context, q *queries.Q, kind string, p queries.Period, dir string) ([]string, error) {
+		if kind == "overdue" {
+			panic("nil map")
+		}
+		return te.rec.Report(ctx, q, kind, p, dir)
+	}
+	s := newScheduler(t, te)
+	te.clock.Set(at("2026-11-01 08:00"))
+	got := strings.Join(summary(s.Tick(ctx, te.clock.Now())), "|")
+	if want := "overdue 2026-11-01 failed|briefing 2026-10 succeeded"; got != want {
+		t.Errorf("runs %s, want %s", got, want)
+	}
+	var msg string
+	te.query(t, `SELECT error FROM runs WHERE job = 'overdue'`, &msg)
+	if !strings.Contains(msg, "panic: nil map") {
+		t.Errorf("error %q", msg)
+	}
 }
