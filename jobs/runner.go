@@ -236,12 +236,14 @@ func (e *Env) work(ctx context.Context, st *pipeline.Store, d Due, log *slog.Log
 	files, err := e.deliver(rel, func(dir string) ([]string, error) {
 		var files []string
 		if d.Job == "ranking" {
-			if pub, err = q.Publish(ctx, d.Period, st.Now()); err != nil {
+			p, err := q.Publish(ctx, d.Period, st.Now())
+			if err != nil {
 				return nil, err
 			}
-			if files, err = WritePublication(dir, pub); err != nil {
+			if files, err = WritePublication(dir, p); err != nil {
 				return nil, err
 			}
+			pub = p
 		}
 		more, err := e.Report(ctx, q, builtin[d.Job].report, d.Period, dir)
 		return append(files, more...), err
@@ -288,6 +290,10 @@ func (e *Env) deliver(rel string, write func(dir string) ([]string, error)) ([]s
 	}
 	out := make([]string, len(files))
 	for i, f := range files {
+		// A writer may name its files by their paths in the folder it was given.
+		if r, err := filepath.Rel(tmp, f); err == nil && !strings.HasPrefix(r, "..") {
+			f = r
+		}
 		out[i] = filepath.Join(rel, f)
 	}
 	return out, nil
