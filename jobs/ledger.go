@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 )
 
@@ -120,6 +121,9 @@ func History(ctx context.Context, db *sql.DB, job string, limit int) ([]Run, err
 	rows, err := db.QueryContext(ctx, `SELECT run_id, job, period, fire_time, trigger, started_at, finished_at, status, attempts, error, CAST(outputs AS VARCHAR)
 FROM runs WHERE ? = '' OR job = ? ORDER BY started_at DESC, run_id DESC LIMIT ?`, job, job, limit)
 	if err != nil {
+		if strings.Contains(err.Error(), "runs does not exist") {
+			return nil, fmt.Errorf("no run ledger in this database yet: `zhuqi serve` or `zhuqi jobs run` creates it: %w", err)
+		}
 		return nil, fmt.Errorf("run ledger: %w", err)
 	}
 	defer rows.Close()

@@ -2,9 +2,13 @@ package jobs
 
 import (
 	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -156,7 +160,7 @@ func without2(runs []*Run, job string) []*Run {
 }
 
 // TestRun_PanicIsAFailedRun: a report that panics fails its run (after its attempts) and
-// the scheduler goes on.
+// the scheduler goes on; the failure and the publication are announced to the robot.
 func TestRun_PanicIsAFailedRun(t *testing.T) {
 	ctx := context.Background()
 	te := newTestEnv(t, at("2026-11-01 07:00"))
@@ -167,11 +171,30 @@ func TestRun_PanicIsAFailedRun(t *testing.T) {
 		}
 		return te.rec.Report(ctx, q, kind, p, dir)
 	}
+	var mu sync.Mutex
+	var msgs []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		msgs = append(msgs, string(b))
+		mu.Unlock()
+		io.WriteString(w, `{"errcode":0,"errmsg":"ok"}`)
+	}))
+	defer srv.Close()
+	te.Notifier = &Notifier{URL: srv.URL, Kind: "wecom", Format: "markdown", Timeout: time.Second, Attempts: 1, Log: te.Log}
 	s := newScheduler(t, te)
 	te.clock.Set(at("2026-11-01 08:00"))
 	got := strings.Join(summary(without2(s.Tick(ctx, te.clock.Now()), "ingest")), "|")
 	if want := "overdue 2026-11-01 failed|briefing 2026-10 succeeded"; got != want {
 		t.Errorf("runs %s, want %s", got, want)
+	}
+	te.Notifier.Wait(5 * time.Second)
+	mu.Lock()
+	all := strings.Join(msgs, "\n")
+	mu.Unlock()
+	if len(msgs) != 2 || !strings.Contains(all, "任务失败 run failed: 督办清单 overdue list 2026-11-01") ||
+		!strings.Contains(all, "### 月度运行分析 monthly briefing 2026-10") || !strings.Contains(all, "2026-11-01/briefing-2026-10/briefing-2026-10.txt") {
+		t.Errorf("announcements:\n%s", all)
 	}
 	var msg string
 	te.query(t, `SELECT error FROM runs WHERE job = 'overdue'`, &msg)
