@@ -203,6 +203,8 @@ func (m *Main) runJobsRun(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	// A person at the terminal sees a failure at once, not after the scheduler's backoff.
+	s.Env.Attempts = 1
 	cfg := s.Env.Config
 	j, err := jobs.NewJob(name, cfg.Jobs.Schedule[name].Cron, s.Env.Loc)
 	if err != nil {
