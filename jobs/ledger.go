@@ -167,3 +167,21 @@ func recordStart(ctx context.Context, db *sql.DB, now time.Time) (time.Time, err
 	}
 	return prev.Time, nil
 }
+
+// LastRuns is each job's latest run.
+func LastRuns(ctx context.Context, db *sql.DB) (map[string]Run, error) {
+	rows, err := db.QueryContext(ctx, `SELECT job, arg_max(period, started_at), arg_max(status, started_at), max(started_at) FROM runs GROUP BY job`)
+	if err != nil {
+		return nil, fmt.Errorf("run ledger: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]Run{}
+	for rows.Next() {
+		var r Run
+		if err := rows.Scan(&r.Job, &r.Period, &r.Status, &r.Started); err != nil {
+			return nil, err
+		}
+		out[r.Job] = r
+	}
+	return out, rows.Err()
+}

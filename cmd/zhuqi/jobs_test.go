@@ -78,8 +78,9 @@ func TestJobsCommands(t *testing.T) {
 		}
 	})
 	t.Run("OK_List", func(t *testing.T) {
-		code, out, errs := jobs("list", "--format", "csv")
-		if code != 0 || !strings.Contains(out, "ranking,排名通报 ranking publication,0 9 3 * *,true,false,2026-12-03T09:00:00+08:00,2026-11,2027-01-03T09:00:00+08:00") {
+		code, out, errs := jobs("list", "--format", "csv", "--db", db)
+		if code != 0 || !strings.Contains(out, "ranking,排名通报 ranking publication,0 9 3 * *,true,false,2026-12-03T09:00:00+08:00,2026-11,2027-01-03T09:00:00+08:00,2026-10,succeeded,2026-11-03T09:30:00+08:00\n") ||
+			!strings.Contains(out, "\nbulletin,季度通报 quarterly bulletin,\"0 9 5 1,4,7,10 *\",true,false,2027-01-05T09:00:00+08:00,2026-Q4,2027-04-05T09:00:00+08:00,,,\n") {
 			t.Errorf("exit %d\n%s\n%s", code, out, errs)
 		}
 	})

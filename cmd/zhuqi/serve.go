@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 
 	"github.com/zhuqi/zhuqi/internal/atomicfile"
@@ -48,6 +49,7 @@ func (m *Main) scheduler(c *common) (*jobs.Scheduler, error) {
 	if err != nil {
 		return nil, err
 	}
+	env.Now = m.now
 	every, err := cfg.Jobs.Duration("check_every")
 	if err != nil {
 		return nil, err
@@ -137,7 +139,7 @@ func (m *Main) runJobs(ctx context.Context, args []string) error {
 func (m *Main) runJobsList(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("jobs list", flag.ContinueOnError)
 	var c common
-	c.register(fs, false)
+	c.register(fs, true)
 	format := formatFlag(fs)
 	if err := m.parseFlags(fs, args); err != nil {
 		return err
@@ -165,7 +167,9 @@ func (m *Main) runJobsList(ctx context.Context, args []string) error {
 		tabular.Col("job", tabular.Text), tabular.Col("title", tabular.Text), tabular.Col("cron", tabular.Text),
 		tabular.Col("enabled", tabular.Bool), tabular.Col("workdays_only", tabular.Bool),
 		tabular.Col("next", tabular.Time), tabular.Col("next_period", tabular.Text), tabular.Col("then", tabular.Time),
+		tabular.Col("last_period", tabular.Text), tabular.Col("last_status", tabular.Text), tabular.Col("last_started", tabular.Time),
 	}}
+	last := m.lastRuns(ctx, m.dbPath(&c, cfg))
 	now := m.now().In(loc)
 	for _, name := range jobs.Order {
 		s, ok := cfg.Jobs.Schedule[name]
@@ -176,14 +180,36 @@ func (m *Main) runJobsList(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		row := []any{name, jobs.Title(name), s.Cron, enabled[name], s.OnWorkdaysOnly(), nil, nil, nil}
+		row := []any{name, jobs.Title(name), s.Cron, enabled[name], s.OnWorkdaysOnly(), nil, nil, nil, nil, nil, nil}
 		if enabled[name] {
 			next := j.Schedule.Next(now)
 			row[5], row[6], row[7] = next, j.PeriodAt(next).Label, j.Schedule.Next(next)
 		}
+		if r, ok := last[name]; ok {
+			row[8], row[9], row[10] = r.Period, r.Status, r.Started.In(loc)
+		}
 		t.Rows = append(t.Rows, row)
 	}
 	return tabular.Write(m.Stdout, *format, t)
+}
+
+// lastRuns reads each job's latest run from the database, when it can be read; the list
+// goes without them otherwise (no database yet, or a run holds it).
+func (m *Main) lastRuns(ctx context.Context, db string) map[string]jobs.Run {
+	if _, err := os.Stat(db); err != nil {
+		return nil
+	}
+	st, err := pipeline.OpenReadOnly(ctx, db)
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "注意 note: last runs not shown: %v\n", err)
+		return nil
+	}
+	defer st.Close()
+	last, err := jobs.LastRuns(ctx, st.DB)
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "注意 note: last runs not shown: %v\n", err)
+	}
+	return last
 }
 
 func (m *Main) runJobsRun(ctx context.Context, args []string) error {
