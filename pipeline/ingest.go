@@ -127,6 +127,12 @@ func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt 
 			source = todoView
 			rep.step("unchanged", s.Now(), &mark)
 		}
+		// Every row carries its number from here on: DuckDB need not keep insertion
+		// order, which lets it write without buffering whole row groups in memory.
+		if _, err := conn.ExecContext(ctx, "SET preserve_insertion_order = false"); err != nil {
+			return err
+		}
+		defer conn.ExecContext(context.Background(), "RESET preserve_insertion_order")
 		if _, err := conn.ExecContext(ctx, normalizeSQL(cfg, opt.Kind, m, source)); err != nil {
 			return fmt.Errorf("normalise: %w", err)
 		}
