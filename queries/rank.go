@@ -103,7 +103,7 @@ func (q *Q) rankRows(ctx context.Context, kind string, p Period) ([]RankRow, int
 		return nil, 0, err
 	}
 	r := q.rules
-	data := map[string]any{"Table": table, "Names": names, "Start": p.Start.Format("2006-01-02"), "End": p.End.Format("2006-01-02")}
+	data := map[string]any{"Table": table, "Names": names, "Start": dateLit(p.Start), "End": dateLit(p.End)}
 	var file string
 	var min int
 	switch kind {
