@@ -47,6 +47,9 @@ Usage:
   zhuqi flags   [--db F] [--period P] [--format ...]   red and black flags at the snapshot time
   zhuqi publish ranking [--db F] --period P [--out DIR]    frozen, versioned publication
   zhuqi publish list [--db F]
+  zhuqi sql     [--db F] [-c SQL | -f FILE] [--format table|csv|json|parquet] [--out F]   read-only
+  zhuqi schema  [--db F]           tables and views with their columns and comments
+  zhuqi export  [--db F] --format parquet|csv --out DIR   Hive-partitioned by month
   zhuqi config  show [--config F]
 
 Every command takes --config F (default ./zhuqi.toml or ./zhuqi.yaml, else built-in) and,
@@ -80,6 +83,12 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.runFlags(ctx, rest)
 	case "publish":
 		return m.runPublish(ctx, rest)
+	case "sql":
+		return m.runSQL(ctx, rest)
+	case "schema":
+		return m.runSchema(ctx, rest)
+	case "export":
+		return m.runExport(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(m.Stdout, usage)
 		return nil

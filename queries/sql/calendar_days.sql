@@ -28,3 +28,9 @@ LEFT JOIN nth a ON a.cum = c.cum + {{.AssignDays}}
 LEFT JOIN nth r ON r.cum = c.cum + {{.ReplyDays}}
 ORDER BY c.d
 {{- end}}
+
+-- zq_wj(t, wbase, workday): working time of t in seconds from its joined zq_cal row.
+{{define "zq_wj" -}}
+zq_wj(t, wbase, workday) AS
+    wbase + CASE WHEN workday THEN epoch(t) - epoch(date_trunc('day', t)) ELSE 0 END
+{{- end}}

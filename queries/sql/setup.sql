@@ -19,8 +19,7 @@ CREATE OR REPLACE TEMP MACRO zq_w(t) AS (
 );
 
 -- zq_wj(t, wbase, workday): the same from a joined zq_cal row.
-CREATE OR REPLACE TEMP MACRO zq_wj(t, wbase, workday) AS
-    wbase + CASE WHEN workday THEN epoch(t) - epoch(date_trunc('day', t)) ELSE 0 END;
+CREATE OR REPLACE TEMP MACRO {{template "zq_wj"}};
 
 -- zq_reopened: tickets that were ever reopened in any stored version.
 CREATE OR REPLACE TEMP TABLE zq_reopened AS
