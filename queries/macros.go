@@ -103,10 +103,10 @@ func MacroSQL(ctx context.Context, db rowQueryer, cfg *zhuqi.Config, temp bool) 
 			NotRanked: notRanked(Regions, r.Region.MinTickets),
 		},
 		{
-			Name: "cadre_ranking", Inner: "zq_rank_cadres", Extra: ", zq_period_kind(period) = 'week'",
+			Name: "cadre_ranking", Inner: "zq_rank_cadres", Extra: ", (SELECT kind FROM zq_period(period)) = 'week'",
 			Components: "c.solved, c.satisfaction_score", RulesVersion: version,
 			Imputed: "''",
-			NotRanked: fmt.Sprintf("CASE WHEN zq_period_kind(period) = 'week' THEN %s ELSE %s END",
+			NotRanked: fmt.Sprintf("CASE WHEN (SELECT kind FROM zq_period(period)) = 'week' THEN %s ELSE %s END",
 				sqlString(notRankedNote(Cadres, Period{Kind: "week"}, RankRow{}, r.Cadre.StarMinSolved)),
 				sqlString(notRankedNote(Cadres, Period{Kind: "month"}, RankRow{}, r.Cadre.MinSolved))),
 		},

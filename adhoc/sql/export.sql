@@ -14,5 +14,6 @@ SELECT *, strftime(created_at, '%Y-%m') AS month FROM ticket_versions;
 
 -- name: publication_rows
 SELECT p.period, p.version, p.rules_version, p.as_of, r.*,
-    strftime(zq_period_start(p.period), '%Y-%m') AS month
-FROM publication_rows r JOIN publications p USING (publication_id);
+    strftime(z.period_start, '%Y-%m') AS month
+FROM publication_rows r JOIN publications p USING (publication_id),
+    LATERAL (SELECT period_start FROM zq_period(p.period)) z;

@@ -20,58 +20,65 @@
 -- against the previous period of the same kind (for a range: the same number of days
 -- before; for year-to-date: the same span a year before).
 
--- zq_period_kind/start/end(period): the kind and bounds of a period label.
-CREATE OR REPLACE {{.Temp}}MACRO zq_period_kind(period) AS CASE
-    WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}') THEN 'month'
-    WHEN regexp_full_match(trim(period), '[0-9]{4}-[Ww][0-9]{2}') THEN 'week'
-    WHEN regexp_full_match(trim(period), '[0-9]{4}-[Qq][1-4]') THEN 'quarter'
-    WHEN regexp_full_match(trim(period), '[0-9]{4}-[Hh][12]') THEN 'half'
-    WHEN regexp_full_match(trim(period), '[0-9]{4}') THEN 'year'
-    WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}-[Yy][Tt][Dd]') THEN 'ytd'
-    WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}-[0-9]{2}') THEN 'day'
-    WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}-[0-9]{2}[.][.][0-9]{4}-[0-9]{2}-[0-9]{2}') THEN 'range'
-    ELSE error('period ' || coalesce(period, 'NULL') || ': use 2026-10, 2026-W42, 2026-Q3, 2026-H1, 2026, 2026-10-YTD, 2026-10-03 or 2026-01-01..2026-03-31')
-END;
-
-CREATE OR REPLACE {{.Temp}}MACRO zq_period_start(period) AS CAST(CASE zq_period_kind(period)
-    WHEN 'month' THEN make_date(TRY_CAST(left(trim(period), 4) AS INTEGER), TRY_CAST(substr(trim(period), 6, 2) AS INTEGER), 1)
-    WHEN 'week' THEN make_date(TRY_CAST(left(trim(period), 4) AS INTEGER), 1, 4)
-        - CAST(isodow(make_date(TRY_CAST(left(trim(period), 4) AS INTEGER), 1, 4)) - 1 AS INTEGER)
-        + 7 * (TRY_CAST(substr(trim(period), 7, 2) AS INTEGER) - 1)
-    WHEN 'quarter' THEN make_date(TRY_CAST(left(trim(period), 4) AS INTEGER), 3 * TRY_CAST(substr(trim(period), 7, 1) AS INTEGER) - 2, 1)
-    WHEN 'half' THEN make_date(TRY_CAST(left(trim(period), 4) AS INTEGER), 6 * TRY_CAST(substr(trim(period), 7, 1) AS INTEGER) - 5, 1)
-    WHEN 'year' THEN make_date(TRY_CAST(left(trim(period), 4) AS INTEGER), 1, 1)
-    WHEN 'ytd' THEN make_date(TRY_CAST(left(trim(period), 4) AS INTEGER), 1, 1)
-    WHEN 'day' THEN TRY_CAST(trim(period) AS DATE)
-    WHEN 'range' THEN TRY_CAST(split_part(trim(period), '..', 1) AS DATE)
-END AS TIMESTAMP);
-
-CREATE OR REPLACE {{.Temp}}MACRO zq_period_end(period) AS CAST(CASE zq_period_kind(period)
-    WHEN 'month' THEN zq_period_start(period) + INTERVAL 1 MONTH
-    WHEN 'week' THEN zq_period_start(period) + INTERVAL 7 DAY
-    WHEN 'quarter' THEN zq_period_start(period) + INTERVAL 3 MONTH
-    WHEN 'half' THEN zq_period_start(period) + INTERVAL 6 MONTH
-    WHEN 'year' THEN zq_period_start(period) + INTERVAL 1 YEAR
-    WHEN 'ytd' THEN make_date(TRY_CAST(left(trim(period), 4) AS INTEGER), TRY_CAST(substr(trim(period), 6, 2) AS INTEGER), 1) + INTERVAL 1 MONTH
-    WHEN 'day' THEN zq_period_start(period) + INTERVAL 1 DAY
-    WHEN 'range' THEN TRY_CAST(split_part(trim(period), '..', 2) AS DATE) + INTERVAL 1 DAY
-END AS TIMESTAMP);
-
--- zq_prev_start/end(period): the previous period of the same kind.
-CREATE OR REPLACE {{.Temp}}MACRO zq_prev_start(period) AS CAST(CASE zq_period_kind(period)
-    WHEN 'month' THEN zq_period_start(period) - INTERVAL 1 MONTH
-    WHEN 'week' THEN zq_period_start(period) - INTERVAL 7 DAY
-    WHEN 'quarter' THEN zq_period_start(period) - INTERVAL 3 MONTH
-    WHEN 'half' THEN zq_period_start(period) - INTERVAL 6 MONTH
-    WHEN 'year' THEN zq_period_start(period) - INTERVAL 1 YEAR
-    WHEN 'ytd' THEN zq_period_start(period) - INTERVAL 1 YEAR
-    ELSE zq_period_start(period) - (zq_period_end(period) - zq_period_start(period))
-END AS TIMESTAMP);
-
-CREATE OR REPLACE {{.Temp}}MACRO zq_prev_end(period) AS CAST(CASE zq_period_kind(period)
-    WHEN 'ytd' THEN zq_period_end(period) - INTERVAL 1 YEAR
-    ELSE zq_period_start(period)
-END AS TIMESTAMP);
+-- zq_period(period): one row with the period's label, kind, bounds [period_start,
+-- period_end) and the previous period of the same kind [prev_start, prev_end).
+CREATE OR REPLACE {{.Temp}}MACRO zq_period(period) AS TABLE
+WITH a AS (SELECT trim(period) AS label),
+k AS (
+    SELECT label, CASE
+        WHEN regexp_full_match(label, '[0-9]{4}-[0-9]{2}') THEN 'month'
+        WHEN regexp_full_match(label, '[0-9]{4}-[Ww][0-9]{2}') THEN 'week'
+        WHEN regexp_full_match(label, '[0-9]{4}-[Qq][1-4]') THEN 'quarter'
+        WHEN regexp_full_match(label, '[0-9]{4}-[Hh][12]') THEN 'half'
+        WHEN regexp_full_match(label, '[0-9]{4}') THEN 'year'
+        WHEN regexp_full_match(label, '[0-9]{4}-[0-9]{2}-[Yy][Tt][Dd]') THEN 'ytd'
+        WHEN regexp_full_match(label, '[0-9]{4}-[0-9]{2}-[0-9]{2}') THEN 'day'
+        WHEN regexp_full_match(label, '[0-9]{4}-[0-9]{2}-[0-9]{2}[.][.][0-9]{4}-[0-9]{2}-[0-9]{2}') THEN 'range'
+        ELSE error('period ' || coalesce(label, 'NULL') || ': use 2026-10, 2026-W42, 2026-Q3, 2026-H1, 2026, 2026-10-YTD, 2026-10-03 or 2026-01-01..2026-03-31')
+    END AS kind,
+    TRY_CAST(left(label, 4) AS INTEGER) AS y,
+    TRY_CAST(substr(label, 6, 2) AS INTEGER) AS mm,
+    TRY_CAST(substr(label, 7, 2) AS INTEGER) AS ww,
+    TRY_CAST(substr(label, 7, 1) AS INTEGER) AS n
+    FROM a
+),
+s AS (
+    SELECT *, CAST(CASE kind
+        WHEN 'month' THEN make_date(y, mm, 1)
+        WHEN 'week' THEN make_date(y, 1, 4) - CAST(isodow(make_date(y, 1, 4)) - 1 AS INTEGER) + 7 * (ww - 1)
+        WHEN 'quarter' THEN make_date(y, 3 * n - 2, 1)
+        WHEN 'half' THEN make_date(y, 6 * n - 5, 1)
+        WHEN 'day' THEN TRY_CAST(label AS DATE)
+        WHEN 'range' THEN TRY_CAST(split_part(label, '..', 1) AS DATE)
+        ELSE make_date(y, 1, 1)
+    END AS TIMESTAMP) AS period_start
+    FROM k
+),
+e AS (
+    SELECT *, CAST(CASE kind
+        WHEN 'month' THEN period_start + INTERVAL 1 MONTH
+        WHEN 'week' THEN period_start + INTERVAL 7 DAY
+        WHEN 'quarter' THEN period_start + INTERVAL 3 MONTH
+        WHEN 'half' THEN period_start + INTERVAL 6 MONTH
+        WHEN 'year' THEN period_start + INTERVAL 1 YEAR
+        WHEN 'ytd' THEN make_date(y, mm, 1) + INTERVAL 1 MONTH
+        WHEN 'day' THEN period_start + INTERVAL 1 DAY
+        WHEN 'range' THEN TRY_CAST(split_part(label, '..', 2) AS DATE) + INTERVAL 1 DAY
+    END AS TIMESTAMP) AS period_end
+    FROM s
+)
+SELECT label, kind, period_start, period_end,
+    CAST(CASE kind
+        WHEN 'month' THEN period_start - INTERVAL 1 MONTH
+        WHEN 'week' THEN period_start - INTERVAL 7 DAY
+        WHEN 'quarter' THEN period_start - INTERVAL 3 MONTH
+        WHEN 'half' THEN period_start - INTERVAL 6 MONTH
+        WHEN 'year' THEN period_start - INTERVAL 1 YEAR
+        WHEN 'ytd' THEN period_start - INTERVAL 1 YEAR
+        ELSE period_start - (period_end - period_start)
+    END AS TIMESTAMP) AS prev_start,
+    CAST(CASE kind WHEN 'ytd' THEN period_end - INTERVAL 1 YEAR ELSE period_start END AS TIMESTAMP) AS prev_end
+FROM e;
 
 CREATE OR REPLACE {{.Temp}}MACRO {{template "zq_wj"}};
 
@@ -96,7 +103,7 @@ CREATE OR REPLACE {{.Temp}}MACRO metrics(period) AS TABLE
 SELECT {{.MetricColumns}}
 FROM (SELECT
 {{.Aggregates}}
-FROM zq_facts(zq_period_start(period), zq_period_end(period)));
+FROM zq_facts((SELECT period_start FROM zq_period(period)), (SELECT period_end FROM zq_period(period))));
 
 CREATE OR REPLACE {{.Temp}}MACRO metrics_by(period, dim) AS TABLE
 SELECT dim AS dimension, value, {{.MetricColumns}}
@@ -108,7 +115,7 @@ FROM (SELECT CASE dim
         ELSE error('metrics_by: unknown dimension ' || coalesce(dim, 'NULL') || ': use {{.Dimensions}}')
     END AS value,
 {{.Aggregates}}
-FROM zq_facts(zq_period_start(period), zq_period_end(period))
+FROM zq_facts((SELECT period_start FROM zq_period(period)), (SELECT period_end FROM zq_period(period)))
 GROUP BY ALL)
 ORDER BY value COLLATE zh NULLS LAST;
 
@@ -129,12 +136,12 @@ CREATE OR REPLACE {{$.Temp}}MACRO {{.Name}}(period) AS TABLE
 WITH cur AS (
     SELECT *, CASE WHEN eligible AND total IS NOT NULL
         THEN rank() OVER (PARTITION BY eligible AND total IS NOT NULL ORDER BY total DESC) END AS rank
-    FROM {{.Inner}}(zq_period_start(period), zq_period_end(period){{.Extra}})
+    FROM {{.Inner}}((SELECT period_start FROM zq_period(period)), (SELECT period_end FROM zq_period(period)){{.Extra}})
 ),
 prev AS (
     SELECT name, CASE WHEN eligible AND total IS NOT NULL
         THEN rank() OVER (PARTITION BY eligible AND total IS NOT NULL ORDER BY total DESC) END AS prev_rank
-    FROM {{.Inner}}(zq_prev_start(period), zq_prev_end(period){{.Extra}})
+    FROM {{.Inner}}((SELECT prev_start FROM zq_period(period)), (SELECT prev_end FROM zq_period(period)){{.Extra}})
 )
 SELECT c.rank, c.name, c.collected, {{.Components}}, c.total,
     p.prev_rank, p.prev_rank - c.rank AS rank_change,
