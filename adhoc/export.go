@@ -59,18 +59,18 @@ func (s *Session) Export(ctx context.Context, dir, format string) ([]Exported, e
 	var out []Exported
 	err = s.withConn(ctx, func(conn *sql.Conn) error {
 		for i, name := range names {
-			var n int64
-			if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM ("+queries[i]+")").Scan(&n); err != nil {
+			target := filepath.Join(tmp, name)
+			res, err := conn.ExecContext(ctx, fmt.Sprintf("COPY (%s) TO %s (%s)", queries[i], quote(target), opts))
+			if err != nil {
 				return fmt.Errorf("export %s: %w", name, err)
 			}
-			target := filepath.Join(tmp, name)
-			if n == 0 {
-				// COPY writes no folder for no rows: an empty folder says the table was exported.
-				if err := os.MkdirAll(target, 0o755); err != nil {
-					return err
-				}
-			} else if _, err := conn.ExecContext(ctx, fmt.Sprintf("COPY (%s) TO %s (%s)", queries[i], quote(target), opts)); err != nil {
+			n, err := res.RowsAffected()
+			if err != nil {
 				return fmt.Errorf("export %s: %w", name, err)
+			}
+			// COPY writes no folder for no rows: an empty folder says the table was exported.
+			if err := os.MkdirAll(target, 0o755); err != nil {
+				return err
 			}
 			out = append(out, Exported{Table: name, Dir: filepath.Join(dir, name), Rows: n})
 		}
