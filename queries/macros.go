@@ -11,7 +11,7 @@ import (
 )
 
 // MacroNames are the table macros for analysts (sql/macros.sql).
-var MacroNames = []string{"metrics", "metrics_by", "department_ranking", "region_ranking", "cadre_ranking"}
+var MacroNames = []string{"metrics", "metrics_by", "ticket_facts", "department_ranking", "region_ranking", "cadre_ranking"}
 
 // execQueryer is a *sql.DB or *sql.Conn.
 type execQueryer interface {
@@ -43,11 +43,11 @@ func MacroSQL(ctx context.Context, db rowQueryer, cfg *zhuqi.Config, temp bool) 
 	}
 	var fs []facts
 	for _, f := range []struct {
-		name string
-		wide bool
-	}{{"zq_facts", true}, {"zq_facts_lean", false}} {
+		name          string
+		wide, listing bool
+	}{{"zq_facts", true, false}, {"zq_facts_lean", false, false}, {"zq_facts_listing", true, true}} {
 		d := ruleParams(r)
-		d["Table"], d["Where"], d["Wide"], d["Listing"] = "", "", f.wide, false
+		d["Table"], d["Where"], d["Wide"], d["Listing"] = "", "", f.wide, f.listing
 		d["Start"], d["End"] = "zq_start", "zq_end"
 		d["AsOf"] = "(SELECT t FROM zq_asof)"
 		d["WAsOf"] = "(SELECT c.wbase + CASE WHEN c.workday THEN epoch(a.t) - epoch(date_trunc('day', a.t)) ELSE 0 END FROM zq_cal c, zq_asof a WHERE c.d = a.t::DATE)"

@@ -8,6 +8,9 @@
 --   metrics_by(period, dim)    one row per value of dim (region, street, department,
 --                              category, source, level, cadre, industry, month):
 --                              dimension, value, then the metrics columns
+--   ticket_facts(period)       one row per collected ticket with the facts the metrics
+--                              count (finished, solved, assigned_in_time, flag,
+--                              working days to assign/answer/finish …), per facts.sql
 --   department_ranking(period) 要素保障大比拼: rank, name, collected, effect, service,
 --                              efficiency, total, prev_rank, rank_change, status,
 --                              rules_version, note
@@ -82,8 +85,9 @@ FROM e;
 
 CREATE OR REPLACE {{.Temp}}MACRO {{template "zq_wj"}};
 
--- zq_facts / zq_facts_lean(zq_start, zq_end): the per-ticket facts of facts.sql for the
--- cohort created in [zq_start, zq_end), at the snapshot time of the latest ticket export.
+-- zq_facts / zq_facts_lean / zq_facts_listing(zq_start, zq_end): the per-ticket facts of
+-- facts.sql (wide, lean and listing forms) for the cohort created in [zq_start, zq_end),
+-- at the snapshot time of the latest ticket export.
 {{- range .Facts}}
 CREATE OR REPLACE {{$.Temp}}MACRO {{.Name}}(zq_start, zq_end) AS TABLE
 WITH zq_cal AS (
@@ -95,6 +99,9 @@ SELECT * FROM (
 {{template "facts.sql" .Data}}
 );
 {{end}}
+
+CREATE OR REPLACE {{.Temp}}MACRO ticket_facts(period) AS TABLE
+SELECT * FROM zq_facts_listing((SELECT period_start FROM zq_period(period)), (SELECT period_end FROM zq_period(period)));
 
 -- metrics(period) and metrics_by(period, dim): the aggregates of rates.sql, sla.sql and
 -- durations.sql over zq_facts, in the column order of `zhuqi metrics`; durations in
