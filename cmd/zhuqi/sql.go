@@ -9,6 +9,8 @@ import (
 	"os/signal"
 	"path/filepath"
 
+	"golang.org/x/term"
+
 	"github.com/zhuqi/zhuqi/adhoc"
 	"github.com/zhuqi/zhuqi/internal/tabular"
 )
@@ -91,7 +93,8 @@ func (m *Main) sqlPrompt(ctx context.Context, s *adhoc.Session, format, out stri
 		defer f.Close()
 		sh.Stdout = f
 	}
-	if m.Terminal != nil && m.Stdout == os.Stdout {
+	// Line editing and history when a person types at a terminal; piped input is read as is.
+	if term.IsTerminal(int(os.Stdin.Fd())) && m.Terminal != nil {
 		sh.Interactive = true
 		if dir, err := os.UserCacheDir(); err == nil {
 			sh.HistoryFile = filepath.Join(dir, "zhuqi", "sql_history")
