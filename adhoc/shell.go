@@ -31,6 +31,8 @@ type Shell struct {
 	// Interrupts cancels the running statement when it receives (Ctrl-C): DuckDB
 	// interrupts the query, the statement fails with ErrInterrupted and the prompt goes on.
 	Interrupts <-chan os.Signal
+
+	failed int
 }
 
 const shellHelp = `Statements end with ";" and may span lines. Ctrl-C cancels a running statement.
@@ -41,8 +43,13 @@ Macros: metrics('2026-10'), metrics_by('2026-10', 'region'), department_ranking(
 region_ranking('2026-10'), cadre_ranking('2026-W42'). Examples: docs/sql.md.
 `
 
+// ErrStatementsFailed is returned by Run for input that is not interactive when a
+// statement failed (each error was printed as it happened), so scripts see exit status 1.
+var ErrStatementsFailed = errors.New("statements failed")
+
 // Run reads and runs statements until end of input or .quit.
 func (sh *Shell) Run(ctx context.Context) error {
+	sh.failed = 0
 	next, closeIn, err := sh.lines()
 	if err != nil {
 		return err
@@ -66,7 +73,7 @@ func (sh *Shell) Run(ctx context.Context) error {
 			if strings.TrimSpace(buf.String()) != "" {
 				sh.run(ctx, buf.String())
 			}
-			return nil
+			return sh.result()
 		case err != nil:
 			return err
 		}
@@ -74,7 +81,7 @@ func (sh *Shell) Run(ctx context.Context) error {
 			cmd := strings.Fields(line)
 			if len(cmd) > 0 && (strings.HasPrefix(cmd[0], ".") || cmd[0] == `\q`) {
 				if quit := sh.dot(ctx, cmd); quit {
-					return nil
+					return sh.result()
 				}
 				continue
 			}
@@ -178,6 +185,14 @@ func (sh *Shell) run(ctx context.Context, script string) {
 		}
 	}
 	if err != nil {
+		sh.failed++
 		fmt.Fprintln(sh.Stderr, "Error:", err)
 	}
+}
+
+func (sh *Shell) result() error {
+	if sh.failed > 0 && !sh.Interactive {
+		return fmt.Errorf("%w: %d", ErrStatementsFailed, sh.failed)
+	}
+	return nil
 }

@@ -228,8 +228,8 @@ SELECT 'a;b' AS "semi;colon"
 SELECT 42 AS answer`
 	var out, errs bytes.Buffer
 	sh := &adhoc.Shell{Session: &adhoc.Session{Path: db, Config: zhuqi.Default()}, In: strings.NewReader(in), Stdout: &out, Stderr: &errs, Format: "table"}
-	if err := sh.Run(context.Background()); err != nil {
-		t.Fatal(err)
+	if err := sh.Run(context.Background()); !errors.Is(err, adhoc.ErrStatementsFailed) {
+		t.Errorf("Run = %v, want ErrStatementsFailed for the failed statement", err)
 	}
 	for _, want := range []string{"one\n---\n  1\n", "two\n---\n  2\n", "奎文区", "semi;colon\na;b\n", "answer\n42\n"} {
 		if !strings.Contains(out.String(), want) {
@@ -253,8 +253,8 @@ func TestShell_InterruptCancelsStatementNotSession(t *testing.T) {
 	var out, errs bytes.Buffer
 	sh := &adhoc.Shell{Session: s, In: strings.NewReader("SELECT count(*) FROM range(10000000000);\nSELECT 42 AS answer;\n"),
 		Stdout: &out, Stderr: &errs, Format: "csv", Interrupts: sig}
-	if err := sh.Run(context.Background()); err != nil {
-		t.Fatal(err)
+	if err := sh.Run(context.Background()); !errors.Is(err, adhoc.ErrStatementsFailed) {
+		t.Errorf("Run = %v, want ErrStatementsFailed for the interrupted statement", err)
 	}
 	if !strings.Contains(errs.String(), "query interrupted") {
 		t.Errorf("stderr %q lacks the interruption", errs.String())
