@@ -88,7 +88,7 @@ func (s *Session) CopyParquet(ctx context.Context, script, path string) error {
 		if s.Started != nil {
 			s.Started(last)
 		}
-		copySQL := fmt.Sprintf("COPY (%s) TO %s (FORMAT parquet)", last, quote(tmp))
+		copySQL := fmt.Sprintf("COPY (%s\n) TO %s (FORMAT parquet)", last, quote(tmp))
 		if _, err := conn.ExecContext(ctx, copySQL); err != nil {
 			return explain(ctx, last, err)
 		}
@@ -142,7 +142,7 @@ func explain(ctx context.Context, stmt string, err error) error {
 	switch {
 	case ctx.Err() != nil || errors.Is(err, context.Canceled) || strings.Contains(msg, "Interrupt"):
 		return fmt.Errorf("%w: %s", ErrInterrupted, firstLine(err))
-	case strings.Contains(msg, "read-only mode") || strings.Contains(msg, "read-only"):
+	case strings.Contains(msg, "read-only mode"):
 		return fmt.Errorf("%w (%s)", ErrReadOnly, firstLine(err))
 	}
 	return fmt.Errorf("%s\n  in: %s", msg, abbreviate(stmt))

@@ -147,6 +147,7 @@ func TestSQL_ReadOnly(t *testing.T) {
 		`DROP VIEW tickets`,
 		`CREATE OR REPLACE MACRO metrics(p) AS TABLE SELECT 1`,
 		`SELECT 1; DELETE FROM calendar`,
+		"ATTACH '" + filepath.Join(filepath.Dir(db), "other.duckdb") + "' AS o; CREATE TABLE o.t AS SELECT 1 AS a",
 	} {
 		code, _, errs := run(t, "sql", "--db", db, "-c", stmt)
 		if code != 1 || !strings.Contains(errs, "zhuqi sql is read-only: use zhuqi ingest to change data") {
@@ -183,7 +184,7 @@ func TestSQL_Formats(t *testing.T) {
 	t.Run("OK_FileAndParquet", func(t *testing.T) {
 		dir := t.TempDir()
 		script := filepath.Join(dir, "q.sql")
-		os.WriteFile(script, []byte("-- regions\nSELECT region, count(*) AS n\nFROM tickets\nGROUP BY region\nORDER BY region;\n"), 0o644)
+		os.WriteFile(script, []byte("-- regions\nSELECT region, count(*) AS n\nFROM tickets\nGROUP BY region\nORDER BY region -- by name"), 0o644)
 		pq := filepath.Join(dir, "out", "regions.parquet")
 		if code, _, errs := run(t, "sql", "--db", db, "-f", script, "--format", "parquet", "--out", pq); code != 0 {
 			t.Fatalf("exit %d: %s", code, errs)
