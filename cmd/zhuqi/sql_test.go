@@ -66,6 +66,8 @@ func TestSQL_MacrosEqualCommands(t *testing.T) {
 		{"metrics 2026-Q3", `SELECT * FROM metrics('2026-Q3')`, []string{"metrics", "--period", "2026-Q3"}, queries.MetricsTable(nil, nil).Columns, false},
 		{"metrics_by region", `SELECT * EXCLUDE (dimension) RENAME (value AS region) FROM metrics_by('2026-10', 'region')`,
 			[]string{"metrics", "--period", "2026-10", "--by", "region"}, queries.MetricsTable([]string{"region"}, nil).Columns, false},
+		{"metrics_by department", `SELECT * EXCLUDE (dimension) RENAME (value AS department) FROM metrics_by('2026-Q3', 'department')`,
+			[]string{"metrics", "--period", "2026-Q3", "--by", "department"}, queries.MetricsTable([]string{"department"}, nil).Columns, false},
 		{"metrics_by month", `SELECT * EXCLUDE (dimension) RENAME (value AS month) FROM metrics_by('2026-H2', 'month')`,
 			[]string{"metrics", "--period", "2026-H2", "--by", "month"}, queries.MetricsTable([]string{"month"}, nil).Columns, false},
 		{"department_ranking", `SELECT * FROM department_ranking('2026-10')`, []string{"rank", "departments", "--period", "2026-10"},
