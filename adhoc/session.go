@@ -8,6 +8,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -42,6 +43,13 @@ type Session struct {
 type Result struct {
 	Statement string
 	Table     *tabular.Table
+}
+
+// Silent reports whether the statement had nothing to show: no result set, or only
+// DuckDB's empty "Success" of a statement such as SET.
+func (r Result) Silent() bool {
+	t := r.Table
+	return len(t.Columns) == 0 || len(t.Columns) == 1 && t.Columns[0].Name == "Success" && len(t.Rows) == 0
 }
 
 // Run runs the statements of script in order and returns their results; it stops at the
@@ -195,9 +203,7 @@ func readTable(rows *sql.Rows) (*tabular.Table, error) {
 
 func kindOf(dbType string) tabular.Kind {
 	switch {
-	case strings.HasSuffix(dbType, "INT") || dbType == "BIGINT" || dbType == "INTEGER" || dbType == "SMALLINT" ||
-		dbType == "TINYINT" || dbType == "HUGEINT" || dbType == "UBIGINT" || dbType == "UINTEGER" ||
-		dbType == "USMALLINT" || dbType == "UTINYINT" || dbType == "UHUGEINT":
+	case strings.HasSuffix(dbType, "INT") || strings.HasSuffix(dbType, "INTEGER"):
 		return tabular.Int
 	case dbType == "DOUBLE" || dbType == "FLOAT" || strings.HasPrefix(dbType, "DECIMAL"):
 		return tabular.Num
@@ -251,6 +257,58 @@ func value(dbType string, v any) any {
 		return x.Format("2006-01-02 15:04:05.999999")
 	case string, int64, float64, bool:
 		return x
+	}
+	return nested(v)
+}
+
+// nested writes a list, struct, map, interval or UUID the way DuckDB prints it.
+func nested(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "NULL"
+	case string:
+		return "'" + strings.ReplaceAll(x, "'", "''") + "'"
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = nested(e)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = "'" + k + "': " + nested(x[k])
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	case duckdb.Map:
+		parts := make([]string, 0, len(x))
+		for k, e := range x {
+			parts = append(parts, nested(k)+"="+nested(e))
+		}
+		sort.Strings(parts)
+		return "{" + strings.Join(parts, ", ") + "}"
+	case duckdb.Interval:
+		var parts []string
+		if x.Months != 0 {
+			parts = append(parts, fmt.Sprintf("%d months", x.Months))
+		}
+		if x.Days != 0 {
+			parts = append(parts, fmt.Sprintf("%d days", x.Days))
+		}
+		if x.Micros != 0 || len(parts) == 0 {
+			d := time.Duration(x.Micros) * time.Microsecond
+			parts = append(parts, fmt.Sprintf("%02d:%02d:%02d", int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60))
+		}
+		return strings.Join(parts, " ")
+	case duckdb.UUID:
+		return fmt.Sprintf("%x-%x-%x-%x-%x", x[0:4], x[4:6], x[6:8], x[8:10], x[10:16])
+	case time.Time:
+		return x.Format("2006-01-02 15:04:05.999999")
 	}
 	return fmt.Sprint(v)
 }

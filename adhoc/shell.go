@@ -173,7 +173,7 @@ func (sh *Shell) run(ctx context.Context, script string) {
 	}()
 	results, err := sh.Session.Run(ctx, script)
 	for _, r := range results {
-		if len(r.Table.Columns) == 0 {
+		if r.Silent() {
 			continue
 		}
 		if err := tabular.Write(sh.Stdout, sh.Format, r.Table); err != nil {

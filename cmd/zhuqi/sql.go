@@ -67,7 +67,7 @@ func (m *Main) runSQL(ctx context.Context, args []string) error {
 	}
 	var b bytes.Buffer
 	for _, r := range results {
-		if len(r.Table.Columns) == 0 {
+		if r.Silent() {
 			continue
 		}
 		if err := tabular.Write(&b, *format, r.Table); err != nil {
