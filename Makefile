@@ -42,7 +42,7 @@ unit: deps
 # generated data (see bench/README in cmd/zhuqi/bench_test.go).
 bench: build
 	$(GO) test $(GOTAGS) -run '^$$' -bench . -benchmem ./...
-	ZHUQI_BENCH=1 $(GO) test $(GOTAGS) -run '^$$' -bench 'BenchmarkIngestWhole|BenchmarkQueriesMonth' -benchtime 1x -timeout 120m ./cmd/zhuqi/
+	ZHUQI_BENCH=1 $(GO) test $(GOTAGS) -run '^$$' -bench 'BenchmarkIngestWhole|BenchmarkQueriesMonth|BenchmarkExportParquet' -benchtime 1x -timeout 120m ./cmd/zhuqi/
 
 clean:
 	rm -rf bin out

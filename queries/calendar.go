@@ -12,8 +12,9 @@ import (
 
 // WriteCalendar replaces the calendar table (DOMAIN §7) with the configuration's
 // working-day calendar, from the first year with data or tickets to the year after the
-// last. The metric queries do not read it (they build theirs from the configuration in
-// use); it is there for ad-hoc SQL.
+// last, and (re)creates the ad-hoc table macros of MacroSQL with the configuration's rules.
+// The metric queries do not read either (they build theirs from the configuration in use);
+// they are there for ad-hoc SQL.
 func WriteCalendar(ctx context.Context, s *pipeline.Store, cfg *zhuqi.Config) error {
 	cal, err := cfg.Calendar.Build()
 	if err != nil {
@@ -58,5 +59,8 @@ func WriteCalendar(ctx context.Context, s *pipeline.Store, cfg *zhuqi.Config) er
 	if _, err := tx.ExecContext(ctx, b.String()); err != nil {
 		return fmt.Errorf("calendar: %w", err)
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("calendar: %w", err)
+	}
+	return InstallMacros(ctx, s.DB, cfg, false)
 }

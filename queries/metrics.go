@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/zhuqi/zhuqi"
 	"github.com/zhuqi/zhuqi/internal/tabular"
 )
 
@@ -93,14 +94,9 @@ func (q *Q) Metrics(ctx context.Context, p Period, by []string) ([]MetricsRow, e
 		return nil, err
 	}
 	sel, group, order := groupSQL(by)
-	data := q.ruleParams()
-	var aggs []string
-	for _, family := range []string{"rates.sql", "sla.sql", "durations.sql"} {
-		text, err := render(family, data)
-		if err != nil {
-			return nil, err
-		}
-		aggs = append(aggs, strings.TrimSpace(stripComments(text)))
+	aggs, err := metricAggregates(q.rules)
+	if err != nil {
+		return nil, err
 	}
 	// Each quantile list (median, p90) is computed with one sort.
 	query := fmt.Sprintf(`SELECT * EXCLUDE (assign_days_q, answer_days_q, finish_days_q),
@@ -111,7 +107,7 @@ FROM (SELECT %s
 %s
 FROM %s
 %s)
-%s`, sel, strings.Join(aggs, ",\n"), table, group, order)
+%s`, sel, aggs, table, group, order)
 	recs, err := q.records(ctx, query)
 	if err != nil {
 		return nil, fmt.Errorf("metrics %s: %w", p.Label, err)
@@ -138,6 +134,21 @@ FROM %s
 		out = append(out, row)
 	}
 	return out, nil
+}
+
+// metricAggregates is the select list of the metric families (rates, 133 rule and flags,
+// durations) over a facts table.
+func metricAggregates(r zhuqi.Rules) (string, error) {
+	data := ruleParams(r)
+	var aggs []string
+	for _, family := range []string{"rates.sql", "sla.sql", "durations.sql"} {
+		text, err := render(family, data)
+		if err != nil {
+			return "", err
+		}
+		aggs = append(aggs, strings.TrimSpace(stripComments(text)))
+	}
+	return strings.Join(aggs, ",\n"), nil
 }
 
 // stripComments drops the comment lines of a SQL fragment.

@@ -85,9 +85,31 @@ func (q *Q) setup(ctx context.Context) error {
 	}
 	q.AsOf = wall(asOf.Time, q.loc)
 
+	data, missing, err := calendarData(ctx, q.conn, q.cal, q.rules, q.AsOf.Year())
+	if err != nil {
+		return err
+	}
+	if len(missing) > 0 {
+		q.Warnings = append(q.Warnings, fmt.Sprintf(
+			"日历缺少 %s 年的法定节假日数据，按周一至周五计算工作日 / no holiday calendar for %s: working days counted Monday to Friday; add the year's [calendar] entries to zhuqi.toml",
+			strings.Join(missing, "、"), strings.Join(missing, ", ")))
+	}
+	return q.execTemplate(ctx, "setup.sql", data)
+}
+
+// rowQueryer is a *sql.DB, *sql.Conn or *sql.Tx.
+type rowQueryer interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// calendarData is the template data of the working-day calendar zq_cal (calendar_days.sql):
+// from 2000 to 2040, widened to the years of the tickets, with the official holidays and
+// make-up days of cal. missing lists the years with tickets (or lastYear) that cal has no
+// official data for.
+func calendarData(ctx context.Context, db rowQueryer, cal *zhuqi.Calendar, r zhuqi.Rules, lastYear int) (data map[string]any, missing []string, err error) {
 	var lo, hi sql.NullTime
-	if err := q.conn.QueryRowContext(ctx, `SELECT min(created_at), max(created_at) FROM tickets`).Scan(&lo, &hi); err != nil {
-		return fmt.Errorf("queries: ticket dates: %w", err)
+	if err := db.QueryRowContext(ctx, `SELECT min(created_at), max(created_at) FROM tickets`).Scan(&lo, &hi); err != nil {
+		return nil, nil, fmt.Errorf("queries: ticket dates: %w", err)
 	}
 	from := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 	to := time.Date(2041, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -98,20 +120,14 @@ func (q *Q) setup(ctx context.Context) error {
 		to = time.Date(hi.Time.Year()+2, 1, 1, 0, 0, 0, 0, time.UTC)
 	}
 	if lo.Valid && hi.Valid {
-		var missing []string
-		for y := lo.Time.Year(); y <= max(hi.Time.Year(), q.AsOf.Year()); y++ {
-			if !q.cal.Covers(y) {
+		for y := lo.Time.Year(); y <= max(hi.Time.Year(), lastYear); y++ {
+			if !cal.Covers(y) {
 				missing = append(missing, fmt.Sprint(y))
 			}
 		}
-		if len(missing) > 0 {
-			q.Warnings = append(q.Warnings, fmt.Sprintf(
-				"日历缺少 %s 年的法定节假日数据，按周一至周五计算工作日 / no holiday calendar for %s: working days counted Monday to Friday; add the year's [calendar] entries to zhuqi.toml",
-				strings.Join(missing, "、"), strings.Join(missing, ", ")))
-		}
 	}
 	var off, on []string
-	for _, d := range q.cal.Days(from, to.AddDate(0, 0, -1)) {
+	for _, d := range cal.Days(from, to.AddDate(0, 0, -1)) {
 		switch d.Kind {
 		case "holiday":
 			if d.Date.Weekday() != time.Saturday && d.Date.Weekday() != time.Sunday {
@@ -121,11 +137,11 @@ func (q *Q) setup(ctx context.Context) error {
 			on = append(on, d.Date.Format("2006-01-02"))
 		}
 	}
-	return q.execTemplate(ctx, "setup.sql", map[string]any{
+	return map[string]any{
 		"From": from.Format("2006-01-02"), "To": to.Format("2006-01-02"),
 		"Off": off, "On": on,
-		"AssignDays": q.rules.AssignDays, "ReplyDays": q.rules.ReplyDays,
-	})
+		"AssignDays": r.AssignDays, "ReplyDays": r.ReplyDays,
+	}, missing, nil
 }
 
 // wall reads t's wall clock as a time in loc: DuckDB TIMESTAMP values are local wall
@@ -135,6 +151,10 @@ func wall(t time.Time, loc *time.Location) time.Time {
 }
 
 func sqlTime(t time.Time) string { return t.Format("2006-01-02 15:04:05") }
+
+// tsLit and dateLit write t as a SQL TIMESTAMP or DATE literal.
+func tsLit(t time.Time) string   { return "TIMESTAMP '" + sqlTime(t) + "'" }
+func dateLit(t time.Time) string { return "DATE '" + t.Format("2006-01-02") + "'" }
 
 func render(name string, data any) (string, error) {
 	var b bytes.Buffer
@@ -158,8 +178,9 @@ func (q *Q) execTemplate(ctx context.Context, name string, data any) error {
 }
 
 // ruleParams are the rules as template values for the SQL files.
-func (q *Q) ruleParams() map[string]any {
-	r := q.rules
+func (q *Q) ruleParams() map[string]any { return ruleParams(q.rules) }
+
+func ruleParams(r zhuqi.Rules) map[string]any {
 	return map[string]any{
 		"AssignDays": r.AssignDays, "ReplyDays": r.ReplyDays,
 		"RedMaxLate":    num(r.RedMaxLateDays),
@@ -197,10 +218,10 @@ func (q *Q) factsWhere(ctx context.Context, p Period, where string, form int) (s
 	table := fmt.Sprintf("zq_facts_%d", len(q.facts)+1)
 	data := q.ruleParams()
 	data["Table"] = table
-	data["Start"] = sqlTime(p.Start)
-	data["End"] = sqlTime(p.End)
-	data["AsOf"] = sqlTime(q.AsOf)
-	data["WAsOf"] = fmt.Sprintf("zq_w(TIMESTAMP '%s')", sqlTime(q.AsOf))
+	data["Start"] = tsLit(p.Start)
+	data["End"] = tsLit(p.End)
+	data["AsOf"] = tsLit(q.AsOf)
+	data["WAsOf"] = fmt.Sprintf("zq_w(%s)", tsLit(q.AsOf))
 	data["Wide"] = form >= wide
 	data["Listing"] = form >= listing
 	data["Where"] = ""

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/zhuqi/zhuqi"
 	"github.com/zhuqi/zhuqi/internal/tabular"
 )
 
@@ -102,42 +103,11 @@ func (q *Q) rankRows(ctx context.Context, kind string, p Period) ([]RankRow, int
 	if err != nil {
 		return nil, 0, err
 	}
-	r := q.rules
-	data := map[string]any{"Table": table, "Names": names, "Start": p.Start.Format("2006-01-02"), "End": p.End.Format("2006-01-02")}
-	var file string
-	var min int
-	switch kind {
-	case Departments:
-		file, min = "rank_departments.sql", r.Department.MinTickets
-		data["Min"] = min
-		data["EffectReply"] = num(r.Department.EffectReply)
-		data["EffectCompletion"] = num(r.Department.EffectCompletion)
-		data["Service"] = num(r.Department.Service)
-		data["Efficiency"] = num(r.Department.Efficiency)
-	case Regions:
-		file, min = "rank_regions.sql", r.Region.MinTickets
-		data["Min"] = min
-		data["Scale"] = num(r.Region.Scale)
-		data["WResponse"] = num(r.Region.Response)
-		data["WResolution"] = num(r.Region.Resolution)
-		data["WSatisfaction"] = num(r.Region.Satisfaction)
-	case Cadres:
-		file = "rank_cadres.sql"
-		weekly := p.Kind == "week"
-		min = r.Cadre.MinSolved
-		if weekly {
-			min = r.Cadre.StarMinSolved
-		}
-		data["Weekly"] = weekly
-		data["StarMinSat"] = num(r.Cadre.StarMinSatisfaction)
-		data["StarMinSolved"] = r.Cadre.StarMinSolved
-		data["MinSolved"] = r.Cadre.MinSolved
-		data["Top"] = r.Cadre.Top
-		data["WSolved"] = num(r.Cadre.SolvedWeight)
-		data["WSat"] = num(r.Cadre.SatisfactionWeight)
-	default:
-		return nil, 0, fmt.Errorf("unknown ranking %q: use departments, regions or cadres", kind)
+	file, min, data, err := rankData(q.rules, kind, p.Kind == "week")
+	if err != nil {
+		return nil, 0, err
 	}
+	data["Table"], data["Names"], data["Start"], data["End"] = table, names, dateLit(p.Start), dateLit(p.End)
 	text, err := render(file, data)
 	if err != nil {
 		return nil, 0, err
@@ -175,6 +145,44 @@ func (q *Q) rankRows(ctx context.Context, kind string, p Period) ([]RankRow, int
 	return rows, min, nil
 }
 
+// rankData is the template file, the minimum and the rule parameters of ranking kind
+// (weekly: the cadre star); the caller adds Table, Names, Start and End.
+func rankData(r zhuqi.Rules, kind string, weekly bool) (file string, min int, data map[string]any, err error) {
+	data = map[string]any{}
+	switch kind {
+	case Departments:
+		file, min = "rank_departments.sql", r.Department.MinTickets
+		data["Min"] = min
+		data["EffectReply"] = num(r.Department.EffectReply)
+		data["EffectCompletion"] = num(r.Department.EffectCompletion)
+		data["Service"] = num(r.Department.Service)
+		data["Efficiency"] = num(r.Department.Efficiency)
+	case Regions:
+		file, min = "rank_regions.sql", r.Region.MinTickets
+		data["Min"] = min
+		data["Scale"] = num(r.Region.Scale)
+		data["WResponse"] = num(r.Region.Response)
+		data["WResolution"] = num(r.Region.Resolution)
+		data["WSatisfaction"] = num(r.Region.Satisfaction)
+	case Cadres:
+		file = "rank_cadres.sql"
+		min = r.Cadre.MinSolved
+		if weekly {
+			min = r.Cadre.StarMinSolved
+		}
+		data["Weekly"] = weekly
+		data["StarMinSat"] = num(r.Cadre.StarMinSatisfaction)
+		data["StarMinSolved"] = r.Cadre.StarMinSolved
+		data["MinSolved"] = r.Cadre.MinSolved
+		data["Top"] = r.Cadre.Top
+		data["WSolved"] = num(r.Cadre.SolvedWeight)
+		data["WSat"] = num(r.Cadre.SatisfactionWeight)
+	default:
+		return "", 0, nil, fmt.Errorf("unknown ranking %q: use departments, regions or cadres", kind)
+	}
+	return file, min, data, nil
+}
+
 // nameSQL lists every entity a ranking lists: those seen in any ticket (and, for
 // departments, in the deductions), so that none is dropped silently.
 var nameSQL = map[string]string{
@@ -198,12 +206,16 @@ func (q *Q) namesTable(ctx context.Context, kind string) (string, error) {
 }
 
 func imputedNote(rec record) string {
+	return imputedNoteOf(rec.bool("service_imputed"), rec.bool("reply_imputed"))
+}
+
+func imputedNoteOf(service, reply bool) string {
 	switch {
-	case rec.bool("service_imputed") && rec.bool("reply_imputed"):
+	case service && reply:
 		return "无评价、无到期答复，服务分与答复分取参评平均值 / no ratings and no reply due: mean service and reply parts"
-	case rec.bool("service_imputed"):
+	case service:
 		return "无企业评价，服务分取参评平均值 / no ratings: mean of the ranked"
-	case rec.bool("reply_imputed"):
+	case reply:
 		return "无到期答复，答复分取参评平均值 / no reply due: mean reply part"
 	}
 	return ""

@@ -59,6 +59,9 @@ Usage:
   zhuqi publish list [--db F]
   zhuqi jobs    list | run JOB [--period P] [--force] | history [--job J]
   zhuqi serve   [--config F] [--db F]          the scheduler: inbox ingest, reports, publications
+  zhuqi sql     [--db F] [-c SQL | -f FILE] [--format table|csv|json|parquet] [--out F]   read-only
+  zhuqi schema  [--db F]           tables and views with their columns and comments
+  zhuqi export  [--db F] --format parquet|csv --out DIR   Hive-partitioned by month
   zhuqi config  show [--config F]
 
 Every command takes --config F (default ./zhuqi.toml or ./zhuqi.yaml, else built-in) and,
@@ -96,6 +99,12 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.runJobs(ctx, rest)
 	case "serve":
 		return m.runServe(ctx, rest)
+	case "sql":
+		return m.runSQL(ctx, rest)
+	case "schema":
+		return m.runSchema(ctx, rest)
+	case "export":
+		return m.runExport(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(m.Stdout, usage)
 		return nil

@@ -18,7 +18,9 @@
 -- The lean form (rankings) keeps only what the rankings read and skips the working-time
 -- lookups; the wide form (metrics) has every dimension and fact; the listing form (flags)
 -- adds the ticket's identity and times.
+{{- if .Table}}
 CREATE OR REPLACE TEMP TABLE {{.Table}} AS
+{{- end}}
 WITH t AS (
     SELECT tk.ticket_id, tk.region, tk.department, tk.cadre, tk.created_at, tk.status, tk.outcome, tk.satisfaction,
 {{- if .Wide}}
@@ -34,12 +36,12 @@ WITH t AS (
              ELSE tk.deadline END AS reply_due
     FROM tickets tk
     JOIN zq_cal c ON c.d = tk.created_at::DATE
-    WHERE tk.created_at >= TIMESTAMP '{{.Start}}' AND tk.created_at < TIMESTAMP '{{.End}}'
+    WHERE tk.created_at >= {{.Start}} AND tk.created_at < {{.End}}
       AND tk.status <> 'cancelled'{{.Where}}
 ),
 w AS (
     SELECT t.*,
-        answer_time IS NOT NULL AND answer_time <= TIMESTAMP '{{.AsOf}}' AS answered,
+        answer_time IS NOT NULL AND answer_time <= {{.AsOf}} AS answered,
         status IN ('resolved', 'closed') AS finished,
         status IN ('resolved', 'closed') AND outcome IN ('resolved', 'unknown') AS solved,
         satisfaction <> 'unrated' AS rated,
@@ -62,7 +64,7 @@ w AS (
 {{- if .Wide}}
 , x AS (
     SELECT w.*,
-        (w.answered AND w.answer_time > w.reply_due) OR (NOT w.answered AND TIMESTAMP '{{.AsOf}}' > w.reply_due) AS late,
+        (w.answered AND w.answer_time > w.reply_due) OR (NOT w.answered AND {{.AsOf}} > w.reply_due) AS late,
         (CASE WHEN w.answered THEN w.w_answer ELSE {{.WAsOf}} END - w.w_due) / 86400.0 AS late_days
     FROM w
 )
@@ -72,7 +74,7 @@ SELECT x.region, x.street, x.department, x.category, x.source, x.level, x.cadre,
     x.ticket_id, x.enterprise, x.status, x.created_at, x.reply_due, x.answer_time, x.answered, x.late_days,
 {{- end}}
     x.assign_time IS NOT NULL AND x.assign_time <= x.assign_due AS assigned_in_time,
-    x.reply_due < TIMESTAMP '{{.AsOf}}' OR x.answered AS reply_counted,
+    x.reply_due < {{.AsOf}} OR x.answered AS reply_counted,
     x.answered AND x.answer_time <= x.reply_due AS replied_on_time,
     CASE WHEN NOT x.late THEN 'green'
          WHEN x.late_days <= {{.RedMaxLate}} THEN 'red'
@@ -82,11 +84,11 @@ SELECT x.region, x.street, x.department, x.category, x.source, x.level, x.cadre,
     CASE WHEN x.answered THEN (x.w_answer - x.w_created) / 86400.0 END AS answer_days,
     CASE WHEN x.finished AND x.resolved_at IS NOT NULL THEN (x.w_resolved - x.w_created) / 86400.0 END AS finish_days
 FROM x
-LEFT JOIN zq_reopened r USING (ticket_id);
+LEFT JOIN zq_reopened r USING (ticket_id){{if .Table}};{{end}}
 {{- else}}
 SELECT region, department, cadre, satisfaction, finished, solved, rated, sat_weight,
     assign_time IS NOT NULL AND assign_time <= assign_due AS assigned_in_time,
-    reply_due < TIMESTAMP '{{.AsOf}}' OR answered AS reply_counted,
+    reply_due < {{.AsOf}} OR answered AS reply_counted,
     answered AND answer_time <= reply_due AS replied_on_time
-FROM w;
+FROM w{{if .Table}};{{end}}
 {{- end}}

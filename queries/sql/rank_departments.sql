@@ -19,7 +19,7 @@ agg AS (
 ),
 ded AS (
     SELECT department AS name, sum(points)::DOUBLE AS points FROM deductions
-    WHERE month >= DATE '{{.Start}}' AND month < DATE '{{.End}}'
+    WHERE month >= {{.Start}} AND month < {{.End}}
     GROUP BY department
 ),
 base AS (

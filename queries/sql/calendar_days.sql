@@ -1,0 +1,36 @@
+-- The working-day calendar as a query (zq_cal of setup.sql and of the ad-hoc macros):
+-- one row per date from From to To (exclusive). workday = a make-up working day, or not an
+-- official holiday and Monday to Friday; cum = working days up to and including the date;
+-- assign_due / reply_due = the AssignDays-th / ReplyDays-th working day after it;
+-- wbase = 86400 × working days before the date.
+{{define "zq_cal" -}}
+WITH days AS (
+    SELECT range::DATE AS d FROM range(DATE '{{.From}}', DATE '{{.To}}', INTERVAL 1 DAY)
+),
+off(d) AS (VALUES (DATE '1900-01-01'){{range .Off}}, (DATE '{{.}}'){{end}}),
+work(d) AS (VALUES (DATE '1900-01-01'){{range .On}}, (DATE '{{.}}'){{end}}),
+flagged AS (
+    SELECT days.d,
+        CASE WHEN work.d IS NOT NULL THEN true
+             WHEN off.d IS NOT NULL THEN false
+             ELSE isodow(days.d) <= 5 END AS workday
+    FROM days LEFT JOIN off USING (d) LEFT JOIN work USING (d)
+),
+counted AS (
+    SELECT d, workday, sum(workday::INTEGER) OVER (ORDER BY d) AS cum FROM flagged
+),
+nth AS (SELECT cum, d FROM counted WHERE workday)
+SELECT c.d, c.workday, c.cum::INTEGER AS cum,
+    (c.cum - c.workday::INTEGER)::BIGINT * 86400 AS wbase,
+    a.d AS assign_due, r.d AS reply_due
+FROM counted c
+LEFT JOIN nth a ON a.cum = c.cum + {{.AssignDays}}
+LEFT JOIN nth r ON r.cum = c.cum + {{.ReplyDays}}
+ORDER BY c.d
+{{- end}}
+
+-- zq_wj(t, wbase, workday): working time of t in seconds from its joined zq_cal row.
+{{define "zq_wj" -}}
+zq_wj(t, wbase, workday) AS
+    wbase + CASE WHEN workday THEN epoch(t) - epoch(date_trunc('day', t)) ELSE 0 END
+{{- end}}

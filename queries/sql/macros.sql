@@ -1,0 +1,160 @@
+-- Table macros for ad-hoc SQL: the official metrics and rankings of a period, computed by
+-- the same templates as `zhuqi metrics` and `zhuqi rank` (facts.sql, rates.sql, sla.sql,
+-- durations.sql, rank_*.sql) with the rules and calendar of the configuration in force
+-- when they were written. Written into the database by every ingest (so the DuckDB CLI
+-- has them) and as TEMP macros by every `zhuqi sql` statement (the configuration in use).
+--
+--   metrics(period)            one row: the §7 metrics columns of the whole office
+--   metrics_by(period, dim)    one row per value of dim (region, street, department,
+--                              category, source, level, cadre, industry, month):
+--                              dimension, value, then the metrics columns
+--   ticket_facts(period)       one row per collected ticket with the facts the metrics
+--                              count (finished, solved, assigned_in_time, flag,
+--                              working days to assign/answer/finish …), per facts.sql
+--   department_ranking(period) 要素保障大比拼: rank, name, collected, effect, service,
+--                              efficiency, total, prev_rank, rank_change, status,
+--                              rules_version, note
+--   region_ranking(period)     三率: … response_rate, resolution_rate, satisfaction_rate …
+--   cadre_ranking(period)      赛比评 (a week: the star; longer: the top): … solved,
+--                              satisfaction_score …
+-- period is a label of DOMAIN §7 ('2026-10', '2026-W42', '2026-Q3', '2026-H1', '2026',
+-- '2026-10-YTD', '2026-10-03', '2026-01-01..2026-03-31'); P = [start, end) local time.
+-- Ranks are competition ranks (1, 2, 2, 4) on the total; rank_change = prev_rank − rank
+-- against the previous period of the same kind (for a range: the same number of days
+-- before; for year-to-date: the same span a year before).
+
+-- zq_period(period): one row with the period's label, kind, bounds [period_start,
+-- period_end) and the previous period of the same kind [prev_start, prev_end).
+CREATE OR REPLACE {{.Temp}}MACRO zq_period(period) AS TABLE
+WITH a AS (SELECT trim(period) AS label),
+k AS (
+    SELECT label, CASE
+        WHEN regexp_full_match(label, '[0-9]{4}-[0-9]{2}') THEN 'month'
+        WHEN regexp_full_match(label, '[0-9]{4}-[Ww][0-9]{2}') THEN 'week'
+        WHEN regexp_full_match(label, '[0-9]{4}-[Qq][1-4]') THEN 'quarter'
+        WHEN regexp_full_match(label, '[0-9]{4}-[Hh][12]') THEN 'half'
+        WHEN regexp_full_match(label, '[0-9]{4}') THEN 'year'
+        WHEN regexp_full_match(label, '[0-9]{4}-[0-9]{2}-[Yy][Tt][Dd]') THEN 'ytd'
+        WHEN regexp_full_match(label, '[0-9]{4}-[0-9]{2}-[0-9]{2}') THEN 'day'
+        WHEN regexp_full_match(label, '[0-9]{4}-[0-9]{2}-[0-9]{2}[.][.][0-9]{4}-[0-9]{2}-[0-9]{2}') THEN 'range'
+        ELSE error('period ' || coalesce(label, 'NULL') || ': use 2026-10, 2026-W42, 2026-Q3, 2026-H1, 2026, 2026-10-YTD, 2026-10-03 or 2026-01-01..2026-03-31')
+    END AS kind,
+    TRY_CAST(left(label, 4) AS INTEGER) AS y,
+    TRY_CAST(substr(label, 6, 2) AS INTEGER) AS mm,
+    TRY_CAST(substr(label, 7, 2) AS INTEGER) AS ww,
+    TRY_CAST(substr(label, 7, 1) AS INTEGER) AS n
+    FROM a
+),
+s AS (
+    SELECT *, CAST(CASE kind
+        WHEN 'month' THEN make_date(y, mm, 1)
+        WHEN 'week' THEN make_date(y, 1, 4) - CAST(isodow(make_date(y, 1, 4)) - 1 AS INTEGER) + 7 * (ww - 1)
+        WHEN 'quarter' THEN make_date(y, 3 * n - 2, 1)
+        WHEN 'half' THEN make_date(y, 6 * n - 5, 1)
+        WHEN 'day' THEN TRY_CAST(label AS DATE)
+        WHEN 'range' THEN TRY_CAST(split_part(label, '..', 1) AS DATE)
+        ELSE make_date(y, 1, 1)
+    END AS TIMESTAMP) AS period_start
+    FROM k
+),
+e AS (
+    SELECT *, CAST(CASE kind
+        WHEN 'month' THEN period_start + INTERVAL 1 MONTH
+        WHEN 'week' THEN period_start + INTERVAL 7 DAY
+        WHEN 'quarter' THEN period_start + INTERVAL 3 MONTH
+        WHEN 'half' THEN period_start + INTERVAL 6 MONTH
+        WHEN 'year' THEN period_start + INTERVAL 1 YEAR
+        WHEN 'ytd' THEN make_date(y, mm, 1) + INTERVAL 1 MONTH
+        WHEN 'day' THEN period_start + INTERVAL 1 DAY
+        WHEN 'range' THEN TRY_CAST(split_part(label, '..', 2) AS DATE) + INTERVAL 1 DAY
+    END AS TIMESTAMP) AS period_end
+    FROM s
+)
+SELECT label, kind, period_start, period_end,
+    CAST(CASE kind
+        WHEN 'month' THEN period_start - INTERVAL 1 MONTH
+        WHEN 'week' THEN period_start - INTERVAL 7 DAY
+        WHEN 'quarter' THEN period_start - INTERVAL 3 MONTH
+        WHEN 'half' THEN period_start - INTERVAL 6 MONTH
+        WHEN 'year' THEN period_start - INTERVAL 1 YEAR
+        WHEN 'ytd' THEN period_start - INTERVAL 1 YEAR
+        ELSE period_start - (period_end - period_start)
+    END AS TIMESTAMP) AS prev_start,
+    CAST(CASE kind WHEN 'ytd' THEN period_end - INTERVAL 1 YEAR ELSE period_start END AS TIMESTAMP) AS prev_end
+FROM e;
+
+CREATE OR REPLACE {{.Temp}}MACRO {{template "zq_wj"}};
+
+-- zq_facts / zq_facts_lean / zq_facts_listing(zq_start, zq_end): the per-ticket facts of
+-- facts.sql (wide, lean and listing forms) for the cohort created in [zq_start, zq_end),
+-- at the snapshot time of the latest ticket export.
+{{- range .Facts}}
+CREATE OR REPLACE {{$.Temp}}MACRO {{.Name}}(zq_start, zq_end) AS TABLE
+WITH zq_cal AS (
+{{template "zq_cal" $.Cal}}
+),
+zq_reopened AS (SELECT DISTINCT ticket_id FROM ticket_versions WHERE status = 'reopened'),
+zq_asof AS (SELECT max(as_of) AS t FROM ingests WHERE kind = 'tickets')
+SELECT * FROM (
+{{template "facts.sql" .Data}}
+);
+{{end}}
+
+CREATE OR REPLACE {{.Temp}}MACRO ticket_facts(period) AS TABLE
+SELECT * FROM zq_facts_listing((SELECT period_start FROM zq_period(period)), (SELECT period_end FROM zq_period(period)));
+
+-- metrics(period) and metrics_by(period, dim): the aggregates of rates.sql, sla.sql and
+-- durations.sql over zq_facts, in the column order of `zhuqi metrics`; durations in
+-- working days (median = the list's 1st element, p90 the 2nd), rounded to 2 decimals.
+CREATE OR REPLACE {{.Temp}}MACRO metrics(period) AS TABLE
+SELECT {{.MetricColumns}}
+FROM (SELECT
+{{.Aggregates}}
+FROM zq_facts((SELECT period_start FROM zq_period(period)), (SELECT period_end FROM zq_period(period))));
+
+CREATE OR REPLACE {{.Temp}}MACRO metrics_by(period, dim) AS TABLE
+SELECT dim AS dimension, value, {{.MetricColumns}}
+FROM (SELECT CASE dim
+        WHEN 'region' THEN region WHEN 'street' THEN street WHEN 'department' THEN department
+        WHEN 'category' THEN category WHEN 'source' THEN source WHEN 'level' THEN level
+        WHEN 'cadre' THEN cadre WHEN 'industry' THEN industry
+        WHEN 'month' THEN strftime(created_month, '%Y-%m')
+        ELSE error('metrics_by: unknown dimension ' || coalesce(dim, 'NULL') || ': use {{.Dimensions}}')
+    END AS value,
+{{.Aggregates}}
+FROM zq_facts((SELECT period_start FROM zq_period(period)), (SELECT period_end FROM zq_period(period)))
+GROUP BY ALL)
+ORDER BY value COLLATE zh NULLS LAST;
+
+-- zq_rank_*(zq_start, zq_end): the rank_*.sql scores of [zq_start, zq_end) over zq_facts_lean.
+{{- range .Inner}}
+CREATE OR REPLACE {{$.Temp}}MACRO {{.Name}}(zq_start, zq_end) AS TABLE
+{{.SQL}};
+{{end}}
+CREATE OR REPLACE {{.Temp}}MACRO zq_rank_cadres(zq_start, zq_end, weekly) AS TABLE
+SELECT * FROM zq_rank_cadres_week(zq_start, zq_end) WHERE weekly
+UNION ALL
+SELECT * FROM zq_rank_cadres_month(zq_start, zq_end) WHERE NOT weekly;
+
+-- department_ranking, region_ranking, cadre_ranking(period): competition ranks on the
+-- total, with the previous period's rank, status and note as `zhuqi rank` prints them.
+{{- range .Rankings}}
+CREATE OR REPLACE {{$.Temp}}MACRO {{.Name}}(period) AS TABLE
+WITH cur AS (
+    SELECT *, CASE WHEN eligible AND total IS NOT NULL
+        THEN rank() OVER (PARTITION BY eligible AND total IS NOT NULL ORDER BY total DESC) END AS rank
+    FROM {{.Inner}}((SELECT period_start FROM zq_period(period)), (SELECT period_end FROM zq_period(period)){{.Extra}})
+),
+prev AS (
+    SELECT name, CASE WHEN eligible AND total IS NOT NULL
+        THEN rank() OVER (PARTITION BY eligible AND total IS NOT NULL ORDER BY total DESC) END AS prev_rank
+    FROM {{.Inner}}((SELECT prev_start FROM zq_period(period)), (SELECT prev_end FROM zq_period(period)){{.Extra}})
+)
+SELECT c.rank, c.name, c.collected, {{.Components}}, c.total,
+    p.prev_rank, p.prev_rank - c.rank AS rank_change,
+    CASE WHEN c.rank IS NOT NULL THEN 'ranked' ELSE 'not_ranked' END AS status,
+    {{.RulesVersion}} AS rules_version,
+    CASE WHEN c.rank IS NOT NULL THEN {{.Imputed}} ELSE {{.NotRanked}} END AS note
+FROM cur c LEFT JOIN prev p ON p.name = c.name AND p.prev_rank IS NOT NULL
+ORDER BY c.eligible DESC, c.total DESC NULLS LAST, c.name COLLATE zh;
+{{end}}
