@@ -74,15 +74,14 @@ func TestInbox_HalfWrittenFile(t *testing.T) {
 	})
 	t.Run("StillGrowing", func(t *testing.T) {
 		te.Inbox.Writing = nil // as if the writer's process could not be seen
-		te.Inbox.Settle = 300 * time.Millisecond
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			time.Sleep(100 * time.Millisecond)
+		sleep := te.Inbox.Sleep
+		// The writer goes on while the inbox waits between its two looks.
+		te.Inbox.Sleep = func(ctx context.Context, d time.Duration) error {
 			f.Write(data[half : half+len(data)/4])
-		}()
+			return sleep(ctx, d)
+		}
 		outs := te.ingestInbox(t)
-		<-done
+		te.Inbox.Sleep = sleep
 		if len(outs) != 0 {
 			t.Fatalf("ingested a growing file: %v", outs)
 		}
