@@ -241,7 +241,7 @@ func briefing(ctx context.Context, q *queries.Q, p queries.Period, L labels, ch 
 	} else {
 		st := &table{Columns: []column{{L.t("col.etype"), 1, false}, {L.t("col.metric"), 1.1, false}, {L.t("col.entities"), 0.8, true},
 			{L.t("col.achieved"), 0.8, true}, {L.t("col.ytd"), 1.3, true}, {L.t("col.target"), 1.3, true}, {L.t("col.progress"), 1, true},
-			{L.t("col.timeprog"), 1, true}, {L.t("col.gap"), 1.1, true}, {L.t("col.yoy"), 1, true}}}
+			{L.t("col.timeprog"), 1, true}, {L.t("col.gap"), 1.3, true}, {L.t("col.yoy"), 1, true}}}
 		tp := float64(growthMonth.Start.Month()) / 12
 		for _, s := range summaries {
 			var gap *float64
@@ -277,13 +277,12 @@ func growthDetail(doc *document, L labels, ch charter, name string, rows []queri
 	}
 	et, metric := rows[0].EntityType, rows[0].Metric
 	for _, r := range rows {
-		if r.EntityType == "region" {
+		if r.EntityType == "region" && (et != "region" || r.Metric == "revenue") {
 			et, metric = r.EntityType, r.Metric
-			break
 		}
 	}
 	gt := &table{Columns: []column{{L.t("col.entity"), 1.4, false}, {L.t("col.ytd"), 1.2, true}, {L.t("col.target"), 1.2, true},
-		{L.t("col.progress"), 1, true}, {L.t("col.timeprog"), 1, true}, {L.t("col.gap"), 1, true}, {L.t("col.yoy"), 1, true}, {L.t("col.premium"), 1, true}}}
+		{L.t("col.progress"), 1, true}, {L.t("col.timeprog"), 1, true}, {L.t("col.gap"), 1.3, true}, {L.t("col.yoy"), 1, true}, {L.t("col.premium"), 1.3, true}}}
 	var names []string
 	var comp []float64
 	var tp float64

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"image/color"
+	"math"
+	"strings"
 	"sync"
 
 	xfont "golang.org/x/image/font/opentype"
@@ -24,8 +26,11 @@ const (
 	chartDPI = 150
 )
 
-// cjkTypeface is the name charts use for the CJK font in gonum's font cache.
-const cjkTypeface = "ZhuqiCJK"
+// Typefaces of the two chart fonts in the font cache.
+const (
+	cjkTypeface   = "ZhuqiCJK"
+	latinTypeface = "ZhuqiLatin"
+)
 
 // palette are the series colours, in order.
 var palette = []color.Color{
@@ -38,8 +43,8 @@ var palette = []color.Color{
 
 var handlers sync.Map // font path → text.Handler
 
-// textHandler returns a gonum text handler whose only font is the CJK font at path, so
-// every label of a chart, Chinese or not, is drawn with it.
+// textHandler returns a gonum text handler that draws each run of a label with the font
+// that has its glyphs: the built-in Latin font or the CJK font at path.
 func textHandler(path string) (text.Handler, error) {
 	if h, ok := handlers.Load(path); ok {
 		return h.(text.Handler), nil
@@ -48,14 +53,89 @@ func textHandler(path string) (text.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := xfont.Parse(data)
+	cjk, err := xfont.Parse(data)
 	if err != nil {
 		return nil, fmt.Errorf("chart font %s: %w", path, err)
 	}
-	cache := font.NewCache(font.Collection{{Font: font.Font{Typeface: cjkTypeface}, Face: f}})
-	h := text.Plain{Fonts: cache}
+	latin, err := xfont.Parse(latinTTF)
+	if err != nil {
+		return nil, fmt.Errorf("chart Latin font: %w", err)
+	}
+	cache := font.NewCache(font.Collection{
+		{Font: font.Font{Typeface: cjkTypeface}, Face: cjk},
+		{Font: font.Font{Typeface: latinTypeface}, Face: latin},
+	})
+	h := mixed{fonts: cache}
 	handlers.Store(path, h)
 	return h, nil
+}
+
+// mixed is text.Plain with a font per run (see runs).
+type mixed struct{ fonts *font.Cache }
+
+var _ text.Handler = mixed{}
+
+func (h mixed) Cache() *font.Cache { return h.fonts }
+
+func (h mixed) face(fnt font.Font, latin bool) font.Face {
+	fnt.Typeface = cjkTypeface
+	if latin {
+		fnt.Typeface = latinTypeface
+	}
+	return h.fonts.Lookup(fnt, fnt.Size)
+}
+
+func (h mixed) Extents(fnt font.Font) font.Extents {
+	fa, fb := h.face(fnt, false), h.face(fnt, true)
+	a, b := fa.Extents(), fb.Extents()
+	return font.Extents{Ascent: max(a.Ascent, b.Ascent), Descent: max(a.Descent, b.Descent), Height: max(a.Height, b.Height)}
+}
+
+func (h mixed) Lines(txt string) []string { return text.Plain{Fonts: h.fonts}.Lines(txt) }
+
+func (h mixed) width(txt string, fnt font.Font) vg.Length {
+	var w vg.Length
+	for _, r := range runs(txt) {
+		f := h.face(fnt, r.latin)
+		w += f.Width(r.text)
+	}
+	return w
+}
+
+func (h mixed) Box(txt string, fnt font.Font) (width, height, depth vg.Length) {
+	ext := h.Extents(fnt)
+	return h.width(txt, fnt), ext.Ascent, ext.Descent
+}
+
+// Draw is text.Plain's Draw, run by run.
+func (h mixed) Draw(c vg.Canvas, txt string, sty text.Style, pt vg.Point) {
+	txt = strings.TrimRight(txt, "\n")
+	if len(txt) == 0 {
+		return
+	}
+	c.SetColor(sty.Color)
+	if sty.Rotation != 0 {
+		c.Push()
+		c.Rotate(sty.Rotation)
+	}
+	sin64, cos64 := math.Sincos(sty.Rotation)
+	cos, sin := vg.Length(cos64), vg.Length(sin64)
+	pt.X, pt.Y = pt.Y*sin+pt.X*cos, pt.Y*cos-pt.X*sin
+	lines := h.Lines(txt)
+	ht := sty.Height(txt)
+	pt.Y += ht*vg.Length(sty.YAlign) - h.Extents(sty.Font).Ascent
+	for i, line := range lines {
+		x := vg.Length(sty.XAlign) * h.width(line, sty.Font)
+		n := vg.Length(len(lines) - i)
+		for _, r := range runs(line) {
+			f := h.face(sty.Font, r.latin)
+			c.FillString(f, pt.Add(vg.Point{X: x, Y: n * sty.Font.Size}), r.text)
+			x += f.Width(r.text)
+		}
+	}
+	if sty.Rotation != 0 {
+		c.Pop()
+	}
 }
 
 // charter makes charts with one font.
@@ -87,21 +167,21 @@ func (c charter) newPlot(title string) *plot.Plot {
 	return p
 }
 
-// render draws p as PNG and SVG.
-func render(p *plot.Plot, name, caption string) (*chart, error) {
-	img := vgimg.NewWith(vgimg.UseWH(chartW, chartH), vgimg.UseDPI(chartDPI))
+// render draws p as PNG and SVG, h high.
+func render(p *plot.Plot, name, caption string, h vg.Length) (*chart, error) {
+	img := vgimg.NewWith(vgimg.UseWH(chartW, h), vgimg.UseDPI(chartDPI))
 	p.Draw(draw.New(img))
 	var png bytes.Buffer
 	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(&png); err != nil {
 		return nil, fmt.Errorf("chart %s: %w", name, err)
 	}
-	svg := vgsvg.New(chartW, chartH)
+	svg := vgsvg.New(chartW, h)
 	p.Draw(draw.New(svg))
 	var sv bytes.Buffer
 	if _, err := svg.WriteTo(&sv); err != nil {
 		return nil, fmt.Errorf("chart %s: %w", name, err)
 	}
-	return &chart{Name: name, Caption: caption, PNG: png.Bytes(), SVG: sv.Bytes()}, nil
+	return &chart{Name: name, Caption: caption, W: chartW.Points(), H: h.Points(), PNG: png.Bytes(), SVG: sv.Bytes()}, nil
 }
 
 // series is one named set of values, one per category.
@@ -116,13 +196,24 @@ type series struct {
 func (c charter) bars(name, title, caption, yLabel string, cats []string, ss []series, horizontal bool, line float64, lineName string) (*chart, error) {
 	p := c.newPlot(title)
 	n := float64(len(ss))
+	h := chartH
+	if horizontal {
+		// Room for each category's label: a taller chart for many.
+		h = max(chartH, vg.Length(len(cats))*vg.Length(14*n+4)+70)
+	}
 	width := vg.Length(10)
 	if len(cats) > 0 {
 		avail := (chartW - 60) / vg.Length(len(cats))
 		if horizontal {
-			avail = (chartH - 50) / vg.Length(len(cats))
+			avail = (h - 70) / vg.Length(len(cats))
 		}
 		width = min(vg.Length(18), avail*0.8/vg.Length(n))
+	}
+	top := line
+	for _, s := range ss {
+		for _, v := range s.Values {
+			top = max(top, v)
+		}
 	}
 	for i, s := range ss {
 		b, err := plotter.NewBarChart(plotter.Values(s.Values), width)
@@ -155,16 +246,18 @@ func (c charter) bars(name, title, caption, yLabel string, cats []string, ss []s
 			p.Legend.Add(lineName, f)
 		}
 	}
+	// Headroom above the longest bar for the legend.
 	if horizontal {
 		p.NominalY(cats...)
 		p.X.Label.Text = yLabel
-		p.X.Min = 0
+		p.X.Min, p.X.Max = 0, top*1.3
+		p.Legend.Left = false
 	} else {
 		p.NominalX(cats...)
 		p.Y.Label.Text = yLabel
-		p.Y.Min = 0
+		p.Y.Min, p.Y.Max = 0, top*1.25
 	}
-	return render(p, name, caption)
+	return render(p, name, caption, h)
 }
 
 // lines draws one line with points per series over the categories (e.g. months), on a
@@ -200,5 +293,5 @@ func (c charter) lines(name, title, caption, yLabel string, cats []string, ss []
 		p.Y.Max = 100
 		p.Legend.Top = false
 	}
-	return render(p, name, caption)
+	return render(p, name, caption, chartH)
 }

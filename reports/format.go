@@ -81,7 +81,10 @@ func ppString(d *float64) string {
 		return "—"
 	}
 	s := strconv.FormatFloat(*d, 'f', 1, 64)
-	if *d > 0 {
+	if s == "-0.0" {
+		s = "0.0"
+	}
+	if *d > 0 && s != "0.0" {
 		s = "+" + s
 	}
 	return s

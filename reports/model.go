@@ -45,6 +45,7 @@ type column struct {
 type chart struct {
 	Name    string // file name without extension
 	Caption string
+	W, H    float64 // size in points
 	PNG     []byte
 	SVG     []byte
 }

@@ -52,10 +52,14 @@ func pdfFamily(fontPath string) string {
 // pdfWriter lays a document out on A4 pages.
 type pdfWriter struct {
 	gp     *gopdf.GoPdf
-	family string
+	family string // the CJK font
 	lang   string
 	y      float64
+	size   float64
 }
+
+// latinFamily is the embedded Latin font's name (a subset, like the CJK one).
+const latinFamily = "ZHUQIL+LiberationSans"
 
 // renderPDF lays doc out as an A4 PDF with the font at fontPath embedded as a subset.
 // created (the data's snapshot time) is the document's creation date.
@@ -70,16 +74,24 @@ func renderPDF(doc *document, fontPath string, created time.Time) ([]byte, error
 	if err := w.gp.AddTTFFontData(w.family, data); err != nil {
 		return nil, fmt.Errorf("pdf: font %s: %w", fontPath, err)
 	}
+	if err := w.gp.AddTTFFontData(latinFamily, latinTTF); err != nil {
+		return nil, fmt.Errorf("pdf: Latin font: %w", err)
+	}
 	w.gp.SetInfo(gopdf.PdfInfo{Title: doc.Title, Subject: strings.Join(doc.Meta, "; "), Creator: "zhuqi", Producer: "zhuqi (signintech/gopdf)", CreationDate: created})
 	w.gp.AddFooter(w.footer)
 	w.newPage()
 	if err := w.titleBlock(doc); err != nil {
 		return nil, err
 	}
-	for _, b := range doc.Blocks {
+	for i, b := range doc.Blocks {
 		var err error
 		switch {
 		case b.Heading != "":
+			next := 40.0
+			if i+1 < len(doc.Blocks) {
+				next = minHeight(doc.Blocks[i+1])
+			}
+			w.room(28 + next)
 			err = w.heading(b.Heading)
 		case b.Paragraph != "":
 			err = w.paragraph(b.Paragraph, bodySize, 0)
@@ -103,6 +115,22 @@ func renderPDF(doc *document, fontPath string, created time.Time) ([]byte, error
 	return buf.Bytes(), nil
 }
 
+// minHeight is the least room a block needs on the page of the heading before it.
+func minHeight(b block) float64 {
+	switch {
+	case b.Chart != nil:
+		return chartHeight(b.Chart) + 16
+	case b.Tiles != nil:
+		return 70
+	case b.Table != nil:
+		return 60
+	}
+	return 40
+}
+
+// chartHeight is the height of c on the page, full width.
+func chartHeight(c *chart) float64 { return contentW * c.H / c.W }
+
 func (w *pdfWriter) newPage() {
 	w.gp.AddPage()
 	w.y = margin
@@ -116,12 +144,64 @@ func (w *pdfWriter) footer() {
 	}
 	w.font(tableSize)
 	w.gp.SetTextColor(110, 110, 110)
-	w.gp.SetXY(margin, pageH-footerH)
-	w.gp.CellWithOption(&gopdf.Rect{W: contentW, H: 12}, text, gopdf.CellOption{Align: gopdf.Center})
+	w.text(margin, pageH-footerH, contentW, 12, text, gopdf.Center)
 	w.gp.SetTextColor(0, 0, 0)
 }
 
-func (w *pdfWriter) font(size float64) { w.gp.SetFont(w.family, "", size) }
+func (w *pdfWriter) font(size float64) { w.size = size }
+
+func (w *pdfWriter) use(r run) error {
+	if r.latin {
+		return w.gp.SetFont(latinFamily, "", w.size)
+	}
+	return w.gp.SetFont(w.family, "", w.size)
+}
+
+// measure is the width of s in the current size, run by run.
+func (w *pdfWriter) measure(s string) (float64, error) {
+	var total float64
+	for _, r := range runs(s) {
+		if err := w.use(r); err != nil {
+			return 0, err
+		}
+		wd, err := w.gp.MeasureTextWidth(r.text)
+		if err != nil {
+			return 0, err
+		}
+		total += wd
+	}
+	return total, nil
+}
+
+// text draws s on one line in the box at (x, y) of width × h, vertically centred and
+// aligned left, right or centre (gopdf.Left, Right, Center).
+func (w *pdfWriter) text(x, y, width, h float64, s string, align int) error {
+	tw, err := w.measure(s)
+	if err != nil {
+		return err
+	}
+	switch align {
+	case gopdf.Right:
+		x += width - tw
+	case gopdf.Center:
+		x += (width - tw) / 2
+	}
+	for _, r := range runs(s) {
+		if err := w.use(r); err != nil {
+			return err
+		}
+		rw, err := w.gp.MeasureTextWidth(r.text)
+		if err != nil {
+			return err
+		}
+		w.gp.SetXY(x, y)
+		if err := w.gp.CellWithOption(&gopdf.Rect{W: rw + 0.01, H: h}, r.text, gopdf.CellOption{Align: gopdf.Left | gopdf.Middle}); err != nil {
+			return err
+		}
+		x += rw
+	}
+	return nil
+}
 
 // room starts a new page unless h points fit above the footer.
 func (w *pdfWriter) room(h float64) bool {
@@ -134,22 +214,19 @@ func (w *pdfWriter) room(h float64) bool {
 
 func (w *pdfWriter) titleBlock(doc *document) error {
 	w.font(18)
-	w.gp.SetXY(margin, w.y)
-	if err := w.gp.CellWithOption(&gopdf.Rect{W: contentW, H: 24}, doc.Title, gopdf.CellOption{Align: gopdf.Center}); err != nil {
+	if err := w.text(margin, w.y, contentW, 24, doc.Title, gopdf.Center); err != nil {
 		return err
 	}
 	w.y += 28
 	if doc.Subtitle != "" {
 		w.font(11)
-		w.gp.SetXY(margin, w.y)
-		w.gp.CellWithOption(&gopdf.Rect{W: contentW, H: 14}, doc.Subtitle, gopdf.CellOption{Align: gopdf.Center})
+		w.text(margin, w.y, contentW, 14, doc.Subtitle, gopdf.Center)
 		w.y += 18
 	}
 	w.font(tableSize)
 	w.gp.SetTextColor(80, 80, 80)
 	for _, m := range doc.Meta {
-		w.gp.SetXY(margin, w.y)
-		w.gp.CellWithOption(&gopdf.Rect{W: contentW, H: 11}, m, gopdf.CellOption{Align: gopdf.Center})
+		w.text(margin, w.y, contentW, 11, m, gopdf.Center)
 		w.y += 11
 	}
 	w.gp.SetTextColor(0, 0, 0)
@@ -163,13 +240,11 @@ func (w *pdfWriter) titleBlock(doc *document) error {
 }
 
 func (w *pdfWriter) heading(s string) error {
-	w.room(60) // keep a heading with what follows
 	w.y += 6
 	w.font(13)
 	w.gp.SetFillColor(180, 30, 30)
 	w.gp.RectFromUpperLeftWithStyle(margin, w.y+2, 3, 14, "F")
-	w.gp.SetXY(margin+8, w.y)
-	if err := w.gp.Cell(&gopdf.Rect{W: contentW - 8, H: 18}, s); err != nil {
+	if err := w.text(margin+8, w.y, contentW-8, 18, s, gopdf.Left); err != nil {
 		return err
 	}
 	w.y += 22
@@ -189,8 +264,7 @@ func (w *pdfWriter) paragraph(s string, size, gray float64) error {
 	lh := size * 1.6
 	for _, l := range lines {
 		w.room(lh)
-		w.gp.SetXY(margin, w.y)
-		if err := w.gp.Cell(&gopdf.Rect{W: contentW, H: lh}, l); err != nil {
+		if err := w.text(margin, w.y, contentW, lh, l, gopdf.Left); err != nil {
 			return err
 		}
 		w.y += lh
@@ -207,20 +281,47 @@ func (w *pdfWriter) wrap(s string, width float64) ([]string, error) {
 		var line string
 		for _, tok := range tokens(para) {
 			cand := line + tok
-			wd, err := w.gp.MeasureTextWidth(cand)
+			wd, err := w.measure(cand)
 			if err != nil {
 				return nil, err
 			}
-			if wd <= width || strings.TrimSpace(line) == "" {
+			if wd <= width || (closing(tok) && strings.TrimSpace(line) != "") {
 				line = cand
 				continue
 			}
-			lines = append(lines, strings.TrimRight(line, " "))
+			if strings.TrimSpace(line) != "" {
+				lines = append(lines, strings.TrimRight(line, " "))
+			}
 			line = strings.TrimLeft(tok, " ")
+			// A word wider than the line is broken between characters.
+			for {
+				tw, err := w.measure(line)
+				if err != nil {
+					return nil, err
+				}
+				if tw <= width || len([]rune(line)) < 2 {
+					break
+				}
+				rs := []rune(line)
+				n := len(rs) - 1
+				for ; n > 1; n-- {
+					if pw, _ := w.measure(string(rs[:n])); pw <= width {
+						break
+					}
+				}
+				lines = append(lines, string(rs[:n]))
+				line = string(rs[n:])
+			}
 		}
 		lines = append(lines, strings.TrimRight(line, " "))
 	}
 	return lines, nil
+}
+
+// closing reports whether tok may not start a line (Chinese line-breaking rules): a
+// closing bracket or a punctuation mark that ends a phrase.
+func closing(tok string) bool {
+	return tok != "" && strings.ContainsAny(tok, "，。、；：！？）」』”’》〉】%,.;:!?)") && len([]rune(tok)) == 1
 }
 
 // tokens splits s into unbreakable pieces: one per CJK character or punctuation, one per
@@ -273,17 +374,14 @@ func (w *pdfWriter) tiles(ts []tile) error {
 		w.gp.RectFromUpperLeftWithStyle(x, w.y, tw, h, "FD")
 		w.font(tableSize)
 		w.gp.SetTextColor(90, 90, 90)
-		w.gp.SetXY(x+6, w.y+5)
-		w.gp.Cell(&gopdf.Rect{W: tw - 12, H: 10}, t.Label)
+		w.text(x+6, w.y+5, tw-12, 10, t.Label, gopdf.Left)
 		w.font(15)
 		w.gp.SetTextColor(150, 20, 20)
-		w.gp.SetXY(x+6, w.y+17)
-		w.gp.Cell(&gopdf.Rect{W: tw - 12, H: 18}, t.Value)
+		w.text(x+6, w.y+17, tw-12, 18, t.Value, gopdf.Left)
 		w.font(7)
 		w.gp.SetTextColor(70, 70, 70)
 		for j, c := range t.Changes {
-			w.gp.SetXY(x+6, w.y+38+float64(j)*10)
-			w.gp.Cell(&gopdf.Rect{W: tw - 12, H: 9}, c)
+			w.text(x+6, w.y+38+float64(j)*10, tw-12, 9, c, gopdf.Left)
 		}
 		w.gp.SetTextColor(0, 0, 0)
 	}
@@ -333,12 +431,11 @@ func (w *pdfWriter) table(t *table) error {
 		w.gp.SetTextColor(text[0], text[1], text[2])
 		for i, cell := range lines {
 			for j, l := range cell {
-				w.gp.SetXY(x+pad, w.y+pad+float64(j)*lh)
 				align := gopdf.Left
 				if t.Columns[i].Number {
 					align = gopdf.Right
 				}
-				w.gp.CellWithOption(&gopdf.Rect{W: widths[i] - 2*pad, H: lh}, l, gopdf.CellOption{Align: align | gopdf.Middle})
+				w.text(x+pad, w.y+pad+float64(j)*lh, widths[i]-2*pad, lh, l, align)
 			}
 			x += widths[i]
 		}
@@ -382,7 +479,7 @@ func (w *pdfWriter) chart(c *chart) error {
 	if err != nil {
 		return fmt.Errorf("chart %s: %w", c.Name, err)
 	}
-	h := contentW * float64(chartH/chartW)
+	h := chartHeight(c)
 	w.room(h + 16)
 	if err := w.gp.ImageByHolder(img, margin, w.y, &gopdf.Rect{W: contentW, H: h}); err != nil {
 		return fmt.Errorf("chart %s: %w", c.Name, err)
@@ -391,8 +488,7 @@ func (w *pdfWriter) chart(c *chart) error {
 	if c.Caption != "" {
 		w.font(tableSize)
 		w.gp.SetTextColor(90, 90, 90)
-		w.gp.SetXY(margin, w.y)
-		w.gp.CellWithOption(&gopdf.Rect{W: contentW, H: 11}, c.Caption, gopdf.CellOption{Align: gopdf.Center})
+		w.text(margin, w.y, contentW, 11, c.Caption, gopdf.Center)
 		w.gp.SetTextColor(0, 0, 0)
 		w.y += 14
 	}

@@ -79,16 +79,16 @@ func orNone(s, none string) string {
 
 // flagTable lists flagged tickets.
 func flagTable(L labels, flags []queries.Flag) *table {
-	t := &table{Columns: []column{{L.t("col.flag"), 0.6, false}, {L.t("col.ticket"), 1.3, false}, {L.t("col.enterprise"), 2.2, false},
+	t := &table{Columns: []column{{L.t("col.flag"), 0.6, false}, {L.t("col.ticket"), 1.6, false}, {L.t("col.enterprise"), 2.2, false},
 		{L.t("col.region"), 1, false}, {L.t("col.department"), 1.4, false}, {L.t("col.category"), 1.1, false},
-		{L.t("col.created"), 1.3, false}, {L.t("col.due"), 1.3, false}, {L.t("col.late"), 0.9, true}}}
+		{L.t("col.created"), 1.3, false}, {L.t("col.due"), 1.3, false}, {L.t("col.late"), 1, true}}}
 	for _, f := range flags {
 		dept := ""
 		if f.Department != nil {
 			dept = *f.Department
 		}
 		t.Rows = append(t.Rows, []string{L.t("flag." + f.Flag), f.TicketID, f.Enterprise, f.Region, dept, f.Category,
-			stamp(f.CreatedAt), stamp(f.DueAt), num(&f.LateDays)})
+			stamp(f.CreatedAt), stamp(f.DueAt), score(&f.LateDays)})
 		t.Marks = append(t.Marks, f.Flag)
 	}
 	return t

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/zhuqi/zhuqi/internal/tabular"
 	"github.com/zhuqi/zhuqi/queries"
+	"github.com/zhuqi/zhuqi/reports"
 )
 
 func (m *Main) runPublish(ctx context.Context, args []string) error {
@@ -62,7 +62,7 @@ func (m *Main) runPublishRanking(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	files, err := writePublication(*out, pub)
+	files, err := reports.WritePublication(*out, pub)
 	if err != nil {
 		return err
 	}
@@ -78,32 +78,6 @@ func (m *Main) runPublishRanking(ctx context.Context, args []string) error {
 		fmt.Fprintf(m.Stdout, "  %s\n", filepath.Join(*out, f))
 	}
 	return nil
-}
-
-// writePublication writes the publication's body and one CSV per ranking under dir and
-// returns the file names relative to dir.
-func writePublication(dir string, pub *queries.Publication) ([]string, error) {
-	body, err := pub.Body()
-	if err != nil {
-		return nil, err
-	}
-	files := []string{pub.ID + ".json"}
-	if err := writeFileAtomic(filepath.Join(dir, files[0]), body); err != nil {
-		return nil, fmt.Errorf("publish: %w", err)
-	}
-	for i := range pub.Rankings {
-		pr := &pub.Rankings[i]
-		var b bytes.Buffer
-		if err := tabular.WriteCSV(&b, queries.PubRankTable(pub, pr)); err != nil {
-			return nil, err
-		}
-		name := fmt.Sprintf("ranking-%s-%s-v%d.csv", pr.Ranking, pub.Period, pub.Version)
-		if err := writeFileAtomic(filepath.Join(dir, name), b.Bytes()); err != nil {
-			return nil, fmt.Errorf("publish: %w", err)
-		}
-		files = append(files, name)
-	}
-	return files, nil
 }
 
 func (m *Main) runPublishList(ctx context.Context, args []string) error {
