@@ -79,8 +79,8 @@ func orNone(s, none string) string {
 
 // flagTable lists flagged tickets.
 func flagTable(L labels, flags []queries.Flag) *table {
-	t := &table{Columns: []column{{L.t("col.flag"), 0.6, false}, {L.t("col.ticket"), 1.6, false}, {L.t("col.enterprise"), 2.2, false},
-		{L.t("col.region"), 1, false}, {L.t("col.department"), 1.4, false}, {L.t("col.category"), 1.1, false},
+	t := &table{Columns: []column{{L.t("col.flag"), 0.6, false}, {L.t("col.ticket"), 2.1, false}, {L.t("col.enterprise"), 2.0, false},
+		{L.t("col.region"), 1, false}, {L.t("col.department"), 1.3, false}, {L.t("col.category"), 1.1, false},
 		{L.t("col.created"), 1.3, false}, {L.t("col.due"), 1.3, false}, {L.t("col.late"), 1, true}}}
 	for _, f := range flags {
 		dept := ""
