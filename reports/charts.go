@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"image/color"
+	pngenc "image/png"
 	"math"
 	"strings"
 	"sync"
@@ -172,7 +173,8 @@ func render(p *plot.Plot, name, caption string, h vg.Length) (*chart, error) {
 	img := vgimg.NewWith(vgimg.UseWH(chartW, h), vgimg.UseDPI(chartDPI))
 	p.Draw(draw.New(img))
 	var png bytes.Buffer
-	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(&png); err != nil {
+	enc := pngenc.Encoder{CompressionLevel: pngenc.BestSpeed}
+	if err := enc.Encode(&png, img.Image()); err != nil {
 		return nil, fmt.Errorf("chart %s: %w", name, err)
 	}
 	svg := vgsvg.New(chartW, h)
