@@ -217,6 +217,9 @@ func briefing(ctx context.Context, q *queries.Q, p queries.Period, L labels, ch 
 		show = append(append([]queries.RankRow{}, ranked[:5]...), ranked[len(ranked)-5:]...)
 	}
 	doc.addTable(rankTable(L, depts.Kind, show, marks(show, depts.Bottom, depts.Risers)))
+	if n := rankNotes(L, show); n != "" {
+		doc.note(n)
+	}
 	doc.paragraph(bottomRisers(L, depts.Bottom, depts.Risers))
 
 	// 7. Red and black flags, longest overdue first (flags.sql orders them).

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"context"
+	"sort"
 
 	"github.com/zhuqi/zhuqi/queries"
 )
@@ -42,6 +43,21 @@ func cadres(ctx context.Context, q *queries.Q, p queries.Period, L labels) (*doc
 		doc.paragraph(L.t("rank.none"))
 	} else {
 		doc.addTable(rankTable(L, queries.Cadres, ranked, marks(ranked, nil, rk.Risers)))
+	}
+	// The most solved tickets, whether or not the cadre met the bar.
+	var most []queries.RankRow
+	for _, r := range rk.Rows {
+		if r.Rank == nil && r.Solved > 0 {
+			most = append(most, r)
+		}
+	}
+	sort.SliceStable(most, func(i, j int) bool { return most[i].Solved > most[j].Solved })
+	if len(most) > 10 {
+		most = most[:10]
+	}
+	if len(most) > 0 {
+		doc.heading(L.t("h.most"))
+		doc.addTable(rankTable(L, queries.Cadres, most, nil))
 	}
 	return doc, rk, nil
 }

@@ -84,6 +84,9 @@ func ranking(pub *queries.Publication, p queries.Period, asOf string, L labels, 
 		}
 		bottom, risers := pick(rows, pr.Bottom), pick(rows, pr.Risers)
 		doc.addTable(rankTable(L, k, ranked, marks(ranked, bottom, risers)))
+		if n := rankNotes(L, ranked); n != "" {
+			doc.note(n)
+		}
 		if k != queries.Cadres {
 			doc.paragraph(bottomRisers(L, bottom, risers))
 		}

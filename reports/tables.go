@@ -19,7 +19,11 @@ func rankTable(L labels, kind string, rows []queries.RankRow, marks []string) *t
 	}
 	t.Columns = append(t.Columns, column{L.t("col.total"), 0.9, true}, column{L.t("col.prev"), 0.9, true}, column{L.t("col.change"), 0.9, true})
 	for _, r := range rows {
-		row := []string{intp(r.Rank), r.Name, count(r.Collected)}
+		name := r.Name
+		if r.Rank != nil && r.Note != "" {
+			name += " *"
+		}
+		row := []string{intp(r.Rank), name, count(r.Collected)}
 		switch kind {
 		case queries.Departments:
 			row = append(row, score(r.Effect), score(r.Service), score(r.Efficiency))
@@ -33,6 +37,32 @@ func rankTable(L labels, kind string, rows []queries.RankRow, marks []string) *t
 	}
 	t.Marks = marks
 	return t
+}
+
+// rankNotes is the footnote for the ranked rows marked "*" (e.g. a service score taken
+// as the mean of the ranked), in the document's language; "" when there is none.
+func rankNotes(L labels, rows []queries.RankRow) string {
+	var notes []string
+	for _, r := range rows {
+		if r.Rank == nil || r.Note == "" {
+			continue
+		}
+		note := r.Note
+		if zh, en, ok := strings.Cut(r.Note, " / "); ok {
+			note = zh
+			if L["sep"] != "、" {
+				note = en
+			}
+		}
+		notes = append(notes, r.Name+"："+note)
+	}
+	if len(notes) == 0 {
+		return ""
+	}
+	if L["sep"] != "、" {
+		return strings.ReplaceAll("* "+strings.Join(notes, "; "), "：", ": ")
+	}
+	return "* " + strings.Join(notes, "；")
 }
 
 // marks flags the rows named in bottom ("bottom") and risers ("riser").
