@@ -83,7 +83,12 @@ func briefing(ctx context.Context, q *queries.Q, p queries.Period, L labels, ch 
 
 	// 1. Summary paragraph, from the figures above.
 	doc.heading(L.t("h.summary"))
-	doc.paragraph(summaryText(L, p, cur, prev, lastYear, cats, regions, depts, summaries))
+	// 序时进度 as the growth query states it.
+	timeProgress := float64(growthMonth.Start.Month()) / 12
+	if len(growth) > 0 {
+		timeProgress = growth[0].TimeProgress
+	}
+	doc.paragraph(summaryText(L, p, cur, prev, lastYear, cats, regions, depts, summaries, timeProgress))
 
 	// 2. KPI tiles.
 	doc.heading(L.t("h.kpi"))
@@ -245,7 +250,7 @@ func briefing(ctx context.Context, q *queries.Q, p queries.Period, L labels, ch 
 		st := &table{Columns: []column{{L.t("col.etype"), 1, false}, {L.t("col.metric"), 1.1, false}, {L.t("col.entities"), 0.8, true},
 			{L.t("col.achieved"), 0.8, true}, {L.t("col.ytd"), 1.3, true}, {L.t("col.target"), 1.3, true}, {L.t("col.progress"), 1, true},
 			{L.t("col.timeprog"), 1, true}, {L.t("col.gap"), 1.3, true}, {L.t("col.yoy"), 1, true}}}
-		tp := float64(growthMonth.Start.Month()) / 12
+		tp := timeProgress
 		for _, s := range summaries {
 			var gap *float64
 			if s.Completion != nil {
@@ -321,7 +326,7 @@ func growthDetail(doc *document, L labels, ch charter, name string, rows []queri
 // summaryText is the generated paragraph; every number in it is one of the figures of
 // the tiles and tables.
 func summaryText(L labels, p queries.Period, cur, prev, lastYear queries.MetricsRow, cats []queries.MetricsRow,
-	regions, depts *queries.Ranking, growth []queries.GrowthSummary) string {
+	regions, depts *queries.Ranking, growth []queries.GrowthSummary, tp float64) string {
 	zh := L["sep"] == "、"
 	dir := func(d *float64) string {
 		switch {
@@ -401,7 +406,6 @@ func summaryText(L labels, p queries.Period, cur, prev, lastYear queries.Metrics
 			if g.Completion == nil {
 				continue
 			}
-			tp := float64(monthOf(g.Month)) / 12
 			gap := pp(ptr(*g.Completion - tp))
 			word := L.t("ahead")
 			if *gap < 0 {
@@ -442,7 +446,6 @@ func summaryText(L labels, p queries.Period, cur, prev, lastYear queries.Metrics
 		if g.Completion == nil {
 			continue
 		}
-		tp := float64(monthOf(g.Month)) / 12
 		gap := pp(ptr(*g.Completion - tp))
 		word := L.t("ahead")
 		if *gap < 0 {
@@ -455,10 +458,3 @@ func summaryText(L labels, p queries.Period, cur, prev, lastYear queries.Metrics
 }
 
 func ptr(f float64) *float64 { return &f }
-
-// monthOf is the month number of "2026-10".
-func monthOf(s string) int {
-	var y, m int
-	fmt.Sscanf(s, "%d-%d", &y, &m)
-	return m
-}
