@@ -92,10 +92,16 @@ func briefing(ctx context.Context, q *queries.Q, p queries.Period, L labels, ch 
 
 	// 2. KPI tiles.
 	doc.heading(L.t("h.kpi"))
+	change := func(d *float64) string {
+		if d == nil {
+			return "—"
+		}
+		return L.t("chg.pp", ppString(d))
+	}
 	rateTile := func(key string, f func(queries.MetricsRow) *float64) tile {
 		return tile{Label: L.t(key), Value: pct(f(cur)), Changes: []string{
-			L.t("chg.mom") + " " + L.t("chg.pp", ppString(diffPP(f(cur), f(prev)))),
-			L.t("chg.yoy") + " " + L.t("chg.pp", ppString(diffPP(f(cur), f(lastYear)))),
+			L.t("chg.mom") + " " + change(diffPP(f(cur), f(prev))),
+			L.t("chg.yoy") + " " + change(diffPP(f(cur), f(lastYear))),
 		}}
 	}
 	countTile := func(key string, f func(queries.MetricsRow) int64) tile {
