@@ -457,7 +457,8 @@ func summaryText(L labels, p queries.Period, cur, prev, lastYear queries.Metrics
 		if *gap < 0 {
 			word = L.t("behind")
 		}
-		fmt.Fprintf(&b, " %s %s reached %s of the annual target, %s %s points.", strings.ToUpper(L.or("entity."+g.EntityType, g.EntityType)[:1])+L.or("entity."+g.EntityType, g.EntityType)[1:], L.or("metric."+g.Metric, g.Metric), pct(g.Completion), word, abs(gap))
+		metric := L.or("metric."+g.Metric, g.Metric)
+		fmt.Fprintf(&b, " %s of %s reached %s of the annual target, %s %s points.", strings.ToUpper(metric[:1])+metric[1:], L.or("entity."+g.EntityType, g.EntityType), pct(g.Completion), word, abs(gap))
 		break
 	}
 	return b.String()
