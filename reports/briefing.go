@@ -30,6 +30,11 @@ func briefing(ctx context.Context, q *queries.Q, p queries.Period, L labels, ch 
 		}
 		return rows[0], nil
 	}
+	// The flags first: their facts (the widest form) then serve the metrics of p.
+	flags, err := q.Flags(ctx, &p)
+	if err != nil {
+		return nil, err
+	}
 	cur, err := total(p)
 	if err != nil {
 		return nil, err
@@ -48,7 +53,7 @@ func briefing(ctx context.Context, q *queries.Q, p queries.Period, L labels, ch 
 	if err != nil {
 		return nil, err
 	}
-	trend, err := q.Metrics(ctx, trendP, []string{"month"})
+	trend, err := q.Trend(ctx, trendP)
 	if err != nil {
 		return nil, err
 	}
@@ -61,10 +66,6 @@ func briefing(ctx context.Context, q *queries.Q, p queries.Period, L labels, ch 
 		return nil, err
 	}
 	depts, err := q.Rank(ctx, queries.Departments, p)
-	if err != nil {
-		return nil, err
-	}
-	flags, err := q.Flags(ctx, &p)
 	if err != nil {
 		return nil, err
 	}
@@ -133,14 +134,14 @@ func briefing(ctx context.Context, q *queries.Q, p queries.Period, L labels, ch 
 	var months []string
 	var coll, fin, comp, res, sat []float64
 	tt := &table{Columns: []column{{L.t("col.month"), 1.2, false}, {L.t("col.collected"), 1, true}, {L.t("col.finished"), 1, true},
-		{L.t("col.completion"), 1, true}, {L.t("col.resolution"), 1, true}, {L.t("col.satisfaction"), 1, true}, {L.t("col.ontime"), 1, true}}}
+		{L.t("col.solved"), 1, true}, {L.t("col.completion"), 1, true}, {L.t("col.resolution"), 1, true}, {L.t("col.satisfaction"), 1, true}}}
 	for m := first; !m.After(lastMonth); m = m.AddDate(0, 1, 0) {
 		key := m.Format("2006-01")
 		r := byMonth[key]
 		months = append(months, m.Format("06-01"))
 		coll, fin = append(coll, float64(r.Collected)), append(fin, float64(r.Finished))
 		comp, res, sat = append(comp, deref(r.CompletionRate)), append(res, deref(r.ResolutionRate)), append(sat, deref(r.SatisfactionRate))
-		tt.Rows = append(tt.Rows, []string{key, count(r.Collected), count(r.Finished), pct(r.CompletionRate), pct(r.ResolutionRate), pct(r.SatisfactionRate), pct(r.OnTimeReplyRate)})
+		tt.Rows = append(tt.Rows, []string{key, count(r.Collected), count(r.Finished), count(r.Solved), pct(r.CompletionRate), pct(r.ResolutionRate), pct(r.SatisfactionRate)})
 	}
 	c, err := ch.bars(name+"-trend", L.t("chart.trend"), "", L.t("unit.count"), months,
 		[]series{{L.t("col.collected"), coll}, {L.t("col.finished"), fin}}, false, -1, "")
