@@ -15,25 +15,29 @@ import (
 // latinTTF is Liberation Sans Regular (SIL Open Font License), compiled in.
 var latinTTF = liberationsansregular.TTF
 
+// latinLimit bounds the runes the Latin font is asked about: CJK starts at U+2E80.
+const latinLimit = 0x2E80
+
 var (
-	latinOnce sync.Once
-	latinFont *sfnt.Font
+	latinOnce   sync.Once
+	latinGlyphs [latinLimit]bool
 )
 
 // latinHas reports whether the Latin font has a glyph for r.
 func latinHas(r rune) bool {
 	latinOnce.Do(func() {
 		f, err := sfnt.Parse(latinTTF)
-		if err == nil {
-			latinFont = f
+		if err != nil {
+			return
+		}
+		var buf sfnt.Buffer
+		for c := rune(0); c < latinLimit; c++ {
+			if i, err := f.GlyphIndex(&buf, c); err == nil && i != 0 {
+				latinGlyphs[c] = true
+			}
 		}
 	})
-	if latinFont == nil || r > 0x2E7F {
-		return false
-	}
-	var buf sfnt.Buffer
-	i, err := latinFont.GlyphIndex(&buf, r)
-	return err == nil && i != 0
+	return r >= 0 && r < latinLimit && latinGlyphs[r]
 }
 
 // run is a piece of text drawn with one font.
