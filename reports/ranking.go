@@ -35,7 +35,9 @@ func pick(rows []queries.RankRow, names []string) []queries.RankRow {
 
 // ranking builds the ranking publication (排名通报) of a frozen publication: every
 // ranking with its score breakdown and rank changes, the bottom three and the risers.
-func ranking(pub *queries.Publication, p queries.Period, asOf string, L labels, ch charter, name string) (*document, error) {
+// Of the cadres, the first top (the recognised ones, rules.cadre.top) are listed; the
+// XLSX and CSV carry every row.
+func ranking(pub *queries.Publication, p queries.Period, asOf string, top int, L labels, ch charter, name string) (*document, error) {
 	doc := &document{Title: L.t("ranking"), Subtitle: L.periodName(p)}
 	last := p.End.AddDate(0, 0, -1)
 	doc.Meta = []string{
@@ -83,7 +85,15 @@ func ranking(pub *queries.Publication, p queries.Period, asOf string, L labels, 
 			continue
 		}
 		bottom, risers := pick(rows, pr.Bottom), pick(rows, pr.Risers)
+		more := 0
+		if k == queries.Cadres && len(ranked) > top {
+			more = len(ranked) - top
+			ranked = ranked[:top]
+		}
 		doc.addTable(rankTable(L, k, ranked, marks(ranked, bottom, risers)))
+		if more > 0 {
+			doc.note(L.t("cadres.more", more))
+		}
 		if n := rankNotes(L, ranked); n != "" {
 			doc.note(n)
 		}
