@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/csv"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -263,6 +264,15 @@ func TestCadresOverdue_PDF(t *testing.T) {
 		want = []string{map[string]string{"zh": "督办清单", "en": "Overdue List"}[lang], flags[0].TicketID, flags[len(flags)-1].TicketID}
 		files := generate(t, q, "overdue", "2026-10-31", lang, dir)
 		checkPDF(t, only(t, files, ".pdf"), want...)
+		// The table runs over two pages: the second starts with the header row again.
+		header := map[string]string{"zh": "诉求编号", "en": "Ticket"}[lang]
+		page2, err := exec.Command("pdftotext", "-f", "2", "-l", "2", "-layout", only(t, files, ".pdf"), "-").Output()
+		if err != nil {
+			t.Fatalf("pdftotext page 2: %v", err)
+		}
+		if lines := strings.Fields(string(page2)); len(lines) < 20 || !strings.Contains(strings.Join(lines[:12], " "), header) {
+			t.Errorf("page 2 of the overdue list does not start with the header %q:\n%.400s", header, page2)
+		}
 		b, err := os.ReadFile(only(t, files, ".csv"))
 		if err != nil {
 			t.Fatal(err)
