@@ -35,8 +35,8 @@ func pick(rows []queries.RankRow, names []string) []queries.RankRow {
 
 // ranking builds the ranking publication (排名通报) of a frozen publication: every
 // ranking with its score breakdown and rank changes, the bottom three and the risers.
-// Of the cadres, the first top (the recognised ones, rules.cadre.top) are listed; the
-// XLSX and CSV carry every row.
+// Of the cadres, those ranked 1 to top (the recognised ones, rules.cadre.top, ties
+// included) are listed; the XLSX and CSV carry every row.
 func ranking(pub *queries.Publication, p queries.Period, asOf string, top int, L labels, ch charter, name string) (*document, error) {
 	doc := &document{Title: L.t("ranking"), Subtitle: L.periodName(p)}
 	last := p.End.AddDate(0, 0, -1)
@@ -86,9 +86,13 @@ func ranking(pub *queries.Publication, p queries.Period, asOf string, top int, L
 		}
 		bottom, risers := pick(rows, pr.Bottom), pick(rows, pr.Risers)
 		more := 0
-		if k == queries.Cadres && len(ranked) > top {
-			more = len(ranked) - top
-			ranked = ranked[:top]
+		if k == queries.Cadres {
+			// Ranks 1 to top, ties included.
+			n := 0
+			for n < len(ranked) && *ranked[n].Rank <= int64(top) {
+				n++
+			}
+			more, ranked = len(ranked)-n, ranked[:n]
 		}
 		doc.addTable(rankTable(L, k, ranked, marks(ranked, bottom, risers)))
 		if more > 0 {
