@@ -252,12 +252,12 @@ func (c charter) bars(name, title, caption, yLabel string, cats []string, ss []s
 	if horizontal {
 		p.NominalY(cats...)
 		p.X.Label.Text = yLabel
-		p.X.Min, p.X.Max = 0, top*1.3
+		p.X.Min, p.X.Max = 0, max(top*1.3, 1)
 		p.Legend.Left = false
 	} else {
 		p.NominalX(cats...)
 		p.Y.Label.Text = yLabel
-		p.Y.Min, p.Y.Max = 0, top*1.25
+		p.Y.Min, p.Y.Max = 0, max(top*1.25, 1)
 	}
 	return render(p, name, caption, h)
 }
