@@ -6,6 +6,7 @@ import (
 	"image/color"
 	pngenc "image/png"
 	"math"
+	"regexp"
 	"strings"
 	"sync"
 
@@ -168,6 +169,8 @@ func (c charter) newPlot(title string) *plot.Plot {
 	return p
 }
 
+var fontFamily = regexp.MustCompile(`font-family:([^;"']+)`)
+
 // render draws p as PNG and SVG, h high.
 func render(p *plot.Plot, name, caption string, h vg.Length) (*chart, error) {
 	img := vgimg.NewWith(vgimg.UseWH(chartW, h), vgimg.UseDPI(chartDPI))
@@ -183,7 +186,9 @@ func render(p *plot.Plot, name, caption string, h vg.Length) (*chart, error) {
 	if _, err := svg.WriteTo(&sv); err != nil {
 		return nil, fmt.Errorf("chart %s: %w", name, err)
 	}
-	return &chart{Name: name, Caption: caption, W: chartW.Points(), H: h.Points(), PNG: png.Bytes(), SVG: sv.Bytes()}, nil
+	// A browser without the fonts falls back to its own sans-serif (with CJK).
+	svgOut := fontFamily.ReplaceAll(sv.Bytes(), []byte("font-family:'$1',sans-serif"))
+	return &chart{Name: name, Caption: caption, W: chartW.Points(), H: h.Points(), PNG: png.Bytes(), SVG: svgOut}, nil
 }
 
 // series is one named set of values, one per category.
