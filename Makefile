@@ -11,7 +11,7 @@ STATICCHECK_VERSION := v0.8.2
 
 export CGO_ENABLED := 1
 
-.PHONY: all build demo test check lint unit bench bench-ingest deps clean
+.PHONY: all build demo test check lint unit bench bench-ingest deps tools clean
 
 all: build
 
@@ -21,8 +21,18 @@ deps:
 build: deps
 	$(GO) build $(GOTAGS) -o $(BIN) ./cmd/zhuqi
 
+# System tools the reports and their tests need: poppler-utils (pdftotext, pdffonts,
+# pdftoppm) and a CJK TrueType font (fonts-droid-fallback). Installed only when missing,
+# with sudo when not root.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+FONT := /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf
+
+tools:
+	@command -v pdftotext >/dev/null || ($(SUDO) apt-get install -y -q poppler-utils || ($(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q poppler-utils))
+	@[ -n "$$ZHUQI_FONT" ] || [ -f $(FONT) ] || ($(SUDO) apt-get install -y -q fonts-droid-fallback || ($(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q fonts-droid-fallback))
+
 # The main job: sample exports → out/zhuqi.duckdb → reports under out/.
-demo: build
+demo: tools build
 	./$(BIN) demo --out out
 
 test: check unit
@@ -35,14 +45,14 @@ check: deps
 	@command -v staticcheck >/dev/null 2>&1 || $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 	PATH="$$PATH:$$($(GO) env GOPATH)/bin" staticcheck $(GOTAGS) ./...
 
-unit: deps
+unit: deps tools
 	$(GO) test $(GOTAGS) -count=1 ./...
 
 # Benchmarks: Go's testing.B per package, then the whole-run ingest benchmark on
 # generated data (see bench/README in cmd/zhuqi/bench_test.go).
 bench: build
 	$(GO) test $(GOTAGS) -run '^$$' -bench . -benchmem ./...
-	ZHUQI_BENCH=1 $(GO) test $(GOTAGS) -run '^$$' -bench 'BenchmarkIngestWhole|BenchmarkQueriesMonth|BenchmarkExportParquet' -benchtime 1x -timeout 120m ./cmd/zhuqi/
+	ZHUQI_BENCH=1 $(GO) test $(GOTAGS) -run '^$$' -bench 'BenchmarkIngestWhole|BenchmarkQueriesMonth|BenchmarkExportParquet|BenchmarkMonthlySet' -benchtime 1x -timeout 120m ./cmd/zhuqi/
 
 clean:
 	rm -rf bin out

@@ -31,6 +31,7 @@ type Config struct {
 	Calendar   CalendarConfig                 `toml:"calendar" yaml:"calendar"`
 	Rules      Rules                          `toml:"rules" yaml:"rules"`
 	Jobs       JobsConfig                     `toml:"jobs" yaml:"jobs"`
+	Reports    ReportsConfig                  `toml:"reports" yaml:"reports"`
 
 	// Source is the file the configuration was read from, empty for the built-in defaults.
 	Source string `toml:"-" yaml:"-"`
@@ -44,6 +45,13 @@ type IngestConfig struct {
 	BatchRows      int   `toml:"batch_rows" yaml:"batch_rows"`
 	// MemoryLimit is DuckDB's memory_limit during ingest, e.g. "1GB".
 	MemoryLimit string `toml:"memory_limit" yaml:"memory_limit"`
+}
+
+// ReportsConfig sets how documents are made.
+type ReportsConfig struct {
+	// Font is a TrueType (.ttf) CJK font file for PDFs and charts; empty searches
+	// $ZHUQI_FONT and the usual system folders.
+	Font string `toml:"font" yaml:"font"`
 }
 
 // TimestampConfig lists the accepted textual forms of timestamps and months.

@@ -234,19 +234,15 @@ func (e *Env) work(ctx context.Context, st *pipeline.Store, d Due, log *slog.Log
 	rel := filepath.Join(d.FireTime.In(e.Loc).Format("2006-01-02"), d.Job+"-"+d.Period.Label)
 	var pub *queries.Publication
 	files, err := e.deliver(rel, func(dir string) ([]string, error) {
-		var files []string
 		if d.Job == "ranking" {
+			// The report publishes too; the same inputs give this same stored version.
 			p, err := q.Publish(ctx, d.Period, st.Now())
 			if err != nil {
 				return nil, err
 			}
-			if files, err = WritePublication(dir, p); err != nil {
-				return nil, err
-			}
 			pub = p
 		}
-		more, err := e.Report(ctx, q, builtin[d.Job].report, d.Period, dir)
-		return append(files, more...), err
+		return e.Report(ctx, q, builtin[d.Job].report, d.Period, dir)
 	})
 	if err != nil {
 		return nil, err

@@ -16,6 +16,7 @@ import (
 	"github.com/zhuqi/zhuqi/internal/tabular"
 	"github.com/zhuqi/zhuqi/pipeline"
 	"github.com/zhuqi/zhuqi/queries"
+	"github.com/zhuqi/zhuqi/reports"
 	"github.com/zhuqi/zhuqi/sample"
 )
 
@@ -82,6 +83,9 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 	if err := m.demoHeadlines(ctx, st, cfg); err != nil {
 		return err
 	}
+	if err := m.demoReports(ctx, st, cfg, *out); err != nil {
+		return err
+	}
 	fmt.Fprintf(saved, "== 完成 done: database %s, report %s\n", dbPath, reportPath)
 	return nil
 }
@@ -112,6 +116,45 @@ func (m *Main) demoHeadlines(ctx context.Context, st *pipeline.Store, cfg *zhuqi
 		return err
 	}
 	return writeRankText(m.Stdout, rk)
+}
+
+// demoReports writes the monthly set for the last month of the data (the month before
+// the snapshot time): the briefing, the ranking publication and their charts.
+func (m *Main) demoReports(ctx context.Context, st *pipeline.Store, cfg *zhuqi.Config, out string) error {
+	q, err := queries.Open(ctx, st, cfg)
+	if err != nil {
+		return err
+	}
+	defer q.Close()
+	p, err := q.Period(q.AsOf.Add(-time.Second).Format("2006-01"))
+	if err != nil {
+		return err
+	}
+	files, err := monthlySet(ctx, q, p, reports.Options{Dir: out, Font: cfg.Reports.Font, Now: st.Now, Getenv: m.Getenv})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "\n== %s 月度报告 monthly reports\n", p.Label)
+	for _, f := range files {
+		if filepath.Ext(f) == ".pdf" || filepath.Ext(f) == ".html" || filepath.Ext(f) == ".xlsx" {
+			fmt.Fprintf(m.Stdout, "  %s\n", f)
+		}
+	}
+	fmt.Fprintf(m.Stdout, "  %s（图表 charts, PNG + SVG）\n", filepath.Join(out, "charts"))
+	return nil
+}
+
+// monthlySet writes the briefing and the ranking publication of p with their charts.
+func monthlySet(ctx context.Context, q *queries.Q, p queries.Period, opt reports.Options) ([]string, error) {
+	var all []string
+	for _, kind := range []string{"briefing", "ranking"} {
+		files, err := reports.Generate(ctx, q, kind, p, opt)
+		if err != nil {
+			return all, err
+		}
+		all = append(all, files...)
+	}
+	return all, nil
 }
 
 // pct shows a rate as a percentage with one decimal, "—" when undefined.

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/zhuqi/zhuqi/internal/tabular"
-	"github.com/zhuqi/zhuqi/jobs"
 	"github.com/zhuqi/zhuqi/queries"
+	"github.com/zhuqi/zhuqi/reports"
 )
 
 func (m *Main) runPublish(ctx context.Context, args []string) error {
@@ -62,7 +62,7 @@ func (m *Main) runPublishRanking(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	files, err := jobs.WritePublication(*out, pub)
+	files, err := reports.WritePublication(*out, pub)
 	if err != nil {
 		return err
 	}

@@ -25,7 +25,7 @@ var (
 
 // sampleDatabase is a database of 3,000 generated tickets in two snapshots plus the
 // facts, built once per test binary, the way `zhuqi demo` builds its own.
-func sampleDatabase(t *testing.T) string {
+func sampleDatabase(t testing.TB) string {
 	t.Helper()
 	sampleOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "zhuqi-sample-")

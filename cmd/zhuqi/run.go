@@ -55,6 +55,7 @@ Usage:
   zhuqi growth  [--db F] --period YYYY-MM [--entity-type T] [--metric K] [--summary] [--format ...]
   zhuqi rank    departments|regions|cadres [--db F] --period P [--format ...]
   zhuqi flags   [--db F] [--period P] [--format ...]   red and black flags at the snapshot time
+  zhuqi report  briefing|ranking|cadres|overdue [--db F] --period P [--out DIR] [--lang zh|en]
   zhuqi publish ranking [--db F] --period P [--out DIR]    frozen, versioned publication
   zhuqi publish list [--db F]
   zhuqi jobs    list | run JOB [--period P] [--force] | history [--job J]
@@ -105,6 +106,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.runSchema(ctx, rest)
 	case "export":
 		return m.runExport(ctx, rest)
+	case "report":
+		return m.runReport(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(m.Stdout, usage)
 		return nil

@@ -1,19 +1,17 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"flag"
 	"fmt"
 	"log/slog"
 	"os"
-	"path/filepath"
 
-	"github.com/zhuqi/zhuqi/internal/atomicfile"
 	"github.com/zhuqi/zhuqi/internal/tabular"
 	"github.com/zhuqi/zhuqi/jobs"
 	"github.com/zhuqi/zhuqi/pipeline"
 	"github.com/zhuqi/zhuqi/queries"
+	"github.com/zhuqi/zhuqi/reports"
 )
 
 // runServe is the scheduler: it runs until SIGINT or SIGTERM, then exits 0.
@@ -45,7 +43,10 @@ func (m *Main) scheduler(c *common) (*jobs.Scheduler, error) {
 		return nil, err
 	}
 	log := slog.New(slog.NewTextHandler(m.Stderr, nil))
-	env, err := jobs.NewEnv(cfg, m.dbPath(c, cfg), log, csvReport)
+	report := func(ctx context.Context, q *queries.Q, kind string, p queries.Period, dir string) ([]string, error) {
+		return reports.Generate(ctx, q, kind, p, reports.Options{Dir: dir, Font: cfg.Reports.Font, Now: m.now, Getenv: m.Getenv})
+	}
+	env, err := jobs.NewEnv(cfg, m.dbPath(c, cfg), log, report)
 	if err != nil {
 		return nil, err
 	}
@@ -55,69 +56,6 @@ func (m *Main) scheduler(c *common) (*jobs.Scheduler, error) {
 		return nil, err
 	}
 	return &jobs.Scheduler{Env: env, Jobs: list, CheckEvery: every}, nil
-}
-
-// csvReport writes the report kinds as the CSV tables the queries give: the overdue list
-// (red and black flags), the cadre ranking, and for a briefing the headline metrics, the
-// metrics by region and by department, both rankings and the flags. The ranking
-// publication's CSVs are written by the job itself.
-// TODO(coordinator): replace with reports.Generate once package reports is merged.
-func csvReport(ctx context.Context, q *queries.Q, kind string, p queries.Period, dir string) ([]string, error) {
-	var files []string
-	write := func(name string, t *tabular.Table) error {
-		var b bytes.Buffer
-		if err := tabular.WriteCSV(&b, t); err != nil {
-			return err
-		}
-		if err := atomicfile.WriteFile(filepath.Join(dir, name), b.Bytes()); err != nil {
-			return fmt.Errorf("report %s: %w", kind, err)
-		}
-		files = append(files, name)
-		return nil
-	}
-	flags := func(name string) error {
-		fl, err := q.Flags(ctx, nil)
-		if err != nil {
-			return err
-		}
-		return write(name, queries.FlagsTable(fl))
-	}
-	rank := func(k, name string) error {
-		rk, err := q.Rank(ctx, k, p)
-		if err != nil {
-			return err
-		}
-		return write(name, queries.RankTable(rk))
-	}
-	switch kind {
-	case "overdue":
-		return files, flags("overdue-" + p.Label + ".csv")
-	case "cadres":
-		return files, rank(queries.Cadres, "cadres-"+p.Label+".csv")
-	case "ranking":
-		return nil, nil
-	case "briefing":
-		for _, by := range [][]string{nil, {"region"}, {"department"}, {"category"}} {
-			rows, err := q.Metrics(ctx, p, by)
-			if err != nil {
-				return files, err
-			}
-			name := "metrics-" + p.Label + ".csv"
-			if by != nil {
-				name = "metrics-" + p.Label + "-" + by[0] + ".csv"
-			}
-			if err := write(name, queries.MetricsTable(by, rows)); err != nil {
-				return files, err
-			}
-		}
-		for _, k := range []string{queries.Departments, queries.Regions} {
-			if err := rank(k, "rank-"+k+"-"+p.Label+".csv"); err != nil {
-				return files, err
-			}
-		}
-		return files, flags("flags-" + p.Label + ".csv")
-	}
-	return nil, fmt.Errorf("report: unknown kind %q", kind)
 }
 
 // runJobs is `zhuqi jobs list | run JOB [--period P] [--force] | history`.

@@ -1,0 +1,468 @@
+package reports
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/zhuqi/zhuqi/queries"
+)
+
+// flagRows is the most flags a briefing lists; the rest are counted.
+const flagRows = 20
+
+// briefing builds the leadership briefing of p (a month or a quarter, DOMAIN §5).
+func briefing(ctx context.Context, q *queries.Q, p queries.Period, L labels, ch charter, name string) (*document, error) {
+	if p.Kind != "month" && p.Kind != "quarter" {
+		return nil, fmt.Errorf("briefing: period %s is a %s; the briefing is for a month (2026-10) or a quarter (2026-Q3)", p.Label, p.Kind)
+	}
+	title := L.t("briefing")
+	if p.Kind == "quarter" {
+		title = L.t("briefing.quarter")
+	}
+	doc := &document{Title: title, Subtitle: L.periodName(p), Meta: L.meta(p, q.AsOf, q.RulesVersion())}
+
+	total := func(pp queries.Period) (queries.MetricsRow, error) {
+		rows, err := q.Metrics(ctx, pp, nil)
+		if err != nil || len(rows) == 0 {
+			return queries.MetricsRow{}, err
+		}
+		return rows[0], nil
+	}
+	// The flags first: their facts (the widest form) then serve the metrics of p.
+	flags, err := q.Flags(ctx, &p)
+	if err != nil {
+		return nil, err
+	}
+	cur, err := total(p)
+	if err != nil {
+		return nil, err
+	}
+	prev, err := total(p.Previous())
+	if err != nil {
+		return nil, err
+	}
+	lastYear, err := total(p.LastYear())
+	if err != nil {
+		return nil, err
+	}
+	lastMonth := p.End.AddDate(0, -1, 0)
+	first := lastMonth.AddDate(0, -11, 0)
+	trendP, err := q.Period(fmt.Sprintf("%s..%s", first.Format("2006-01-02"), p.End.AddDate(0, 0, -1).Format("2006-01-02")))
+	if err != nil {
+		return nil, err
+	}
+	trend, err := q.Trend(ctx, trendP)
+	if err != nil {
+		return nil, err
+	}
+	cats, err := q.Metrics(ctx, p, []string{"category"})
+	if err != nil {
+		return nil, err
+	}
+	regions, err := q.Rank(ctx, queries.Regions, p)
+	if err != nil {
+		return nil, err
+	}
+	depts, err := q.Rank(ctx, queries.Departments, p)
+	if err != nil {
+		return nil, err
+	}
+	growthMonth, err := q.Period(lastMonth.Format("2006-01"))
+	if err != nil {
+		return nil, err
+	}
+	growth, err := q.Growth(ctx, growthMonth, queries.GrowthFilter{})
+	if err != nil {
+		return nil, err
+	}
+	summaries, err := q.GrowthSummaries(ctx, growthMonth, queries.GrowthFilter{})
+	if err != nil {
+		return nil, err
+	}
+
+	// 1. Summary paragraph, from the figures above.
+	doc.heading(L.t("h.summary"))
+	// 序时进度 as the growth query states it.
+	timeProgress := float64(growthMonth.Start.Month()) / 12
+	if len(growth) > 0 {
+		timeProgress = growth[0].TimeProgress
+	}
+	doc.paragraph(summaryText(L, p, cur, prev, lastYear, cats, regions, depts, summaries, timeProgress))
+
+	// 2. KPI tiles.
+	doc.heading(L.t("h.kpi"))
+	change := func(d *float64) string {
+		if d == nil {
+			return "—"
+		}
+		return L.t("chg.pp", ppString(d))
+	}
+	rateTile := func(key string, f func(queries.MetricsRow) *float64) tile {
+		return tile{Label: L.t(key), Value: pct(f(cur)), Changes: []string{
+			L.t("chg.mom") + " " + change(diffPP(f(cur), f(prev))),
+			L.t("chg.yoy") + " " + change(diffPP(f(cur), f(lastYear))),
+		}}
+	}
+	countTile := func(key string, f func(queries.MetricsRow) int64) tile {
+		return tile{Label: L.t(key), Value: count(f(cur)), Changes: []string{
+			L.t("chg.mom") + " " + countChange(f(cur), f(prev)),
+			L.t("chg.yoy") + " " + countChange(f(cur), f(lastYear)),
+		}}
+	}
+	doc.tiles([]tile{
+		countTile("kpi.collected", func(m queries.MetricsRow) int64 { return m.Collected }),
+		countTile("kpi.finished", func(m queries.MetricsRow) int64 { return m.Finished }),
+		rateTile("kpi.completion", func(m queries.MetricsRow) *float64 { return m.CompletionRate }),
+		rateTile("kpi.resolution", func(m queries.MetricsRow) *float64 { return m.ResolutionRate }),
+		rateTile("kpi.satisfaction", func(m queries.MetricsRow) *float64 { return m.SatisfactionRate }),
+		rateTile("kpi.response", func(m queries.MetricsRow) *float64 { return m.ResponseRate }),
+		rateTile("kpi.ontime", func(m queries.MetricsRow) *float64 { return m.OnTimeReplyRate }),
+		{Label: L.t("kpi.flags"), Value: fmt.Sprintf("%d / %d", cur.Red, cur.Black), Changes: []string{
+			L.t("chg.mom") + fmt.Sprintf(" %d / %d", prev.Red, prev.Black),
+			L.t("chg.yoy") + fmt.Sprintf(" %d / %d", lastYear.Red, lastYear.Black),
+		}},
+	})
+
+	// 3. Trend over 12 months.
+	doc.heading(L.t("h.trend"))
+	byMonth := map[string]queries.MetricsRow{}
+	for _, r := range trend {
+		byMonth[r.Dim(0)] = r
+	}
+	var months []string
+	var coll, fin, comp, res, sat []float64
+	tt := &table{Columns: []column{{L.t("col.month"), 1.2, false}, {L.t("col.collected"), 1, true}, {L.t("col.finished"), 1, true},
+		{L.t("col.solved"), 1, true}, {L.t("col.completion"), 1, true}, {L.t("col.resolution"), 1, true}, {L.t("col.satisfaction"), 1, true}}}
+	for m := first; !m.After(lastMonth); m = m.AddDate(0, 1, 0) {
+		key := m.Format("2006-01")
+		r := byMonth[key]
+		months = append(months, m.Format("06-01"))
+		coll, fin = append(coll, float64(r.Collected)), append(fin, float64(r.Finished))
+		comp, res, sat = append(comp, deref(r.CompletionRate)), append(res, deref(r.ResolutionRate)), append(sat, deref(r.SatisfactionRate))
+		tt.Rows = append(tt.Rows, []string{key, count(r.Collected), count(r.Finished), count(r.Solved), pct(r.CompletionRate), pct(r.ResolutionRate), pct(r.SatisfactionRate)})
+	}
+	c, err := ch.bars(name+"-trend", L.t("chart.trend"), "", L.t("unit.count"), months,
+		[]series{{L.t("col.collected"), coll}, {L.t("col.finished"), fin}}, false, -1, "")
+	if err != nil {
+		return nil, err
+	}
+	doc.addChart(c)
+	c, err = ch.lines(name+"-rates", L.t("chart.rates"), "", L.t("unit.pct"), months,
+		[]series{{L.t("col.completion"), comp}, {L.t("col.resolution"), res}, {L.t("col.satisfaction"), sat}}, true)
+	if err != nil {
+		return nil, err
+	}
+	doc.addChart(c)
+	doc.addTable(tt)
+
+	// 4. Categories.
+	doc.heading(L.t("h.categories"))
+	ct := &table{Columns: []column{{L.t("col.category"), 1.6, false}, {L.t("col.collected"), 1, true}, {L.t("col.finished"), 1, true},
+		{L.t("col.solved"), 1, true}, {L.t("col.completion"), 1, true}, {L.t("col.resolution"), 1, true}, {L.t("col.satisfaction"), 1, true}}}
+	var catNames []string
+	var catColl, catFin []float64
+	for i := len(cats) - 1; i >= 0; i-- { // drawn bottom-up: first category on top
+		r := cats[i]
+		catNames = append(catNames, r.Dim(0))
+		catColl, catFin = append(catColl, float64(r.Collected)), append(catFin, float64(r.Finished))
+	}
+	for _, r := range cats {
+		ct.Rows = append(ct.Rows, []string{r.Dim(0), count(r.Collected), count(r.Finished), count(r.Solved), pct(r.CompletionRate), pct(r.ResolutionRate), pct(r.SatisfactionRate)})
+	}
+	if len(cats) > 0 {
+		c, err = ch.bars(name+"-categories", L.t("chart.categories"), "", L.t("unit.count"), catNames,
+			[]series{{L.t("col.collected"), catColl}, {L.t("col.finished"), catFin}}, true, -1, "")
+		if err != nil {
+			return nil, err
+		}
+		doc.addChart(c)
+	}
+	doc.addTable(ct)
+
+	// 5. Regions with the region ranking.
+	doc.heading(L.t("h.regions"))
+	var rn []string
+	var r1, r2, r3 []float64
+	for _, r := range regions.Rows {
+		if r.Rank == nil {
+			continue
+		}
+		rn = append(rn, r.Name)
+		r1, r2, r3 = append(r1, 100*deref(r.ResponseRate)), append(r2, 100*deref(r.ResolutionRate)), append(r3, 100*deref(r.SatisfactionRate))
+	}
+	if len(rn) > 0 {
+		c, err = ch.bars(name+"-regions", L.t("chart.regions"), "", L.t("unit.pct"), rn,
+			[]series{{L.t("col.response"), r1}, {L.t("col.resolution"), r2}, {L.t("col.satisfaction"), r3}}, false, -1, "")
+		if err != nil {
+			return nil, err
+		}
+		doc.addChart(c)
+	}
+	doc.addTable(rankTable(L, regions.Kind, regions.Rows, marks(regions.Rows, regions.Bottom, regions.Risers)))
+
+	// 6. Departments: top and bottom.
+	doc.heading(L.t("h.departments"))
+	var dn []string
+	var dt []float64
+	var ranked []queries.RankRow
+	for _, r := range depts.Rows {
+		if r.Rank != nil {
+			ranked = append(ranked, r)
+		}
+	}
+	for i := len(ranked) - 1; i >= 0; i-- {
+		dn = append(dn, ranked[i].Name)
+		dt = append(dt, deref(ranked[i].Total))
+	}
+	if len(dn) > 0 {
+		c, err = ch.bars(name+"-departments", L.t("chart.departments"), "", L.t("unit.score"), dn,
+			[]series{{L.t("col.total"), dt}}, true, -1, "")
+		if err != nil {
+			return nil, err
+		}
+		doc.addChart(c)
+	}
+	show := ranked
+	if len(ranked) > 10 {
+		show = append(append([]queries.RankRow{}, ranked[:5]...), ranked[len(ranked)-5:]...)
+	}
+	doc.addTable(rankTable(L, depts.Kind, show, marks(show, depts.Bottom, depts.Risers)))
+	if n := rankNotes(L, show); n != "" {
+		doc.note(n)
+	}
+	doc.paragraph(bottomRisers(L, depts.Bottom, depts.Risers))
+
+	// 7. Red and black flags, longest overdue first (flags.sql orders them).
+	doc.heading(L.t("h.flags"))
+	if len(flags) == 0 {
+		doc.paragraph(L.t("flags.none"))
+	} else {
+		shown := flags
+		if len(shown) > flagRows {
+			shown = shown[:flagRows]
+		}
+		doc.addTable(flagTable(L, shown))
+		if len(flags) > flagRows {
+			doc.note(L.t("flags.more", len(flags)-flagRows))
+		}
+	}
+
+	// 8. Growth against targets.
+	doc.heading(L.t("h.growth"))
+	if len(summaries) == 0 {
+		doc.paragraph(L.t("growth.none"))
+	} else {
+		st := &table{Columns: []column{{L.t("col.etype"), 1, false}, {L.t("col.metric"), 1.1, false}, {L.t("col.entities"), 0.8, true},
+			{L.t("col.achieved"), 0.8, true}, {L.t("col.ytd"), 1.3, true}, {L.t("col.target"), 1.3, true}, {L.t("col.progress"), 1, true},
+			{L.t("col.timeprog"), 1, true}, {L.t("col.gap"), 1.3, true}, {L.t("col.yoy"), 1, true}}}
+		tp := timeProgress
+		for _, s := range summaries {
+			var gap *float64
+			if s.Completion != nil {
+				g := *s.Completion - tp
+				gap = &g
+			}
+			st.Rows = append(st.Rows, []string{L.or("entity."+s.EntityType, s.EntityType), L.or("metric."+s.Metric, s.Metric),
+				count(s.Entities), count(s.Achieved), num(s.YTD), num(s.Target), pct(s.Completion), pct(&tp), ppString(pp(gap)), pct(s.YoY)})
+		}
+		doc.addTable(st)
+		if err := growthDetail(doc, L, ch, name, growth); err != nil {
+			return nil, err
+		}
+	}
+	return doc, nil
+}
+
+// pp is a difference of rates in points, one decimal.
+func pp(d *float64) *float64 {
+	if d == nil {
+		return nil
+	}
+	v := math.Round(*d*1000) / 10
+	return &v
+}
+
+// growthDetail shows the regions' (else the first entity type's) completion of their
+// first metric's target against the 序时进度 line, with the table of that metric.
+func growthDetail(doc *document, L labels, ch charter, name string, rows []queries.GrowthRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	et, metric := rows[0].EntityType, rows[0].Metric
+	for _, r := range rows {
+		if r.EntityType == "region" && (et != "region" || r.Metric == "revenue") {
+			et, metric = r.EntityType, r.Metric
+		}
+	}
+	gt := &table{Columns: []column{{L.t("col.entity"), 1.4, false}, {L.t("col.ytd"), 1.2, true}, {L.t("col.target"), 1.2, true},
+		{L.t("col.progress"), 1, true}, {L.t("col.timeprog"), 1, true}, {L.t("col.gap"), 1.3, true}, {L.t("col.yoy"), 1, true}, {L.t("col.premium"), 1.3, true}}}
+	var names []string
+	var comp []float64
+	var tp float64
+	for _, r := range rows {
+		if r.EntityType != et || r.Metric != metric {
+			continue
+		}
+		tp = r.TimeProgress
+		names = append(names, r.Entity)
+		comp = append(comp, 100*deref(r.Completion))
+		tp := r.TimeProgress
+		gt.Rows = append(gt.Rows, []string{r.Entity, num(r.YTD), num(r.Target), pct(r.Completion), pct(&tp), ppString(pp(r.ScheduleGap)), pct(r.YoY), ppString(pp(r.Premium))})
+		mark := ""
+		if r.ScheduleGap != nil && *r.ScheduleGap < 0 {
+			mark = "bottom"
+		}
+		gt.Marks = append(gt.Marks, mark)
+	}
+	what := L.or("entity."+et, et) + L.t("sep") + L.or("metric."+metric, metric)
+	if L["sep"] == "、" {
+		what = L.or("entity."+et, et) + L.or("metric."+metric, metric)
+	}
+	c, err := ch.bars(name+"-growth", L.t("chart.growth", what), "", L.t("unit.pct"), names,
+		[]series{{L.t("col.progress"), comp}}, false, 100*tp, L.t("chart.timeline"))
+	if err != nil {
+		return err
+	}
+	doc.addChart(c)
+	doc.addTable(gt)
+	return nil
+}
+
+// summaryText is the generated paragraph; every number in it is one of the figures of
+// the tiles and tables.
+func summaryText(L labels, p queries.Period, cur, prev, lastYear queries.MetricsRow, cats []queries.MetricsRow,
+	regions, depts *queries.Ranking, growth []queries.GrowthSummary, tp float64) string {
+	zh := L["sep"] == "、"
+	dir := func(d *float64) string {
+		switch {
+		case d == nil:
+			return ""
+		case *d > 0:
+			return L.t("up")
+		case *d < 0:
+			return L.t("down")
+		}
+		return L.t("flat")
+	}
+	abs := func(d *float64) string {
+		if d == nil {
+			return "—"
+		}
+		return fmt.Sprintf("%.1f", math.Abs(*d))
+	}
+	mom, yoy := diffPP(cur.CompletionRate, prev.CompletionRate), diffPP(cur.CompletionRate, lastYear.CompletionRate)
+	var b strings.Builder
+	topCat := ""
+	var topN int64
+	for _, c := range cats {
+		if c.Collected > topN {
+			topCat, topN = c.Dim(0), c.Collected
+		}
+	}
+	first := func(rk *queries.Ranking) *queries.RankRow {
+		for i := range rk.Rows {
+			if rk.Rows[i].Rank != nil {
+				return &rk.Rows[i]
+			}
+		}
+		return nil
+	}
+	names := func(rows []queries.RankRow) string {
+		var s []string
+		for _, r := range rows {
+			s = append(s, r.Name)
+		}
+		return strings.Join(s, L.t("sep"))
+	}
+	period := L.periodName(p)
+	if zh {
+		if p.Kind == "month" {
+			period = "本月"
+		} else {
+			period = "本季度"
+		}
+		fmt.Fprintf(&b, "%s共收集企业诉求%d件，办结%d件，办结率%s", period, cur.Collected, cur.Finished, pct(cur.CompletionRate))
+		if mom != nil {
+			fmt.Fprintf(&b, "，环比%s%s个百分点", dir(mom), abs(mom))
+		}
+		if yoy != nil {
+			fmt.Fprintf(&b, "，同比%s%s个百分点", dir(yoy), abs(yoy))
+		}
+		fmt.Fprintf(&b, "；解决%d件，解决率%s；企业满意率%s，响应率%s，按时答复率%s。", cur.Solved, pct(cur.ResolutionRate), pct(cur.SatisfactionRate), pct(cur.ResponseRate), pct(cur.OnTimeReplyRate))
+		if topCat != "" {
+			fmt.Fprintf(&b, "诉求最多的类别是%s（%d件）。", topCat, topN)
+		}
+		fmt.Fprintf(&b, "红旗诉求%d件、黑旗诉求%d件。", cur.Red, cur.Black)
+		if r := first(regions); r != nil {
+			fmt.Fprintf(&b, "县市区“三率”排名第一的是%s（%s分）", r.Name, score(r.Total))
+			if len(regions.Bottom) > 0 {
+				fmt.Fprintf(&b, "，后三位为%s", names(regions.Bottom))
+			}
+			b.WriteString("。")
+		}
+		if r := first(depts); r != nil {
+			fmt.Fprintf(&b, "部门要素保障大比拼第一名为%s（%s分）", r.Name, score(r.Total))
+			if len(depts.Bottom) > 0 {
+				fmt.Fprintf(&b, "，%s列后三位", names(depts.Bottom))
+			}
+			b.WriteString("。")
+		}
+		for _, g := range growth {
+			if g.Completion == nil {
+				continue
+			}
+			gap := pp(ptr(*g.Completion - tp))
+			word := L.t("ahead")
+			if *gap < 0 {
+				word = L.t("behind")
+			}
+			fmt.Fprintf(&b, "%s%s累计完成年度目标的%s，%s%s个百分点。", L.or("entity."+g.EntityType, g.EntityType), L.or("metric."+g.Metric, g.Metric), pct(g.Completion), word, abs(gap))
+			break
+		}
+		return b.String()
+	}
+	fmt.Fprintf(&b, "In %s, %d enterprise requests were collected and %d finished: a completion rate of %s", period, cur.Collected, cur.Finished, pct(cur.CompletionRate))
+	if mom != nil {
+		fmt.Fprintf(&b, ", %s %s points on the previous period", dir(mom), abs(mom))
+	}
+	if yoy != nil {
+		fmt.Fprintf(&b, " and %s %s points on last year", dir(yoy), abs(yoy))
+	}
+	fmt.Fprintf(&b, ". %d were solved (resolution rate %s); satisfaction rate %s, response rate %s, on-time reply rate %s.", cur.Solved, pct(cur.ResolutionRate), pct(cur.SatisfactionRate), pct(cur.ResponseRate), pct(cur.OnTimeReplyRate))
+	if topCat != "" {
+		fmt.Fprintf(&b, " The largest category was %s (%d).", topCat, topN)
+	}
+	fmt.Fprintf(&b, " %d tickets carry a red flag and %d a black flag.", cur.Red, cur.Black)
+	if r := first(regions); r != nil {
+		fmt.Fprintf(&b, " First among regions: %s (%s points)", r.Name, score(r.Total))
+		if len(regions.Bottom) > 0 {
+			fmt.Fprintf(&b, "; bottom three: %s", names(regions.Bottom))
+		}
+		b.WriteString(".")
+	}
+	if r := first(depts); r != nil {
+		fmt.Fprintf(&b, " First among departments: %s (%s points)", r.Name, score(r.Total))
+		if len(depts.Bottom) > 0 {
+			fmt.Fprintf(&b, "; bottom three: %s", names(depts.Bottom))
+		}
+		b.WriteString(".")
+	}
+	for _, g := range growth {
+		if g.Completion == nil {
+			continue
+		}
+		gap := pp(ptr(*g.Completion - tp))
+		word := L.t("ahead")
+		if *gap < 0 {
+			word = L.t("behind")
+		}
+		metric := L.or("metric."+g.Metric, g.Metric)
+		fmt.Fprintf(&b, " %s of %s reached %s of the annual target, %s %s points.", strings.ToUpper(metric[:1])+metric[1:], L.or("entity."+g.EntityType, g.EntityType), pct(g.Completion), word, abs(gap))
+		break
+	}
+	return b.String()
+}
+
+func ptr(f float64) *float64 { return &f }

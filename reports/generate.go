@@ -1,0 +1,219 @@
+package reports
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/zhuqi/zhuqi/internal/atomicfile"
+	"github.com/zhuqi/zhuqi/internal/tabular"
+	"github.com/zhuqi/zhuqi/queries"
+)
+
+// Kinds are the documents Generate makes.
+var Kinds = []string{"briefing", "ranking", "cadres", "overdue"}
+
+// Options says where and how documents are written.
+type Options struct {
+	Dir  string // output folder (default "out")
+	Lang string // zh (default) or en
+	Font string // a TrueType CJK font; empty: FindFont's search
+	// Now is the publication time recorded when a ranking is published for the first
+	// time (default time.Now). It is stored in the database, never in a document.
+	Now func() time.Time
+	// Getenv reads $ZHUQI_FONT (default os.Getenv).
+	Getenv func(string) string
+}
+
+// Generate writes the documents of kind for period p under opt.Dir and returns the paths
+// written:
+//   - briefing: the leadership briefing of a month or a quarter, PDF and HTML, and its
+//     charts under charts/ as PNG and SVG;
+//   - ranking: the ranking publication of p (published first when it is not yet, or when
+//     the inputs changed), PDF, HTML, XLSX, and the publication's JSON and CSV files;
+//   - cadres: the cadre recognition of a week (star of the week) or month (top ten), PDF,
+//     HTML and CSV;
+//   - overdue: the overdue list at the snapshot time, PDF, HTML and CSV.
+//
+// English documents (opt.Lang "en") carry ".en" before the extension. The same database
+// and options give byte-identical files.
+func Generate(ctx context.Context, q *queries.Q, kind string, p queries.Period, opt Options) ([]string, error) {
+	L, err := lang(opt.Lang)
+	if err != nil {
+		return nil, err
+	}
+	if opt.Dir == "" {
+		opt.Dir = "out"
+	}
+	fontPath, err := FindFont(opt.Font, opt.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	h, err := textHandler(fontPath)
+	if err != nil {
+		return nil, err
+	}
+	ch := charter{h: h}
+	suffix := ""
+	if opt.Lang == "en" {
+		suffix = ".en"
+	}
+	var doc *document
+	var pub *queries.Publication
+	var extra []output
+	var base string
+	switch kind {
+	case "briefing":
+		base = "briefing-" + p.Label
+		doc, err = briefing(ctx, q, p, L, ch, base+suffix)
+	case "ranking":
+		now := time.Now
+		if opt.Now != nil {
+			now = opt.Now
+		}
+		pub, err = q.Publish(ctx, p, now())
+		if err != nil {
+			return nil, err
+		}
+		base = pub.ID
+		doc, err = ranking(pub, p, pub.AsOf, q.Rules().Cadre.Top, L, ch, base+suffix)
+		if err != nil {
+			return nil, err
+		}
+		var sheets []sheet
+		for i := range pub.Rankings {
+			sheets = append(sheets, sheet{Name: pub.Rankings[i].Ranking, Table: queries.PubRankTable(pub, &pub.Rankings[i])})
+		}
+		x, err := writeXLSX(sheets, doc.Title+" "+pub.ID, q.AsOf)
+		if err != nil {
+			return nil, err
+		}
+		extra = append(extra, output{base + ".xlsx", x})
+		pubFiles, err := publicationFiles(pub)
+		if err != nil {
+			return nil, err
+		}
+		extra = append(extra, pubFiles...)
+	case "cadres":
+		base = "cadres-" + p.Label
+		var rk *queries.Ranking
+		doc, rk, err = cadres(ctx, q, p, L)
+		if err == nil {
+			extra, err = csvOutput(base+".csv", queries.RankTable(rk))
+		}
+	case "overdue":
+		base = "overdue-" + p.Label
+		var flags []queries.Flag
+		doc, flags, err = overdue(ctx, q, p, L)
+		if err == nil {
+			extra, err = csvOutput(base+".csv", queries.FlagsTable(flags))
+		}
+	default:
+		return nil, fmt.Errorf("unknown report %q: use one of %s", kind, strings.Join(Kinds, ", "))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", kind, p.Label, err)
+	}
+	doc.Lang = opt.Lang
+	pdf, err := renderPDF(doc, fontPath, q.AsOf)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", kind, p.Label, err)
+	}
+	page, err := renderHTML(doc)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", kind, p.Label, err)
+	}
+	outs := []output{{base + suffix + ".pdf", pdf}, {base + suffix + ".html", page}}
+	for _, b := range doc.Blocks {
+		if c := b.Chart; c != nil {
+			outs = append(outs, output{filepath.Join("charts", c.Name+".png"), c.PNG}, output{filepath.Join("charts", c.Name+".svg"), c.SVG})
+		}
+	}
+	outs = append(outs, extra...)
+	var paths []string
+	for _, o := range outs {
+		path := filepath.Join(opt.Dir, o.name)
+		if err := atomicfile.WriteFile(path, o.data); err != nil {
+			return paths, fmt.Errorf("%s %s: %w", kind, p.Label, err)
+		}
+		paths = append(paths, path)
+	}
+	if kind == "ranking" {
+		if err := recordFiles(ctx, q, pub, outs); err != nil {
+			return paths, err
+		}
+	}
+	return paths, nil
+}
+
+// recordFiles adds the files written to those recorded with the publication; it writes
+// to the database only when there is something new.
+func recordFiles(ctx context.Context, q *queries.Q, pub *queries.Publication, outs []output) error {
+	names := append([]string{}, pub.Files...)
+	seen := map[string]bool{}
+	for _, n := range names {
+		seen[n] = true
+	}
+	for _, o := range outs {
+		if n := filepath.ToSlash(o.name); !seen[n] {
+			seen[n] = true
+			names = append(names, n)
+		}
+	}
+	if len(names) == len(pub.Files) {
+		return nil
+	}
+	return q.RecordFiles(ctx, pub.ID, names)
+}
+
+// output is a file to write: its name under the output folder and its bytes.
+type output struct {
+	name string
+	data []byte
+}
+
+func csvOutput(name string, t *tabular.Table) ([]output, error) {
+	var b bytes.Buffer
+	if err := tabular.WriteCSV(&b, t); err != nil {
+		return nil, err
+	}
+	return []output{{name, b.Bytes()}}, nil
+}
+
+// publicationFiles are a publication's canonical JSON body and one CSV per ranking.
+func publicationFiles(pub *queries.Publication) ([]output, error) {
+	body, err := pub.Body()
+	if err != nil {
+		return nil, err
+	}
+	outs := []output{{pub.ID + ".json", body}}
+	for i := range pub.Rankings {
+		pr := &pub.Rankings[i]
+		o, err := csvOutput(fmt.Sprintf("ranking-%s-%s-v%d.csv", pr.Ranking, pub.Period, pub.Version), queries.PubRankTable(pub, pr))
+		if err != nil {
+			return nil, err
+		}
+		outs = append(outs, o...)
+	}
+	return outs, nil
+}
+
+// WritePublication writes a publication's JSON body and one CSV per ranking under dir and
+// returns the file names relative to dir.
+func WritePublication(dir string, pub *queries.Publication) ([]string, error) {
+	outs, err := publicationFiles(pub)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, o := range outs {
+		if err := atomicfile.WriteFile(filepath.Join(dir, o.name), o.data); err != nil {
+			return names, fmt.Errorf("publish: %w", err)
+		}
+		names = append(names, o.name)
+	}
+	return names, nil
+}

@@ -1,0 +1,190 @@
+package reports_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"image"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/zhuqi/zhuqi"
+	"github.com/zhuqi/zhuqi/pipeline"
+	"github.com/zhuqi/zhuqi/queries"
+	"github.com/zhuqi/zhuqi/sample"
+)
+
+// evilDept replaces a real department's name in every input file: a name a spreadsheet
+// would run as a formula.
+const (
+	plainDept = "水务集团"
+	evilDept  = `=HYPERLINK("http://evil.example/","水务集团")`
+)
+
+var (
+	dbOnce sync.Once
+	dbPath string
+	dbErr  error
+)
+
+// sampleDB is a database of 20,000 generated tickets in two snapshots plus targets,
+// actuals, benchmarks and deductions, built once per test binary, with one department
+// renamed to a formula in every input file.
+func sampleDB(t testing.TB) string {
+	t.Helper()
+	dbOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "zhuqi-reports-")
+		if err != nil {
+			dbErr = err
+			return
+		}
+		ctx := context.Background()
+		sum, err := sample.Generate(ctx, sample.Options{Out: dir, Tickets: 20000, Variants: []string{}})
+		if err != nil {
+			dbErr = err
+			return
+		}
+		dbPath = filepath.Join(dir, "zhuqi.duckdb")
+		st, err := pipeline.Open(ctx, dbPath)
+		if err != nil {
+			dbErr = err
+			return
+		}
+		defer st.Close()
+		cfg := zhuqi.Default()
+		for _, f := range sum.Files {
+			if dbErr = rename(f.Path, plainDept, evilDept); dbErr != nil {
+				return
+			}
+			opt := pipeline.Options{Kind: zhuqi.Kind(f.Kind)}
+			if f.Kind != "tickets" {
+				opt.AsOf = time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC)
+			}
+			if _, dbErr = st.Ingest(ctx, cfg, f.Path, opt); dbErr != nil {
+				return
+			}
+		}
+		dbErr = queries.WriteCalendar(ctx, st, cfg)
+	})
+	if dbErr != nil {
+		t.Fatal(dbErr)
+	}
+	return dbPath
+}
+
+// rename rewrites the CSV file path with every cell equal to from set to to.
+func rename(path, from, to string) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")))).ReadAll()
+	if err != nil {
+		return err
+	}
+	for _, r := range recs {
+		for i := range r {
+			if r[i] == from {
+				r[i] = to
+			}
+		}
+	}
+	var out bytes.Buffer
+	w := csv.NewWriter(&out)
+	w.WriteAll(recs)
+	return os.WriteFile(path, out.Bytes(), 0o644)
+}
+
+// openQ opens the sample database (writable: the ranking publishes) and a query session.
+func openQ(t testing.TB) *queries.Q {
+	t.Helper()
+	ctx := context.Background()
+	st, err := pipeline.Open(ctx, sampleDB(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Now = func() time.Time { return time.Date(2026, 11, 3, 9, 0, 0, 0, time.UTC) }
+	q, err := queries.Open(ctx, st, zhuqi.Default())
+	if err != nil {
+		st.Close()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { q.Close(); st.Close() })
+	return q
+}
+
+// needTool skips nothing: the tools are installed by `make test` (target tools).
+func needTool(t testing.TB, name string) {
+	t.Helper()
+	if _, err := exec.LookPath(name); err != nil {
+		t.Fatalf("%s is missing: run `make tools` (apt-get install poppler-utils)", name)
+	}
+}
+
+// pdfText is the text of a PDF as pdftotext reads it.
+func pdfText(t testing.TB, path string) string {
+	t.Helper()
+	needTool(t, "pdftotext")
+	out, err := exec.Command("pdftotext", "-layout", path, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext %s: %v", path, err)
+	}
+	return string(out)
+}
+
+// squash drops white space, so that text broken across lines still matches.
+func squash(s string) string { return strings.Join(strings.Fields(s), "") }
+
+// pdfFonts returns pdffonts' lines for the fonts of a PDF.
+func pdfFonts(t testing.TB, path string) []string {
+	t.Helper()
+	needTool(t, "pdffonts")
+	out, err := exec.Command("pdffonts", path).Output()
+	if err != nil {
+		t.Fatalf("pdffonts %s: %v", path, err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	return lines[2:]
+}
+
+// inkShare renders the first page of a PDF and returns the share of pixels that are not
+// white.
+func inkShare(t testing.TB, path string) float64 {
+	t.Helper()
+	needTool(t, "pdftoppm")
+	prefix := filepath.Join(t.TempDir(), "page")
+	if out, err := exec.Command("pdftoppm", "-f", "1", "-l", "1", "-r", "50", "-png", "-singlefile", path, prefix).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm %s: %v %s", path, err, out)
+	}
+	f, err := os.Open(prefix + ".png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ink(img)
+}
+
+func ink(img image.Image) float64 {
+	b := img.Bounds()
+	var n, all int
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			all++
+			if r < 0xf000 || g < 0xf000 || bl < 0xf000 {
+				n++
+			}
+		}
+	}
+	return float64(n) / float64(all)
+}
