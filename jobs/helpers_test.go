@@ -15,6 +15,7 @@ import (
 	"github.com/zhuqi/zhuqi"
 	"github.com/zhuqi/zhuqi/pipeline"
 	"github.com/zhuqi/zhuqi/queries"
+	"github.com/zhuqi/zhuqi/reports"
 	"github.com/zhuqi/zhuqi/sample"
 )
 
@@ -70,7 +71,19 @@ func (r *recorder) Report(ctx context.Context, q *queries.Q, kind string, p quer
 		return nil, err
 	}
 	name := kind + "-" + p.Label + ".txt"
-	return []string{name}, os.WriteFile(filepath.Join(dir, name), []byte(fmt.Sprintf("collected %d\n", rows[0].Collected)), 0o644)
+	if err := os.WriteFile(filepath.Join(dir, name), []byte(fmt.Sprintf("collected %d\n", rows[0].Collected)), 0o644); err != nil {
+		return nil, err
+	}
+	if kind != "ranking" {
+		return []string{name}, nil
+	}
+	// The ranking report writes the publication the job has just made.
+	pub, err := q.Publication(ctx, p.Label)
+	if err != nil {
+		return nil, err
+	}
+	files, err := reports.WritePublication(dir, pub)
+	return append(files, name), err
 }
 
 type testEnv struct {

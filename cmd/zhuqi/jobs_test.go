@@ -50,7 +50,7 @@ func TestJobsCommands(t *testing.T) {
 		if code != 0 || !strings.Contains(out, "briefing 2026-10 succeeded") {
 			t.Fatalf("exit %d\n%s\n%s", code, out, errs)
 		}
-		for _, f := range []string{"metrics-2026-10.csv", "metrics-2026-10-region.csv", "rank-departments-2026-10.csv", "flags-2026-10.csv"} {
+		for _, f := range []string{"briefing-2026-10.pdf", "briefing-2026-10.html", "charts/briefing-2026-10-trend.png"} {
 			b, err := os.ReadFile(filepath.Join(dir, "out", "2026-11-03", "briefing-2026-10", f))
 			if err != nil || len(b) < 50 {
 				t.Errorf("%s: %d bytes, %v", f, len(b), err)
