@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/zhuqi/zhuqi"
 	"github.com/zhuqi/zhuqi/internal/tabular"
 	"github.com/zhuqi/zhuqi/pipeline"
 	"github.com/zhuqi/zhuqi/queries"
@@ -30,6 +31,29 @@ func (m *Main) openQueries(ctx context.Context, c *common) (*queries.Q, func(), 
 		fmt.Fprintln(m.Stderr, "注意 warning:", w)
 	}
 	return q, func() { q.Close(); st.Close() }, nil
+}
+
+// openPublishing opens the database for writing (publications are stored in it) with the
+// calendar of the configuration written, and a query session on it.
+func (m *Main) openPublishing(ctx context.Context, c *common) (*zhuqi.Config, *pipeline.Store, *queries.Q, func(), error) {
+	cfg, err := m.loadConfig(c)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	st, err := m.openStore(ctx, c, cfg)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	if err := queries.WriteCalendar(ctx, st, cfg); err != nil {
+		st.Close()
+		return nil, nil, nil, nil, err
+	}
+	q, err := queries.Open(ctx, st, cfg)
+	if err != nil {
+		st.Close()
+		return nil, nil, nil, nil, err
+	}
+	return cfg, st, q, func() { q.Close(); st.Close() }, nil
 }
 
 // formatFlag registers --format and returns a check of its value.

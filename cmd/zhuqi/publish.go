@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/zhuqi/zhuqi/internal/tabular"
-	"github.com/zhuqi/zhuqi/queries"
 	"github.com/zhuqi/zhuqi/reports"
 )
 
@@ -37,23 +36,11 @@ func (m *Main) runPublishRanking(ctx context.Context, args []string) error {
 	if *period == "" {
 		return usagef("publish ranking: --period is required (e.g. --period 2026-10)")
 	}
-	cfg, err := m.loadConfig(&c)
+	_, st, q, done, err := m.openPublishing(ctx, &c)
 	if err != nil {
 		return err
 	}
-	st, err := m.openStore(ctx, &c, cfg)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	if err := queries.WriteCalendar(ctx, st, cfg); err != nil {
-		return err
-	}
-	q, err := queries.Open(ctx, st, cfg)
-	if err != nil {
-		return err
-	}
-	defer q.Close()
+	defer done()
 	p, err := q.Period(*period)
 	if err != nil {
 		return usagef("publish ranking: %v", err)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/zhuqi/zhuqi/queries"
 	"github.com/zhuqi/zhuqi/reports"
 )
 
@@ -39,23 +38,11 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 	if *lang != "zh" && *lang != "en" {
 		return usagef("report %s: unknown --lang %q: use zh or en", kind, *lang)
 	}
-	cfg, err := m.loadConfig(&c)
+	cfg, st, q, done, err := m.openPublishing(ctx, &c)
 	if err != nil {
 		return err
 	}
-	st, err := m.openStore(ctx, &c, cfg)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	if err := queries.WriteCalendar(ctx, st, cfg); err != nil {
-		return err
-	}
-	q, err := queries.Open(ctx, st, cfg)
-	if err != nil {
-		return err
-	}
-	defer q.Close()
+	defer done()
 	p, err := q.Period(*period)
 	if err != nil {
 		return usagef("report %s: %v", kind, err)
