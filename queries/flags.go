@@ -24,6 +24,22 @@ type Flag struct {
 // and those answered late since the start of the snapshot's month. With a cohort, it lists
 // every flagged ticket created in that period.
 func (q *Q) Flags(ctx context.Context, cohort *Period) ([]Flag, error) {
+	flags, _, err := q.flags(ctx, cohort, 0)
+	return flags, err
+}
+
+// FlagsTop is Flags cut to the first n flags, with the number of all of them: what a
+// document that lists the longest overdue needs, without reading every flag.
+func (q *Q) FlagsTop(ctx context.Context, cohort *Period, n int) ([]Flag, int64, error) {
+	if n <= 0 {
+		return nil, 0, fmt.Errorf("flags: top %d: want at least 1", n)
+	}
+	return q.flags(ctx, cohort, n)
+}
+
+// flags lists the flags as Flags does, the first limit of them when limit > 0, and counts
+// them all.
+func (q *Q) flags(ctx context.Context, cohort *Period, limit int) ([]Flag, int64, error) {
 	var table string
 	var err error
 	if cohort != nil {
@@ -35,20 +51,23 @@ func (q *Q) Flags(ctx context.Context, cohort *Period) ([]Flag, error) {
 			"coalesce(tk.responded_at, tk.resolved_at) IS NULL OR coalesce(tk.responded_at, tk.resolved_at) >= TIMESTAMP '%s'", sqlTime(monthStart)), listing)
 	}
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	data := q.ruleParams()
 	data["Table"] = table
+	data["Limit"] = limit
 	text, err := render("flags.sql", data)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	recs, err := q.records(ctx, text)
 	if err != nil {
-		return nil, fmt.Errorf("flags: %w", err)
+		return nil, 0, fmt.Errorf("flags: %w", err)
 	}
+	var total int64
 	out := make([]Flag, 0, len(recs))
 	for _, r := range recs {
+		total = r.int("total")
 		out = append(out, Flag{
 			Flag: r.text("flag"), TicketID: r.text("ticket_id"), Enterprise: r.text("enterprise"), Region: r.text("region"),
 			Department: r.str("department"), Cadre: r.str("cadre"), Category: r.text("category"), Status: r.text("status"),
@@ -56,7 +75,7 @@ func (q *Q) Flags(ctx context.Context, cohort *Period) ([]Flag, error) {
 			LateDays: *r.rate("late_days"),
 		})
 	}
-	return out, nil
+	return out, total, nil
 }
 
 // FlagsTable lays flags out for the command line.

@@ -84,12 +84,13 @@ func groupSQL(by []string) (sel, group, order string) {
 }
 
 // Metrics computes the metrics of the cohort of p, broken down by the dimensions by (none:
-// one row of totals).
+// one row of totals). It reads the session's facts table of p when one is made (Flags
+// makes one), else computes the facts within its one query.
 func (q *Q) Metrics(ctx context.Context, p Period, by []string) ([]MetricsRow, error) {
 	if err := CheckDimensions(by); err != nil {
 		return nil, err
 	}
-	table, err := q.factsTable(ctx, p, wide)
+	table, err := q.factsSource(p, wide)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package queries
 
 import (
 	"context"
+	"reflect"
 	"testing"
 )
 
@@ -115,6 +116,14 @@ func TestMetrics(t *testing.T) {
 		}
 		eq(t, "C due", fl[0].DueAt.Format("2006-01-02 15:04"), "2026-02-04 00:00")
 		eq(t, "B due", fl[1].DueAt.Format("2006-01-02 15:04"), "2026-02-26 00:00")
+		// The first two, and the count of all three.
+		top, n, err := q.FlagsTop(ctx, &p, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != 3 || !reflect.DeepEqual(top, fl[:2]) {
+			t.Errorf("top 2 = %+v of %d, want C, B of 3", top, n)
+		}
 		// Without a period: what is still open and late (C; H, due Thu 5 Mar 24:00, late by
 		// Fri 6 + Mon 9 + 0.75 = 2.75 → red) and late answers of T's month (none).
 		open, err := q.Flags(ctx, nil)

@@ -201,18 +201,43 @@ func (q *Q) storePublication(ctx context.Context, pub *Publication, body []byte)
 		string(body), pub.BodySHA256, pub.PublishedAt.In(q.loc).Format("2006-01-02 15:04:05")); err != nil {
 		return err
 	}
+	// The rows go in batches: one statement per row cost about a millisecond each.
+	var args []any
+	flush := func() error {
+		if len(args) == 0 {
+			return nil
+		}
+		tuple := "(" + strings.TrimSuffix(strings.Repeat("?, ", pubRowColumns), ", ") + ")"
+		n := len(args) / pubRowColumns
+		stmt := "INSERT INTO publication_rows VALUES " + strings.TrimSuffix(strings.Repeat(tuple+", ", n), ", ")
+		_, err := tx.ExecContext(ctx, stmt, args...)
+		args = args[:0]
+		return err
+	}
 	for _, rk := range pub.Rankings {
 		for i, r := range rk.Rows {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO publication_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				pub.ID, rk.Ranking, i+1, r.Rank, r.Name, r.Collected, r.Effect, r.Service, r.Efficiency,
+			args = append(args, pub.ID, rk.Ranking, i+1, r.Rank, r.Name, r.Collected, r.Effect, r.Service, r.Efficiency,
 				r.ResponseRate, r.ResolutionRate, r.SatisfactionRate, r.Solved, r.SatisfactionScore,
-				r.Total, r.PrevRank, r.RankChange, r.Status, nullIfEmpty(r.Note)); err != nil {
-				return err
+				r.Total, r.PrevRank, r.RankChange, r.Status, nullIfEmpty(r.Note))
+			if len(args) >= pubRowBatch*pubRowColumns {
+				if err := flush(); err != nil {
+					return err
+				}
 			}
 		}
 	}
+	if err := flush(); err != nil {
+		return err
+	}
 	return tx.Commit()
 }
+
+// pubRowColumns is the number of columns of publication_rows; pubRowBatch the rows
+// inserted by one statement.
+const (
+	pubRowColumns = 19
+	pubRowBatch   = 200
+)
 
 // RecordFiles notes the files emitted for a publication.
 func (q *Q) RecordFiles(ctx context.Context, id string, files []string) error {

@@ -208,16 +208,52 @@ func (q *Q) factsTable(ctx context.Context, p Period, form int) (string, error) 
 
 // factsWhere is factsTable narrowed by an extra condition on the tickets (alias tk).
 func (q *Q) factsWhere(ctx context.Context, p Period, where string, form int) (string, error) {
-	base := p.Label + "\x00" + where + "\x00"
+	if t, ok := q.cachedFacts(p, where, form); ok {
+		return t, nil
+	}
+	table := fmt.Sprintf("zq_facts_%d", len(q.facts)+1)
+	data := q.factsData(p, where, form)
+	data["Table"] = table
+	if err := q.execTemplate(ctx, "facts.sql", data); err != nil {
+		return "", fmt.Errorf("facts of %s: %w", p.Label, err)
+	}
+	q.facts[factsKey(p, where, form)] = table
+	return table, nil
+}
+
+// factsSource is what one aggregate over the facts of p in form reads: the session's
+// table when one is made already, else the facts query itself, so that a single
+// aggregate (the previous month's totals of a briefing) does not store the facts first.
+func (q *Q) factsSource(p Period, form int) (string, error) {
+	if t, ok := q.cachedFacts(p, "", form); ok {
+		return t, nil
+	}
+	data := q.factsData(p, "", form)
+	data["Table"] = ""
+	text, err := render("facts.sql", data)
+	if err != nil {
+		return "", fmt.Errorf("facts of %s: %w", p.Label, err)
+	}
+	return "(" + text + ")", nil
+}
+
+func factsKey(p Period, where string, form int) string {
+	return p.Label + "\x00" + where + "\x00" + fmt.Sprint(form)
+}
+
+// cachedFacts returns the session's facts table of p in form, or in a wider one.
+func (q *Q) cachedFacts(p Period, where string, form int) (string, bool) {
 	for f := listing; f >= form; f-- {
-		if t, ok := q.facts[base+fmt.Sprint(f)]; ok {
-			return t, nil
+		if t, ok := q.facts[factsKey(p, where, f)]; ok {
+			return t, true
 		}
 	}
-	key := base + fmt.Sprint(form)
-	table := fmt.Sprintf("zq_facts_%d", len(q.facts)+1)
+	return "", false
+}
+
+// factsData is the template data of facts.sql for p, where and form, without Table.
+func (q *Q) factsData(p Period, where string, form int) map[string]any {
 	data := q.ruleParams()
-	data["Table"] = table
 	data["Start"] = tsLit(p.Start)
 	data["End"] = tsLit(p.End)
 	data["AsOf"] = tsLit(q.AsOf)
@@ -228,9 +264,5 @@ func (q *Q) factsWhere(ctx context.Context, p Period, where string, form int) (s
 	if where != "" {
 		data["Where"] = "\n      AND (" + where + ")"
 	}
-	if err := q.execTemplate(ctx, "facts.sql", data); err != nil {
-		return "", fmt.Errorf("facts of %s: %w", p.Label, err)
-	}
-	q.facts[key] = table
-	return table, nil
+	return data
 }

@@ -3,21 +3,16 @@ package queries
 import (
 	"context"
 	"fmt"
-	"strings"
 )
 
 // Trend computes the rates family of DOMAIN §2 (counts, completion, resolution and
 // satisfaction rates, on-site, reopened) of the cohort of p by the month tickets were
-// created: the same figures as Metrics(ctx, p, []string{"month"}) for those columns,
-// without the working-day facts, so that a 12-month trend stays cheap on large data. The
+// created: the same figures as Metrics(ctx, p, []string{"month"}) for those columns
+// (the satisfaction score up to the order of a floating-point sum), counted from the
+// tickets without the working-day facts, so that a 12-month trend stays cheap on large data. The
 // 133-rule columns, flags and durations of the rows are zero or nil.
 func (q *Q) Trend(ctx context.Context, p Period) ([]MetricsRow, error) {
 	data := q.ruleParams()
-	rates, err := render("rates.sql", data)
-	if err != nil {
-		return nil, err
-	}
-	data["Rates"] = strings.TrimSpace(stripComments(rates))
 	data["Start"] = sqlTime(p.Start)
 	data["End"] = sqlTime(p.End)
 	text, err := render("trend.sql", data)

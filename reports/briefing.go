@@ -31,7 +31,7 @@ func briefing(ctx context.Context, q *queries.Q, p queries.Period, L labels, ch 
 		return rows[0], nil
 	}
 	// The flags first: their facts (the widest form) then serve the metrics of p.
-	flags, err := q.Flags(ctx, &p)
+	flags, nFlags, err := q.FlagsTop(ctx, &p, flagRows)
 	if err != nil {
 		return nil, err
 	}
@@ -239,13 +239,9 @@ func briefing(ctx context.Context, q *queries.Q, p queries.Period, L labels, ch 
 	if len(flags) == 0 {
 		doc.paragraph(L.t("flags.none"))
 	} else {
-		shown := flags
-		if len(shown) > flagRows {
-			shown = shown[:flagRows]
-		}
-		doc.addTable(flagTable(L, shown))
-		if len(flags) > flagRows {
-			doc.note(L.t("flags.more", len(flags)-flagRows))
+		doc.addTable(flagTable(L, flags))
+		if nFlags > flagRows {
+			doc.note(L.t("flags.more", nFlags-flagRows))
 		}
 	}
 

@@ -29,8 +29,14 @@ LEFT JOIN nth r ON r.cum = c.cum + {{.ReplyDays}}
 ORDER BY c.d
 {{- end}}
 
--- zq_wj(t, wbase, workday): working time of t in seconds from its joined zq_cal row.
+-- zq_wj(t, wbase, workday): working time of t in seconds from its zq_cal values.
 {{define "zq_wj" -}}
 zq_wj(t, wbase, workday) AS
     wbase + CASE WHEN workday THEN epoch(t) - epoch(date_trunc('day', t)) ELSE 0 END
+{{- end}}
+
+-- zq_day(t, d0): the position of t's date in the calendar's lists (facts.sql), for the
+-- calendar starting at date d0; 0 (no element) for a date before d0.
+{{define "zq_day" -}}
+zq_day(t, d0) AS greatest(t::DATE - d0 + 1, 0)
 {{- end}}

@@ -18,25 +18,35 @@
 -- The lean form (rankings) keeps only what the rankings read and skips the working-time
 -- lookups; the wide form (metrics) has every dimension and fact; the listing form (flags)
 -- adds the ticket's identity and times.
+-- The calendar zq_cal (one row per day from its first day d0, without gaps) is read as
+-- lists indexed by a date's position, d − d0 + 1 (zq_day), which costs far less than a
+-- join per timestamp; a ticket created outside the calendar, or (wide form) whose reply
+-- deadline falls outside it, is left out, as an inner join on zq_cal would; other dates
+-- outside it have no working time (NULL), as a left join would give.
 {{- if .Table}}
 CREATE OR REPLACE TEMP TABLE {{.Table}} AS
 {{- end}}
-WITH t AS (
+WITH cal AS (
+    SELECT min(d) AS d0, list(wbase ORDER BY d) AS wbase, list(workday ORDER BY d) AS workday,
+        list(assign_due ORDER BY d) AS assign_due, list(reply_due ORDER BY d) AS reply_due
+    FROM zq_cal
+),
+t AS (
     SELECT tk.ticket_id, tk.region, tk.department, tk.cadre, tk.created_at, tk.status, tk.outcome, tk.satisfaction,
 {{- if .Wide}}
         tk.enterprise, tk.street, tk.industry, tk.category, tk.source, tk.level, tk.on_site, tk.resolved_at,
-        zq_wj(tk.created_at, c.wbase, c.workday) AS w_created,
-        date_trunc('month', tk.created_at) AS created_month,
+        zq_wj(tk.created_at, c.wbase[tk.created_at::DATE - c.d0 + 1], c.workday[tk.created_at::DATE - c.d0 + 1]) AS w_created,
+        date_trunc('month', tk.created_at) AS created_month, c.d0, c.wbase, c.workday,
 {{- end}}
         coalesce(tk.assigned_at, least(tk.responded_at, tk.resolved_at)) AS assign_time,
         coalesce(tk.responded_at, tk.resolved_at) AS answer_time,
-        c.assign_due::TIMESTAMP + INTERVAL 1 DAY AS assign_due,
-        CASE WHEN tk.deadline IS NULL THEN c.reply_due::TIMESTAMP + INTERVAL 1 DAY
+        c.assign_due[tk.created_at::DATE - c.d0 + 1]::TIMESTAMP + INTERVAL 1 DAY AS assign_due,
+        CASE WHEN tk.deadline IS NULL THEN c.reply_due[tk.created_at::DATE - c.d0 + 1]::TIMESTAMP + INTERVAL 1 DAY
              WHEN tk.deadline = date_trunc('day', tk.deadline) THEN tk.deadline + INTERVAL 1 DAY
              ELSE tk.deadline END AS reply_due
-    FROM tickets tk
-    JOIN zq_cal c ON c.d = tk.created_at::DATE
+    FROM tickets tk, cal c
     WHERE tk.created_at >= {{.Start}} AND tk.created_at < {{.End}}
+      AND tk.created_at::DATE >= c.d0 AND tk.created_at::DATE - c.d0 < len(c.wbase)
       AND tk.status <> 'cancelled'{{.Where}}
 ),
 w AS (
@@ -48,15 +58,12 @@ w AS (
         CASE satisfaction WHEN 'satisfied' THEN {{.WSatisfied}} WHEN 'basic' THEN {{.WBasic}}
              WHEN 'dissatisfied' THEN {{.WDissatisfied}} END AS sat_weight
 {{- if .Wide}},
-        zq_wj(t.reply_due, cd.wbase, cd.workday) AS w_due,
-        zq_wj(t.answer_time, ca.wbase, ca.workday) AS w_answer,
-        zq_wj(t.assign_time, cs.wbase, cs.workday) AS w_assign,
-        zq_wj(t.resolved_at, cr.wbase, cr.workday) AS w_resolved
+        zq_wj(t.reply_due, wbase[zq_day(t.reply_due, d0)], workday[zq_day(t.reply_due, d0)]) AS w_due,
+        zq_wj(t.answer_time, wbase[zq_day(t.answer_time, d0)], workday[zq_day(t.answer_time, d0)]) AS w_answer,
+        zq_wj(t.assign_time, wbase[zq_day(t.assign_time, d0)], workday[zq_day(t.assign_time, d0)]) AS w_assign,
+        zq_wj(t.resolved_at, wbase[zq_day(t.resolved_at, d0)], workday[zq_day(t.resolved_at, d0)]) AS w_resolved
     FROM t
-    JOIN zq_cal cd ON cd.d = t.reply_due::DATE
-    LEFT JOIN zq_cal ca ON ca.d = t.answer_time::DATE
-    LEFT JOIN zq_cal cs ON cs.d = t.assign_time::DATE
-    LEFT JOIN zq_cal cr ON cr.d = t.resolved_at::DATE
+    WHERE wbase[zq_day(t.reply_due, d0)] IS NOT NULL
 {{- else}}
     FROM t
 {{- end}}

@@ -2,9 +2,13 @@
 --   red   = late by at most {{.RedMaxLate}} working days (督办)
 --   black = open or answered more than {{.RedMaxLate}} working days late (问责)
 -- late_days = working days from the response deadline to the answer, or to T when open.
+-- total = the number of flags, also when the list is cut to its first rows (LIMIT).
 SELECT flag, ticket_id, enterprise, region, department, cadre, category, status,
     created_at, reply_due AS due_at, CASE WHEN answered THEN answer_time END AS answered_at,
-    round(late_days, 2) AS late_days
+    round(late_days, 2) AS late_days, count(*) OVER () AS total
 FROM {{.Table}}
 WHERE flag IN ('red', 'black')
 ORDER BY late_days DESC, created_at, ticket_id
+{{- if .Limit}}
+LIMIT {{.Limit}}
+{{- end}}

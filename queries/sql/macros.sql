@@ -85,6 +85,8 @@ FROM e;
 
 CREATE OR REPLACE {{.Temp}}MACRO {{template "zq_wj"}};
 
+CREATE OR REPLACE {{.Temp}}MACRO {{template "zq_day"}};
+
 -- zq_facts / zq_facts_lean / zq_facts_listing(zq_start, zq_end): the per-ticket facts of
 -- facts.sql (wide, lean and listing forms) for the cohort created in [zq_start, zq_end),
 -- at the snapshot time of the latest ticket export.

@@ -12,14 +12,17 @@ CREATE OR REPLACE TEMP TABLE zq_cal AS
 {{template "zq_cal" .}};
 
 -- zq_w(t): working time of t in seconds (see above), looked up in zq_cal. The facts
--- query joins zq_cal itself (faster than this correlated form); this is for one-off use.
+-- query reads zq_cal as lists (faster than this correlated form); this is for one-off use.
 CREATE OR REPLACE TEMP MACRO zq_w(t) AS (
     SELECT c.wbase + CASE WHEN c.workday THEN epoch(t) - epoch(date_trunc('day', t)) ELSE 0 END
     FROM zq_cal c WHERE c.d = t::DATE
 );
 
--- zq_wj(t, wbase, workday): the same from a joined zq_cal row.
+-- zq_wj(t, wbase, workday): the same from t's zq_cal values.
 CREATE OR REPLACE TEMP MACRO {{template "zq_wj"}};
+
+-- zq_day(t, d0): t's position in the lists of the calendar that starts at d0.
+CREATE OR REPLACE TEMP MACRO {{template "zq_day"}};
 
 -- zq_reopened: tickets that were ever reopened in any stored version.
 CREATE OR REPLACE TEMP TABLE zq_reopened AS
