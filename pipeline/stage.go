@@ -84,13 +84,14 @@ func stageRows(ctx context.Context, conn *sql.Conn, src rowSource, width, batchR
 }
 
 // stageReader is an array.RecordReader over record batches that a producer goroutine
-// builds from a rowSource, one batch ahead of DuckDB, so a file of any size streams
-// through bounded memory.
+// builds from a rowSource while DuckDB inserts the previous one. The hand-off is
+// unbuffered, so at most two batches are alive and a file of any size streams through
+// bounded memory.
 type stageReader struct {
 	refs   atomic.Int64
 	schema *arrow.Schema
 	cur    arrow.RecordBatch
-	out    chan arrow.RecordBatch // closed by the producer when it ends
+	out    chan arrow.RecordBatch // unbuffered; closed by the producer when it ends
 	quit   chan struct{}          // closed to make the producer stop early
 	ended  chan struct{}          // closed when the producer has returned
 	once   sync.Once
@@ -111,7 +112,7 @@ func newStageReader(ctx context.Context, mem memory.Allocator, src rowSource, wi
 		arrow.Field{Name: "_pre", Type: arrow.BinaryTypes.String, Nullable: true},
 		arrow.Field{Name: "_more", Type: arrow.BinaryTypes.String, Nullable: true})
 	schema := arrow.NewSchema(fields, nil)
-	r := &stageReader{schema: schema, out: make(chan arrow.RecordBatch, 1), quit: make(chan struct{}), ended: make(chan struct{})}
+	r := &stageReader{schema: schema, out: make(chan arrow.RecordBatch), quit: make(chan struct{}), ended: make(chan struct{})}
 	r.refs.Store(1)
 	go r.produce(ctx, mem, src, width, batch, progress)
 	return r
