@@ -172,3 +172,18 @@ func replaceInZip(t *testing.T, path, member, old, new string) {
 		t.Fatal(err)
 	}
 }
+
+// TestStrptimeSplit: the 年 forms and the others keep their configured order, and a side
+// with no forms parses nothing.
+func TestStrptimeSplit(t *testing.T) {
+	nian, other := strptimeSplit([]string{"%Y-%m-%d", "%Y年%m月%d日", "%Y/%m/%d", "%Y年%m月"})
+	if want := "try_strptime(s, ['%Y年%m月%d日', '%Y年%m月'])"; nian != want {
+		t.Errorf("年 forms: %s, want %s", nian, want)
+	}
+	if want := "try_strptime(s, ['%Y-%m-%d', '%Y/%m/%d'])"; other != want {
+		t.Errorf("other forms: %s, want %s", other, want)
+	}
+	if nian, _ := strptimeSplit([]string{"%Y-%m-%d"}); nian != "NULL::TIMESTAMP" {
+		t.Errorf("no 年 forms: %s", nian)
+	}
+}
