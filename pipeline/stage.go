@@ -5,11 +5,9 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
-	"sync"
 	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -49,13 +47,12 @@ func createStage(ctx context.Context, conn *sql.Conn, width int) error {
 }
 
 // stageRows loads the rows of src (positioned after the header) through Arrow record
-// batches of batchRows rows, streamed into DuckDB by one INSERT. The batches are built on
-// their own goroutine, so reading the file and DuckDB's insert overlap.
+// batches of batchRows rows, streamed into DuckDB by one INSERT.
 func stageRows(ctx context.Context, conn *sql.Conn, src rowSource, width, batchRows int, progress func(int64)) (stageStats, error) {
 	if err := createStage(ctx, conn, width); err != nil {
 		return stageStats{}, err
 	}
-	rr := newStageReader(ctx, memory.DefaultAllocator, src, width, batchRows, progress)
+	rr := newStageReader(ctx, src, width, batchRows, progress)
 	defer rr.Release()
 	err := rawConn(conn, func(dc driver.Conn) error {
 		ar, err := duckdb.NewArrowFromConn(dc)
@@ -70,40 +67,37 @@ func stageRows(ctx context.Context, conn *sql.Conn, src rowSource, width, batchR
 		_, err = dc.(driver.ExecerContext).ExecContext(ctx, "INSERT INTO "+stageTable+" SELECT * FROM zq_arrow", nil)
 		return err
 	})
-	// The producer must be gone before src is closed, and its counts are final only then.
-	stats, rerr := rr.stop()
 	// DuckDB sees a reader error as the end of the stream, so check it here: a file that
 	// failed half-way must not pass for a shorter file.
-	if rerr != nil {
-		return stats, rerr
+	if rr.err != nil {
+		return rr.stats, rr.err
 	}
 	if err != nil {
-		return stats, fmt.Errorf("stage rows: %w", err)
+		return rr.stats, fmt.Errorf("stage rows: %w", err)
 	}
-	return stats, nil
+	return rr.stats, nil
 }
 
-// stageReader is an array.RecordReader over record batches that a producer goroutine
-// builds from a rowSource while DuckDB inserts the previous one. The hand-off is
-// unbuffered, so at most two batches are alive and a file of any size streams through
-// bounded memory.
+// stageReader is an array.RecordReader that builds record batches from a rowSource on
+// demand, so a file of any size streams through bounded memory.
 type stageReader struct {
-	refs   atomic.Int64
-	schema *arrow.Schema
-	cur    arrow.RecordBatch
-	out    chan arrow.RecordBatch // unbuffered; closed by the producer when it ends
-	quit   chan struct{}          // closed to make the producer stop early
-	ended  chan struct{}          // closed when the producer has returned
-	once   sync.Once
-
-	// Written by the producer only; read after ended is closed (or out, for err).
-	err   error
-	stats stageStats
+	ctx      context.Context
+	refs     atomic.Int64
+	schema   *arrow.Schema
+	bld      *array.RecordBuilder
+	src      rowSource
+	width    int
+	batch    int
+	cur      arrow.RecordBatch
+	err      error
+	done     bool
+	stats    stageStats
+	progress func(int64)
 }
 
 var _ array.RecordReader = (*stageReader)(nil)
 
-func newStageReader(ctx context.Context, mem memory.Allocator, src rowSource, width, batch int, progress func(int64)) *stageReader {
+func newStageReader(ctx context.Context, src rowSource, width, batch int, progress func(int64)) *stageReader {
 	fields := []arrow.Field{{Name: "_row", Type: arrow.PrimitiveTypes.Int64}}
 	for _, c := range stageColumns(width) {
 		fields = append(fields, arrow.Field{Name: c, Type: arrow.BinaryTypes.String, Nullable: true})
@@ -112,76 +106,10 @@ func newStageReader(ctx context.Context, mem memory.Allocator, src rowSource, wi
 		arrow.Field{Name: "_pre", Type: arrow.BinaryTypes.String, Nullable: true},
 		arrow.Field{Name: "_more", Type: arrow.BinaryTypes.String, Nullable: true})
 	schema := arrow.NewSchema(fields, nil)
-	r := &stageReader{schema: schema, out: make(chan arrow.RecordBatch), quit: make(chan struct{}), ended: make(chan struct{})}
+	r := &stageReader{ctx: ctx, schema: schema, bld: array.NewRecordBuilder(memory.DefaultAllocator, schema),
+		src: src, width: width, batch: batch, progress: progress}
 	r.refs.Store(1)
-	go r.produce(ctx, mem, src, width, batch, progress)
 	return r
-}
-
-// produce builds batches until src ends, fails, ctx is cancelled or quit is closed.
-func (r *stageReader) produce(ctx context.Context, mem memory.Allocator, src rowSource, width, batch int, progress func(int64)) {
-	defer close(r.ended)
-	defer close(r.out)
-	bld := array.NewRecordBuilder(mem, r.schema)
-	defer bld.Release()
-	b := batchBuilder{bld: bld, width: width}
-	for {
-		n, done, err := b.fill(r.stopped(ctx), src, batch, &r.stats)
-		if err == errStopped {
-			return
-		}
-		if err != nil {
-			r.err = err
-			return
-		}
-		if progress != nil {
-			progress(src.Offset())
-		}
-		if n > 0 {
-			rec := bld.NewRecordBatch()
-			select {
-			case r.out <- rec:
-			case <-r.quit:
-				rec.Release()
-				return
-			case <-ctx.Done():
-				rec.Release()
-				r.err = ctx.Err()
-				return
-			}
-		}
-		if done {
-			return
-		}
-	}
-}
-
-// errStopped ends a batch early when the reader is no longer wanted.
-var errStopped = errors.New("stage reader stopped")
-
-// stopped returns a check for the producer: ctx's error, errStopped once stop was called.
-func (r *stageReader) stopped(ctx context.Context) func() error {
-	return func() error {
-		select {
-		case <-r.quit:
-			return errStopped
-		default:
-			return ctx.Err()
-		}
-	}
-}
-
-// stop ends the producer if it still runs, waits for it, and releases the batches DuckDB
-// did not take. It returns the producer's counts and error.
-func (r *stageReader) stop() (stageStats, error) {
-	r.once.Do(func() {
-		close(r.quit)
-		for rec := range r.out {
-			rec.Release()
-		}
-		<-r.ended
-	})
-	return r.stats, r.err
 }
 
 func (r *stageReader) Retain() { r.refs.Add(1) }
@@ -192,7 +120,7 @@ func (r *stageReader) Release() {
 			r.cur.Release()
 			r.cur = nil
 		}
-		r.stop()
+		r.bld.Release()
 	}
 }
 
@@ -201,8 +129,8 @@ func (r *stageReader) Record() arrow.RecordBatch      { return r.cur }
 func (r *stageReader) RecordBatch() arrow.RecordBatch { return r.cur }
 
 // Err is always nil: a failed file ends the stream like a finished one, and stageRows
-// reports the producer's error itself. Handing DuckDB the error instead makes its
-// threads ask the stream for it after one of them has released it (a crash).
+// reports r.err itself. Handing DuckDB the error made its threads ask the stream for it
+// after one of them had released it (a crash, seen with small batches).
 func (r *stageReader) Err() error { return nil }
 
 func (r *stageReader) Next() bool {
@@ -210,73 +138,64 @@ func (r *stageReader) Next() bool {
 		r.cur.Release()
 		r.cur = nil
 	}
-	rec, ok := <-r.out
-	if !ok {
+	if r.done || r.err != nil {
 		return false
 	}
-	r.cur = rec
-	return true
-}
-
-// batchBuilder appends rows to the builders of one record batch.
-type batchBuilder struct {
-	bld   *array.RecordBuilder
-	width int
-}
-
-// stopCheckRows is how often, in rows read, fill asks whether to stop.
-const stopCheckRows = 4096
-
-// fill appends up to max non-blank rows of src; done reports the end of src. It gives up
-// with stop's error when stop returns one.
-func (b *batchBuilder) fill(stop func() error, src rowSource, max int, stats *stageStats) (n int, done bool, err error) {
-	rowB := b.bld.Field(0).(*array.Int64Builder)
-	cells := make([]*array.StringBuilder, b.width)
-	for i := range cells {
-		cells[i] = b.bld.Field(i + 1).(*array.StringBuilder)
+	if err := r.ctx.Err(); err != nil {
+		r.err = err
+		return false
 	}
-	preB := b.bld.Field(b.width + 1).(*array.StringBuilder)
-	moreB := b.bld.Field(b.width + 2).(*array.StringBuilder)
-	for read := 0; n < max; read++ {
-		if read%stopCheckRows == 0 {
-			if err := stop(); err != nil {
-				return n, false, err
-			}
-		}
-		rw, err := src.Next()
+	rowB := r.bld.Field(0).(*array.Int64Builder)
+	cells := make([]*array.StringBuilder, r.width)
+	for i := range cells {
+		cells[i] = r.bld.Field(i + 1).(*array.StringBuilder)
+	}
+	preB := r.bld.Field(r.width + 1).(*array.StringBuilder)
+	moreB := r.bld.Field(r.width + 2).(*array.StringBuilder)
+	n := 0
+	for n < r.batch {
+		rw, err := r.src.Next()
 		if err == io.EOF {
-			done = true
+			r.done = true
 			break
 		}
 		if err != nil {
-			return n, false, err
+			r.err = err
+			return false
 		}
 		if rw.Pre == "" && blank(rw.Cells) {
-			stats.Blank++
+			r.stats.Blank++
 			continue
 		}
 		pre, more := rw.Pre, rw.More
-		if len(rw.Cells) > b.width && pre == "" {
-			if over := rw.Cells[b.width:]; !blank(over) {
-				pre = fmt.Sprintf("too_many_fields\t本行有%d列，比表头的%d列多：可能是某个单元格里有未加引号的分隔符，请修正后重新导入 (the row has more cells than the header)", len(rw.Cells), b.width)
-				js, _ := json.Marshal(map[string][]string{"_overflow": over})
-				more = string(js)
+		if len(rw.Cells) > r.width && pre == "" {
+			if over := rw.Cells[r.width:]; !blank(over) {
+				pre = fmt.Sprintf("too_many_fields\t本行有%d列，比表头的%d列多：可能是某个单元格里有未加引号的分隔符，请修正后重新导入 (the row has more cells than the header)", len(rw.Cells), r.width)
+				b, _ := json.Marshal(map[string][]string{"_overflow": over})
+				more = string(b)
 			}
 		}
 		rowB.Append(rw.Num)
-		for i, cb := range cells {
+		for i, b := range cells {
 			if i < len(rw.Cells) && rw.Cells[i] != "" {
-				cb.Append(rw.Cells[i])
+				b.Append(rw.Cells[i])
 			} else {
-				cb.AppendNull()
+				b.AppendNull()
 			}
 		}
 		appendOrNull(preB, pre)
 		appendOrNull(moreB, more)
 		n++
 	}
-	stats.Rows += int64(n)
-	return n, done, nil
+	r.stats.Rows += int64(n)
+	if r.progress != nil {
+		r.progress(r.src.Offset())
+	}
+	if n == 0 {
+		return false
+	}
+	r.cur = r.bld.NewRecordBatch()
+	return true
 }
 
 func appendOrNull(b *array.StringBuilder, s string) {

@@ -10,11 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/zhuqi/zhuqi"
-	"golang.org/x/text/encoding/unicode"
 )
 
 // streamRows makes n valid rows of snapHeader; row i+2 of the file holds ticket M<i>.
@@ -26,9 +23,9 @@ func streamRows(n int) [][]string {
 	return rows
 }
 
-// TestStageRows_Streamed covers the batches built beside DuckDB's insert: a file read in
-// many small batches loads every row; one that breaks after DuckDB has taken several
-// batches, or whose ingest is cancelled while it is read, loads nothing.
+// TestStageRows_Streamed covers files read in many Arrow batches: every row loads; a file
+// that breaks after DuckDB has taken several batches, or whose ingest is cancelled while
+// it is read, loads nothing.
 func TestStageRows_Streamed(t *testing.T) {
 	dir := t.TempDir()
 	cfg := zhuqi.Default()
@@ -105,37 +102,6 @@ func TestStageRows_Streamed(t *testing.T) {
 			t.Errorf("database changed:\n%s\n%s", before, got)
 		}
 	})
-}
-
-// TestStageReader_StopsWhenNotRead: when DuckDB stops reading early, stop ends the
-// producer without reading the rest of the file, and every batch is released.
-func TestStageReader_StopsWhenNotRead(t *testing.T) {
-	p := writeFile(t, t.TempDir(), "t.csv", csvBytes(t, snapHeader, streamRows(5000)))
-	src, err := openCSV(p, &scan{Delim: ','}, unicode.UTF8BOM.NewDecoder(), 32767)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
-	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-	rr := newStageReader(context.Background(), mem, src, len(snapHeader), 10, nil)
-	if !rr.Next() || rr.RecordBatch().NumRows() != 10 {
-		t.Fatal("no first batch of 10 rows")
-	}
-	done := make(chan stageStats)
-	go func() {
-		st, _ := rr.stop()
-		done <- st
-	}()
-	select {
-	case st := <-done:
-		if st.Rows >= 5000 {
-			t.Errorf("the producer read all %d rows after it was stopped", st.Rows)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("stop did not end the producer")
-	}
-	rr.Release()
-	mem.AssertSize(t, 0)
 }
 
 // replaceInZip replaces old with new in one member of a zip file.
