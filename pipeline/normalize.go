@@ -37,9 +37,10 @@ const (
 func createMacros(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config) error {
 	type enum struct{ Name, Map string }
 	data := struct {
-		TZ, Formats, MonthFormats, CreditSum string
-		Enums                                []enum
-	}{TZ: sqlString(cfg.Timezone), Formats: sqlList(cfg.Timestamps.Formats), MonthFormats: sqlList(cfg.Timestamps.MonthFormats), CreditSum: creditSum()}
+		TZ, ParseNian, ParseOther, MonthFormats, CreditSum string
+		Enums                                              []enum
+	}{TZ: sqlString(cfg.Timezone), MonthFormats: sqlList(cfg.Timestamps.MonthFormats), CreditSum: creditSum()}
+	data.ParseNian, data.ParseOther = strptimeSplit(cfg.Timestamps.Formats)
 	names := make([]string, 0, len(cfg.Enums))
 	for n := range cfg.Enums {
 		names = append(names, n)
@@ -90,6 +91,28 @@ func creditSum() string {
 		terms[i] = fmt.Sprintf("(strpos('0123456789ABCDEFGHJKLMNPQRTUWXY', s[%d]) - 1) * %d", i+1, wi)
 	}
 	return strings.Join(terms, " + ")
+}
+
+// strptimeSplit renders try_strptime over the timestamp forms written with 年 and over
+// the rest, keeping their order. A form matches only text that holds its literals, so
+// text without 年 need not try the 年 forms, nor text with 年 try the others first:
+// trying every form on every cell cost most of an ingest's parsing.
+func strptimeSplit(formats []string) (nian, other string) {
+	var n, o []string
+	for _, f := range formats {
+		if strings.Contains(f, "年") {
+			n = append(n, f)
+		} else {
+			o = append(o, f)
+		}
+	}
+	render := func(fs []string) string {
+		if len(fs) == 0 {
+			return "NULL::TIMESTAMP"
+		}
+		return "try_strptime(s, " + sqlList(fs) + ")"
+	}
+	return render(n), render(o)
 }
 
 func sqlList(ss []string) string {

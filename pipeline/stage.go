@@ -127,7 +127,11 @@ func (r *stageReader) Release() {
 func (r *stageReader) Schema() *arrow.Schema          { return r.schema }
 func (r *stageReader) Record() arrow.RecordBatch      { return r.cur }
 func (r *stageReader) RecordBatch() arrow.RecordBatch { return r.cur }
-func (r *stageReader) Err() error                     { return r.err }
+
+// Err is always nil: a failed file ends the stream like a finished one, and stageRows
+// reports r.err itself. Handing DuckDB the error made its threads ask the stream for it
+// after one of them had released it (a crash, seen with small batches).
+func (r *stageReader) Err() error { return nil }
 
 func (r *stageReader) Next() bool {
 	if r.cur != nil {

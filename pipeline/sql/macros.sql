@@ -26,7 +26,11 @@ CREATE OR REPLACE TEMP MACRO zq_ts(s) AS CASE
         THEN TIMESTAMP '1899-12-30 00:00:00' + to_seconds(CAST(round(CAST(s AS DOUBLE) * 86400) AS BIGINT))
     WHEN regexp_matches(s, '[0-9]:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)? ?(Z|[+-][0-9]{2}(:?[0-9]{2})?)$')
         THEN timezone({{.TZ}}, try_cast(s AS TIMESTAMPTZ))
-    ELSE coalesce(try_cast(s AS TIMESTAMP), try_strptime(s, {{.Formats}}))
+    -- Forms written with 年 can only match text with 年, so each kind tries its own forms
+    -- first; the others stay as a fallback, in the configured order.
+    WHEN strpos(s, '年') > 0
+        THEN coalesce({{.ParseNian}}, try_cast(s AS TIMESTAMP), {{.ParseOther}})
+    ELSE coalesce(try_cast(s AS TIMESTAMP), {{.ParseOther}})
 END;
 
 CREATE OR REPLACE TEMP MACRO zq_month(s) AS CASE
