@@ -56,7 +56,7 @@ func (r Result) Silent() bool {
 // first error. A statement that writes fails with ErrReadOnly; one whose context is
 // cancelled fails with ErrInterrupted.
 func (s *Session) Run(ctx context.Context, script string) ([]Result, error) {
-	stmts := Split(script)
+	stmts := pipeline.SplitSQL(script)
 	if len(stmts) == 0 {
 		return nil, nil
 	}
@@ -77,7 +77,7 @@ func (s *Session) Run(ctx context.Context, script string) ([]Result, error) {
 // CopyParquet runs script and writes the rows of its last statement to the Parquet file
 // path (replaced atomically); the statements before it run first, on the same connection.
 func (s *Session) CopyParquet(ctx context.Context, script, path string) error {
-	stmts := Split(script)
+	stmts := pipeline.SplitSQL(script)
 	if len(stmts) == 0 {
 		return errors.New("no statement to export")
 	}

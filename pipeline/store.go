@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io/fs"
 	"sort"
-	"strings"
 	"time"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
@@ -122,32 +121,6 @@ func (s *Store) applyMigration(ctx context.Context, name string) error {
 		return err
 	}
 	return tx.Commit()
-}
-
-// SplitSQL splits a script on semicolons that end a line, outside quotes. Comment lines
-// are dropped.
-func SplitSQL(script string) []string {
-	var out []string
-	var cur strings.Builder
-	inQuote := false
-	for _, line := range strings.Split(script, "\n") {
-		if !inQuote && strings.HasPrefix(strings.TrimSpace(line), "--") {
-			continue
-		}
-		inQuote = inQuote != (strings.Count(line, "'")%2 == 1)
-		cur.WriteString(line)
-		cur.WriteByte('\n')
-		if !inQuote && strings.HasSuffix(strings.TrimSpace(line), ";") {
-			if s := strings.TrimSpace(cur.String()); s != ";" {
-				out = append(out, s)
-			}
-			cur.Reset()
-		}
-	}
-	if s := strings.TrimSpace(cur.String()); s != "" {
-		out = append(out, s)
-	}
-	return out
 }
 
 // withConn runs f on one dedicated connection, which staging with temporary tables and

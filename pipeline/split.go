@@ -1,11 +1,11 @@
-package adhoc
+package pipeline
 
 import "strings"
 
-// Split splits script into statements on semicolons outside quotes, quoted identifiers,
+// SplitSQL splits script into statements on semicolons outside quotes, quoted identifiers,
 // dollar-quoted strings and comments. Empty statements are dropped; the last statement
 // need not end with a semicolon.
-func Split(script string) []string {
+func SplitSQL(script string) []string {
 	var out []string
 	start := 0
 	flush := func(end int) {
@@ -46,9 +46,9 @@ func Split(script string) []string {
 	return out
 }
 
-// Complete reports whether buf ends a statement: its last non-blank character, outside
+// CompleteSQL reports whether buf ends a statement: its last non-blank character, outside
 // quotes and comments, is a semicolon.
-func Complete(buf string) bool {
+func CompleteSQL(buf string) bool {
 	end := false
 	for i := 0; i < len(buf); i++ {
 		c := buf[i]

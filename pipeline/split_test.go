@@ -1,11 +1,11 @@
-package adhoc
+package pipeline
 
 import (
 	"strings"
 	"testing"
 )
 
-func TestSplit(t *testing.T) {
+func TestSplitSQL(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"SELECT 1; SELECT 2", "SELECT 1|SELECT 2"},
 		{"SELECT 'a;b'; SELECT \"x;y\" FROM t;", "SELECT 'a;b'|SELECT \"x;y\" FROM t"},
@@ -16,13 +16,13 @@ func TestSplit(t *testing.T) {
 		{"SELECT $$a;b$$ AS s; SELECT 2", "SELECT $$a;b$$ AS s|SELECT 2"},
 		{"  ;  ; ", ""},
 	} {
-		if got := strings.Join(Split(tc.in), "|"); got != tc.want {
-			t.Errorf("Split(%q) = %q, want %q", tc.in, got, tc.want)
+		if got := strings.Join(SplitSQL(tc.in), "|"); got != tc.want {
+			t.Errorf("SplitSQL(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }
 
-func TestComplete(t *testing.T) {
+func TestCompleteSQL(t *testing.T) {
 	for in, want := range map[string]bool{
 		"SELECT 1;":              true,
 		"SELECT 1;  \n":          true,
@@ -37,8 +37,8 @@ func TestComplete(t *testing.T) {
 		"SELECT 1;\nSELECT 2":    false,
 		"SELECT 'it''s';":        true,
 	} {
-		if got := Complete(in); got != want {
-			t.Errorf("Complete(%q) = %v, want %v", in, got, want)
+		if got := CompleteSQL(in); got != want {
+			t.Errorf("CompleteSQL(%q) = %v, want %v", in, got, want)
 		}
 	}
 }
