@@ -311,21 +311,36 @@ SELECT %d, %s, _row, w.col, w.value, w.code, w.msg FROM (SELECT _row, unnest(war
 	}
 	cols := columnNames(kind)
 	if kind == zhuqi.KindTickets {
-		var b bytes.Buffer
-		err := sqlTemplates.ExecuteTemplate(&b, "tickets_versions.sql", map[string]any{
-			"Cols": strings.Join(cols, ", ") + ", extra", "ColsNoID": strings.Join(cols[1:], ", ") + ", extra", "AsOf": asOf, "IngestID": id,
-			"ColsN":     "n." + strings.Join(cols, ", n.") + ", n.extra",
-			"ColsNoIDN": "n." + strings.Join(cols[1:], ", n.") + ", n.extra",
-		})
+		cal, err := WorkCalendar(ctx, tx, cfg, "zq_loaded")
 		if err != nil {
 			return err
 		}
-		for _, stmt := range SplitSQL(b.String()) {
+		calk, err := cal.timingSQL("zq_calk")
+		if err != nil {
+			return err
+		}
+		data := cal.timingData()
+		data["Cols"], data["ColsNoID"] = strings.Join(cols, ", ")+", extra", strings.Join(cols[1:], ", ")+", extra"
+		data["AsOf"], data["IngestID"] = asOf, id
+		data["ColsN"] = "n." + strings.Join(cols, ", n.") + ", n.extra"
+		data["ColsNoIDN"] = "n." + strings.Join(cols[1:], ", n.") + ", n.extra"
+		var b bytes.Buffer
+		if err := sqlTemplates.ExecuteTemplate(&b, "tickets_versions.sql", data); err != nil {
+			return err
+		}
+		for _, stmt := range SplitSQL(calk + ";\n" + b.String()) {
 			if err := exec("versions", stmt); err != nil {
 				return err
 			}
 		}
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM zq_changed`).Scan(&rep.Versions); err != nil {
+			return err
+		}
+		refresh, err := cal.timingSQL("timing_refresh")
+		if err != nil {
+			return err
+		}
+		if err := exec("timing", refresh); err != nil {
 			return err
 		}
 	} else {
@@ -398,7 +413,7 @@ func dropTemps(conn *sql.Conn) {
 	for _, v := range []string{stageTable, todoView, "zq_loaded"} {
 		conn.ExecContext(context.Background(), "DROP VIEW IF EXISTS "+v)
 	}
-	for _, t := range []string{stageTable, stageTable + "_raw", normTable, dupTable, rawTable, skipTable, "zq_changed"} {
+	for _, t := range []string{stageTable, stageTable + "_raw", normTable, dupTable, rawTable, skipTable, "zq_changed", "zq_calk"} {
 		conn.ExecContext(context.Background(), "DROP TABLE IF EXISTS "+t)
 	}
 }

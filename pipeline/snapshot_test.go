@@ -67,7 +67,7 @@ func TestIngest_Snapshots(t *testing.T) {
 	})
 
 	// An error at any step of the write leaves the database exactly as before.
-	for _, step := range []string{"loaded", "rejects", "warnings", "versions", "ledger"} {
+	for _, step := range []string{"loaded", "rejects", "warnings", "versions", "timing", "ledger"} {
 		t.Run("Err_FailAt_"+step, func(t *testing.T) {
 			s := MustOpenStore(t)
 			mustIngest(t, s, first, Options{})

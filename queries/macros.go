@@ -29,7 +29,7 @@ func MacroSQL(ctx context.Context, db rowQueryer, cfg *zhuqi.Config, temp bool) 
 		return nil, err
 	}
 	r := cfg.Rules
-	calData, _, err := calendarData(ctx, db, cal, r, 0)
+	calData, _, err := calendarData(ctx, db, cfg, cal, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -47,7 +47,7 @@ func MacroSQL(ctx context.Context, db rowQueryer, cfg *zhuqi.Config, temp bool) 
 		wide, listing bool
 	}{{"zq_facts", true, false}, {"zq_facts_lean", false, false}, {"zq_facts_listing", true, true}} {
 		d := ruleParams(r)
-		d["Table"], d["Where"], d["Wide"], d["Listing"] = "", "", f.wide, f.listing
+		d["Table"], d["Where"], d["Wide"], d["Listing"], d["Stored"] = "", "", f.wide, f.listing, false
 		d["Start"], d["End"] = "zq_start", "zq_end"
 		d["AsOf"] = "(SELECT t FROM zq_asof)"
 		d["WAsOf"] = "(SELECT c.wbase + CASE WHEN c.workday THEN epoch(a.t) - epoch(date_trunc('day', a.t)) ELSE 0 END FROM zq_cal c, zq_asof a WHERE c.d = a.t::DATE)"
@@ -69,7 +69,11 @@ func MacroSQL(ctx context.Context, db rowQueryer, cfg *zhuqi.Config, temp bool) 
 		if err != nil {
 			return nil, err
 		}
-		data["Table"] = "zq_facts_lean(zq_start, zq_end)"
+		cube, err := render("rank_cube.sql", map[string]any{"Table": "", "Facts": "zq_facts_lean(zq_start, zq_end)"})
+		if err != nil {
+			return nil, err
+		}
+		data["Table"] = "(" + strings.TrimSpace(stripComments(cube)) + ")"
 		data["Names"] = "(" + nameSQL[in.kind] + ")"
 		data["Start"], data["End"] = "zq_start::DATE", "zq_end::DATE"
 		text, err := render(file, data)

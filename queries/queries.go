@@ -18,7 +18,8 @@ import (
 //go:embed sql/*.sql
 var sqlFS embed.FS
 
-var tmpl = template.Must(template.New("").Option("missingkey=error").ParseFS(sqlFS, "sql/*.sql"))
+var tmpl = template.Must(template.Must(template.New("").Option("missingkey=error").
+	Parse(pipeline.CalendarTemplates)).ParseFS(sqlFS, "sql/*.sql"))
 
 // ErrNoTickets is returned by Open when no ticket export has been ingested yet.
 var ErrNoTickets = errors.New("no ticket export has been ingested yet: run `zhuqi ingest FILE` first")
@@ -35,7 +36,8 @@ type Q struct {
 	// Warnings collects notes for the reader, such as dates outside the shipped calendar.
 	Warnings []string
 
-	facts map[string]string // period label → temp table of its facts
+	facts  map[string]string // period label → temp table of its facts
+	stored bool              // the tickets' stored timing columns match the calendar
 }
 
 // Open prepares a query session on s with the rules and calendar of cfg.
@@ -85,7 +87,7 @@ func (q *Q) setup(ctx context.Context) error {
 	}
 	q.AsOf = wall(asOf.Time, q.loc)
 
-	data, missing, err := calendarData(ctx, q.conn, q.cal, q.rules, q.AsOf.Year())
+	data, missing, err := calendarData(ctx, q.conn, q.cfg, q.cal, q.AsOf.Year())
 	if err != nil {
 		return err
 	}
@@ -93,6 +95,9 @@ func (q *Q) setup(ctx context.Context) error {
 		q.Warnings = append(q.Warnings, fmt.Sprintf(
 			"日历缺少 %s 年的法定节假日数据，按周一至周五计算工作日 / no holiday calendar for %s: working days counted Monday to Friday; add the year's [calendar] entries to zhuqi.toml",
 			strings.Join(missing, "、"), strings.Join(missing, ", ")))
+	}
+	if q.stored, err = pipeline.TimingCurrent(ctx, q.conn, data); err != nil {
+		return err
 	}
 	return q.execTemplate(ctx, "setup.sql", data)
 }
@@ -102,46 +107,23 @@ type rowQueryer interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// calendarData is the template data of the working-day calendar zq_cal (calendar_days.sql):
-// from 2000 to 2040, widened to the years of the tickets, with the official holidays and
-// make-up days of cal. missing lists the years with tickets (or lastYear) that cal has no
+// calendarData is the working-day calendar of cfg for the tickets of db (the template
+// data of zq_cal); missing lists the years with tickets (or lastYear) that cal has no
 // official data for.
-func calendarData(ctx context.Context, db rowQueryer, cal *zhuqi.Calendar, r zhuqi.Rules, lastYear int) (data map[string]any, missing []string, err error) {
-	var lo, hi sql.NullTime
-	if err := db.QueryRowContext(ctx, `SELECT min(created_at), max(created_at) FROM tickets`).Scan(&lo, &hi); err != nil {
-		return nil, nil, fmt.Errorf("queries: ticket dates: %w", err)
+func calendarData(ctx context.Context, db rowQueryer, cfg *zhuqi.Config, cal *zhuqi.Calendar, lastYear int) (*pipeline.Calendar, []string, error) {
+	c, err := pipeline.WorkCalendar(ctx, db, cfg, "")
+	if err != nil {
+		return nil, nil, fmt.Errorf("queries: %w", err)
 	}
-	from := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
-	to := time.Date(2041, 1, 1, 0, 0, 0, 0, time.UTC)
-	if lo.Valid && lo.Time.Before(from) {
-		from = time.Date(lo.Time.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
-	}
-	if hi.Valid && hi.Time.Year() > 2039 {
-		to = time.Date(hi.Time.Year()+2, 1, 1, 0, 0, 0, 0, time.UTC)
-	}
-	if lo.Valid && hi.Valid {
-		for y := lo.Time.Year(); y <= max(hi.Time.Year(), lastYear); y++ {
+	var missing []string
+	if c.FirstYear > 0 {
+		for y := c.FirstYear; y <= max(c.LastYear, lastYear); y++ {
 			if !cal.Covers(y) {
 				missing = append(missing, fmt.Sprint(y))
 			}
 		}
 	}
-	var off, on []string
-	for _, d := range cal.Days(from, to.AddDate(0, 0, -1)) {
-		switch d.Kind {
-		case "holiday":
-			if d.Date.Weekday() != time.Saturday && d.Date.Weekday() != time.Sunday {
-				off = append(off, d.Date.Format("2006-01-02"))
-			}
-		case "makeup":
-			on = append(on, d.Date.Format("2006-01-02"))
-		}
-	}
-	return map[string]any{
-		"From": from.Format("2006-01-02"), "To": to.Format("2006-01-02"),
-		"Off": off, "On": on,
-		"AssignDays": r.AssignDays, "ReplyDays": r.ReplyDays,
-	}, missing, nil
+	return c, missing, nil
 }
 
 // wall reads t's wall clock as a time in loc: DuckDB TIMESTAMP values are local wall
@@ -258,6 +240,7 @@ func (q *Q) factsData(p Period, where string, form int) map[string]any {
 	data["End"] = tsLit(p.End)
 	data["AsOf"] = tsLit(q.AsOf)
 	data["WAsOf"] = fmt.Sprintf("zq_w(%s)", tsLit(q.AsOf))
+	data["Stored"] = q.stored
 	data["Wide"] = form >= wide
 	data["Listing"] = form >= listing
 	data["Where"] = ""

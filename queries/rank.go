@@ -95,7 +95,7 @@ func (q *Q) Rank(ctx context.Context, kind string, p Period) (*Ranking, error) {
 
 // rankRows runs the ranking's SQL for p and assigns competition ranks (1, 2, 2, 4).
 func (q *Q) rankRows(ctx context.Context, kind string, p Period) ([]RankRow, int, error) {
-	table, err := q.factsTable(ctx, p, lean)
+	table, err := q.cubeTable(ctx, p)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -145,10 +145,32 @@ func (q *Q) rankRows(ctx context.Context, kind string, p Period) ([]RankRow, int
 	return rows, min, nil
 }
 
+// cubeTable materialises the counts of rank_cube.sql for period p once per session: what
+// the three rankings (and their comparisons with p) read.
+func (q *Q) cubeTable(ctx context.Context, p Period) (string, error) {
+	key := "cube\x00" + p.Label
+	if t := q.facts[key]; t != "" {
+		return t, nil
+	}
+	facts, err := q.factsSource(p, lean)
+	if err != nil {
+		return "", err
+	}
+	table := fmt.Sprintf("zq_cube_%d", len(q.facts)+1)
+	if err := q.execTemplate(ctx, "rank_cube.sql", map[string]any{"Table": table, "Facts": facts}); err != nil {
+		return "", fmt.Errorf("rank %s: %w", p.Label, err)
+	}
+	q.facts[key] = table
+	return table, nil
+}
+
 // rankData is the template file, the minimum and the rule parameters of ranking kind
-// (weekly: the cadre star); the caller adds Table, Names, Start and End.
+// (weekly: the cadre star); the caller adds Table (counts of rank_cube.sql), Names, Start
+// and End.
 func rankData(r zhuqi.Rules, kind string, weekly bool) (file string, min int, data map[string]any, err error) {
-	data = map[string]any{}
+	data = map[string]any{
+		"WSatisfied": num(r.WeightSatisfied), "WBasic": num(r.WeightBasic), "WDissatisfied": num(r.WeightDissatisfied),
+	}
 	switch kind {
 	case Departments:
 		file, min = "rank_departments.sql", r.Department.MinTickets

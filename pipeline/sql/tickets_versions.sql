@@ -3,7 +3,8 @@
 -- (Rows whose raw hash equals the current version's were skipped before parsing.)
 -- zq_changed keeps only keys and hashes; the columns come from zq_loaded when inserted.
 -- The new version becomes current when its snapshot is not older than the current one's
--- (an older snapshot ingested late is kept as history only).
+-- (an older snapshot ingested late is kept as history only). Each new version gets its
+-- timing columns (timing.sql).
 CREATE OR REPLACE TEMP TABLE zq_changed AS
 SELECT i._row, i.ticket_id, i.row_hash, i.raw_hash, (c.as_of IS NULL OR c.as_of <= {{.AsOf}}) AS becomes_current
 FROM (
@@ -24,6 +25,8 @@ UPDATE ticket_versions v SET is_current = false
 FROM zq_changed c
 WHERE v.is_current AND c.becomes_current AND v.ticket_id = c.ticket_id;
 
-INSERT INTO ticket_versions (ticket_id, as_of, ingest_id, row_number, row_hash, is_current, {{.ColsNoID}}, raw_hash)
-SELECT c.ticket_id, {{.AsOf}}, {{.IngestID}}, c._row, c.row_hash, c.becomes_current, {{.ColsNoIDN}}, c.raw_hash
-FROM zq_changed c JOIN zq_loaded n USING (_row);
+INSERT INTO ticket_versions (ticket_id, as_of, ingest_id, row_number, row_hash, is_current, {{.ColsNoID}}, raw_hash,
+    {{template "timing_columns"}})
+SELECT c.ticket_id, {{.AsOf}}, {{.IngestID}}, c._row, c.row_hash, c.becomes_current, {{.ColsNoIDN}}, c.raw_hash,
+    {{template "timing_values" .}}
+FROM zq_changed c JOIN zq_loaded n USING (_row), zq_calk k;

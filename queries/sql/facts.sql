@@ -14,7 +14,8 @@
 --   late_days = working days from reply_due to the answer (or to T when still open)
 --   flag at T: green = answered on time, or open and not yet due;
 --              red = late by at most {{.RedMaxLate}} working days; black = later than that
---   durations in working days from created_at: to assign, to answer, to finish (resolved_at)
+--   durations in working days from created_at: to assign, to answer, to finish (resolved_at);
+--   the same in working seconds (*_secs), which the quantiles sort faster
 -- The lean form (rankings) keeps only what the rankings read and skips the working-time
 -- lookups; the wide form (metrics) has every dimension and fact; the listing form (flags)
 -- adds the ticket's identity and times.
@@ -23,15 +24,36 @@
 -- join per timestamp; a ticket created outside the calendar, or (wide form) whose reply
 -- deadline falls outside it, is left out, as an inner join on zq_cal would; other dates
 -- outside it have no working time (NULL), as a left join would give.
+-- Stored: the session's calendar is the one the tickets' timing columns were computed
+-- with (pipeline/sql/timing.sql, same key), so they are read instead of looked up; they
+-- hold the same values and leave out the same tickets (NULL outside the calendar).
 {{- if .Table}}
 CREATE OR REPLACE TEMP TABLE {{.Table}} AS
 {{- end}}
-WITH cal AS (
+WITH
+{{- if .Stored}}
+t AS (
+    SELECT tk.ticket_id, tk.region, tk.department, tk.cadre, tk.created_at, tk.status, tk.outcome, tk.satisfaction,
+{{- if .Wide}}
+        tk.enterprise, tk.street, tk.industry, tk.category, tk.source, tk.level, tk.on_site, tk.resolved_at,
+        date_trunc('month', tk.created_at) AS created_month,
+        tk.w_created, tk.w_due, tk.w_answer, tk.w_assign, tk.w_resolved,
+{{- end}}
+        coalesce(tk.assigned_at, least(tk.responded_at, tk.resolved_at)) AS assign_time,
+        coalesce(tk.responded_at, tk.resolved_at) AS answer_time,
+        tk.assign_due, tk.reply_due
+    FROM ticket_versions tk
+    WHERE tk.is_current AND tk.created_at >= {{.Start}} AND tk.created_at < {{.End}}
+      AND tk.w_created IS NOT NULL{{if .Wide}} AND tk.w_due IS NOT NULL{{end}}
+      AND tk.status <> 'cancelled'{{.Where}}
+),
+{{- else}}
+cal AS (
     SELECT min(d) AS d0, list(wbase ORDER BY d) AS wbase, list(workday ORDER BY d) AS workday,
         list(assign_due ORDER BY d) AS assign_due, list(reply_due ORDER BY d) AS reply_due
     FROM zq_cal
 ),
-t AS (
+t0 AS (
     SELECT tk.ticket_id, tk.region, tk.department, tk.cadre, tk.created_at, tk.status, tk.outcome, tk.satisfaction,
 {{- if .Wide}}
         tk.enterprise, tk.street, tk.industry, tk.category, tk.source, tk.level, tk.on_site, tk.resolved_at,
@@ -49,6 +71,20 @@ t AS (
       AND tk.created_at::DATE >= c.d0 AND tk.created_at::DATE - c.d0 < len(c.wbase)
       AND tk.status <> 'cancelled'{{.Where}}
 ),
+t AS (
+{{- if .Wide}}
+    SELECT t0.* EXCLUDE (d0, wbase, workday),
+        zq_wj(t0.reply_due, wbase[zq_day(t0.reply_due, d0)], workday[zq_day(t0.reply_due, d0)]) AS w_due,
+        zq_wj(t0.answer_time, wbase[zq_day(t0.answer_time, d0)], workday[zq_day(t0.answer_time, d0)]) AS w_answer,
+        zq_wj(t0.assign_time, wbase[zq_day(t0.assign_time, d0)], workday[zq_day(t0.assign_time, d0)]) AS w_assign,
+        zq_wj(t0.resolved_at, wbase[zq_day(t0.resolved_at, d0)], workday[zq_day(t0.resolved_at, d0)]) AS w_resolved
+    FROM t0
+    WHERE wbase[zq_day(t0.reply_due, d0)] IS NOT NULL
+{{- else}}
+    SELECT * FROM t0
+{{- end}}
+),
+{{- end}}
 w AS (
     SELECT t.*,
         answer_time IS NOT NULL AND answer_time <= {{.AsOf}} AS answered,
@@ -57,16 +93,7 @@ w AS (
         satisfaction <> 'unrated' AS rated,
         CASE satisfaction WHEN 'satisfied' THEN {{.WSatisfied}} WHEN 'basic' THEN {{.WBasic}}
              WHEN 'dissatisfied' THEN {{.WDissatisfied}} END AS sat_weight
-{{- if .Wide}},
-        zq_wj(t.reply_due, wbase[zq_day(t.reply_due, d0)], workday[zq_day(t.reply_due, d0)]) AS w_due,
-        zq_wj(t.answer_time, wbase[zq_day(t.answer_time, d0)], workday[zq_day(t.answer_time, d0)]) AS w_answer,
-        zq_wj(t.assign_time, wbase[zq_day(t.assign_time, d0)], workday[zq_day(t.assign_time, d0)]) AS w_assign,
-        zq_wj(t.resolved_at, wbase[zq_day(t.resolved_at, d0)], workday[zq_day(t.resolved_at, d0)]) AS w_resolved
     FROM t
-    WHERE wbase[zq_day(t.reply_due, d0)] IS NOT NULL
-{{- else}}
-    FROM t
-{{- end}}
 )
 {{- if .Wide}}
 , x AS (
@@ -89,7 +116,10 @@ SELECT x.region, x.street, x.department, x.category, x.source, x.level, x.cadre,
     r.ticket_id IS NOT NULL AS reopened,
     (x.w_assign - x.w_created) / 86400.0 AS assign_days,
     CASE WHEN x.answered THEN (x.w_answer - x.w_created) / 86400.0 END AS answer_days,
-    CASE WHEN x.finished AND x.resolved_at IS NOT NULL THEN (x.w_resolved - x.w_created) / 86400.0 END AS finish_days
+    CASE WHEN x.finished AND x.resolved_at IS NOT NULL THEN (x.w_resolved - x.w_created) / 86400.0 END AS finish_days,
+    x.w_assign - x.w_created AS assign_secs,
+    CASE WHEN x.answered THEN x.w_answer - x.w_created END AS answer_secs,
+    CASE WHEN x.finished AND x.resolved_at IS NOT NULL THEN x.w_resolved - x.w_created END AS finish_secs
 FROM x
 LEFT JOIN zq_reopened r USING (ticket_id){{if .Table}};{{end}}
 {{- else}}

@@ -4,15 +4,14 @@
 --   otherwise (month and longer): eligible cadres have at least {{.MinSolved}} solved and a
 --     rated ticket; total = round({{.WSolved}} × solved / max solved of the eligible
 --     + {{.WSat}} × satisfaction_score, 2); the first {{.Top}} are recognised.
+-- (Rates and score as in rates.sql, from the counts of rank_cube.sql.)
 -- Every cadre seen in the tickets is listed; the others as not ranked.
 WITH names AS (SELECT name FROM {{.Names}}),
 agg AS (
-    SELECT cadre AS name, count(*) AS collected, count(*) FILTER (solved) AS solved,
-        count(*) FILTER (rated) AS rated,
-        count(*) FILTER (satisfaction IN ('satisfied', 'basic')) / nullif(count(*) FILTER (rated), 0) AS satisfaction_rate,
-        sum(sat_weight) / nullif(count(*) FILTER (rated), 0) AS satisfaction_score
-    FROM {{.Table}} WHERE cadre IS NOT NULL
-    GROUP BY cadre
+    SELECT name, collected, solved, rated,
+        (satisfied + basic) / nullif(rated, 0) AS satisfaction_rate,
+        ({{.WSatisfied}} * satisfied + {{.WBasic}} * basic + {{.WDissatisfied}} * dissatisfied) / nullif(rated, 0) AS satisfaction_score
+    FROM {{.Table}} WHERE entity = 'cadre' AND name IS NOT NULL
 ),
 base AS (
     SELECT n.name, coalesce(a.collected, 0) AS collected, coalesce(a.solved, 0) AS solved,

@@ -2,6 +2,7 @@
 --   effect     = {{.EffectReply}} × on_time_reply_rate + {{.EffectCompletion}} × completion_rate
 --   service    = {{.Service}} × satisfaction_score
 --   efficiency = {{.Efficiency}} − deduction points in P, not below 0
+-- (Rates and score as in rates.sql, from the counts of rank_cube.sql.)
 -- Each part is rounded to 2 decimals and total is their sum, so a row adds up as printed.
 -- Ranked: departments with at least {{.Min}} collected tickets in P (tickets without a
 -- department are left out). A ranked department without a rated ticket gets the mean
@@ -10,12 +11,11 @@
 -- deductions is listed; those under the minimum as not ranked.
 WITH names AS (SELECT name FROM {{.Names}}),
 agg AS (
-    SELECT department AS name, count(*) AS collected,
-        count(*) FILTER (finished) / count(*) AS completion_rate,
-        count(*) FILTER (replied_on_time) / nullif(count(*) FILTER (reply_counted), 0) AS on_time_reply_rate,
-        sum(sat_weight) / nullif(count(*) FILTER (rated), 0) AS satisfaction_score
-    FROM {{.Table}} WHERE department IS NOT NULL
-    GROUP BY department
+    SELECT name, collected,
+        finished / collected AS completion_rate,
+        replied_on_time / nullif(reply_counted, 0) AS on_time_reply_rate,
+        ({{.WSatisfied}} * satisfied + {{.WBasic}} * basic + {{.WDissatisfied}} * dissatisfied) / nullif(rated, 0) AS satisfaction_score
+    FROM {{.Table}} WHERE entity = 'department' AND name IS NOT NULL
 ),
 ded AS (
     SELECT department AS name, sum(points)::DOUBLE AS points FROM deductions

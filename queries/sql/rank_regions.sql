@@ -3,15 +3,15 @@
 --                 + {{.WSatisfaction}} × satisfaction_rate), 2)
 -- Ranked: regions with at least {{.Min}} collected tickets in P. A ranked region without a
 -- rated ticket gets the mean satisfaction_rate of the ranked regions that have one (noted).
+-- (Rates as in rates.sql and sla.sql, from the counts of rank_cube.sql.)
 -- Every region seen in the tickets is listed; those under the minimum as not ranked.
 WITH names AS (SELECT name FROM {{.Names}}),
 agg AS (
-    SELECT region AS name, count(*) AS collected,
-        count(*) FILTER (assigned_in_time) / count(*) AS response_rate,
-        count(*) FILTER (solved) / count(*) AS resolution_rate,
-        count(*) FILTER (satisfaction IN ('satisfied', 'basic')) / nullif(count(*) FILTER (rated), 0) AS satisfaction_rate
-    FROM {{.Table}}
-    GROUP BY region
+    SELECT name, collected,
+        assigned_in_time / collected AS response_rate,
+        solved / collected AS resolution_rate,
+        (satisfied + basic) / nullif(rated, 0) AS satisfaction_rate
+    FROM {{.Table}} WHERE entity = 'region'
 ),
 base AS (
     SELECT n.name, coalesce(a.collected, 0) AS collected, coalesce(a.collected, 0) >= {{.Min}} AS eligible,

@@ -6,10 +6,10 @@
 --   black = open or answered more than {{.RedMaxLate}} working days late (问责)
 -- Rates are NULL when their denominator is 0.
 -- (A list of aggregates over the facts table; metrics.go puts the families together.)
-    count(*) FILTER (assigned_in_time) AS assigned_in_time,
-    count(*) FILTER (assigned_in_time) / nullif(count(*), 0) AS response_rate,
-    count(*) FILTER (replied_on_time) AS replied_on_time,
-    count(*) FILTER (reply_counted) AS reply_due,
-    count(*) FILTER (replied_on_time) / nullif(count(*) FILTER (reply_counted), 0) AS on_time_reply_rate,
-    count(*) FILTER (flag = 'red') AS red,
-    count(*) FILTER (flag = 'black') AS black
+    count_if(assigned_in_time) AS assigned_in_time,
+    count_if(assigned_in_time) / nullif(count(*), 0) AS response_rate,
+    count_if(replied_on_time) AS replied_on_time,
+    count_if(reply_counted) AS reply_due,
+    count_if(replied_on_time) / nullif(count_if(reply_counted), 0) AS on_time_reply_rate,
+    count_if(flag = 'red') AS red,
+    count_if(flag = 'black') AS black

@@ -1,0 +1,166 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	_ "embed"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/zhuqi/zhuqi"
+)
+
+// CalendarTemplates is sql/calendar.sql: the text/template definitions of the working-day
+// calendar query (zq_cal) and its lookup macros (zq_wj, zq_day), for packages that render
+// the calendar in their own SQL.
+//
+//go:embed sql/calendar.sql
+var CalendarTemplates string
+
+// Calendar is a configuration's working-day calendar over the span of the stored tickets:
+// the template data of zq_cal (sql/calendar.sql). The timing columns of ticket versions
+// (sql/timing.sql) are computed with it and carry its Key.
+type Calendar struct {
+	From, To              string   // first date and the date after the last, 2006-01-02
+	Off, On               []string // official holidays on weekdays; make-up working days
+	AssignDays, ReplyDays int
+	// FirstYear and LastYear span the stored tickets' creation dates; 0 when there are none.
+	FirstYear, LastYear int
+}
+
+// rowQueryer is a *sql.DB, *sql.Conn or *sql.Tx.
+type rowQueryer interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// WorkCalendar builds the calendar of cfg for the tickets of db: from 2000 to 2040,
+// widened to the years of every stored ticket version (and of the rows of the relation
+// extra, when given, that are about to be stored).
+func WorkCalendar(ctx context.Context, db rowQueryer, cfg *zhuqi.Config, extra string) (*Calendar, error) {
+	cal, err := cfg.Calendar.Build()
+	if err != nil {
+		return nil, err
+	}
+	q := `SELECT min(created_at), max(created_at) FROM ticket_versions`
+	if extra != "" {
+		q = `SELECT min(created_at), max(created_at) FROM (
+			SELECT created_at FROM ticket_versions UNION ALL SELECT created_at FROM ` + extra + `)`
+	}
+	var lo, hi sql.NullTime
+	if err := db.QueryRowContext(ctx, q).Scan(&lo, &hi); err != nil {
+		return nil, fmt.Errorf("calendar: ticket dates: %w", err)
+	}
+	from := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	to := time.Date(2041, 1, 1, 0, 0, 0, 0, time.UTC)
+	c := &Calendar{AssignDays: cfg.Rules.AssignDays, ReplyDays: cfg.Rules.ReplyDays}
+	if lo.Valid && hi.Valid {
+		c.FirstYear, c.LastYear = lo.Time.Year(), hi.Time.Year()
+		if lo.Time.Before(from) {
+			from = time.Date(c.FirstYear, 1, 1, 0, 0, 0, 0, time.UTC)
+		}
+		if c.LastYear > 2039 {
+			to = time.Date(c.LastYear+2, 1, 1, 0, 0, 0, 0, time.UTC)
+		}
+	}
+	c.From, c.To = from.Format("2006-01-02"), to.Format("2006-01-02")
+	for _, d := range cal.Days(from, to.AddDate(0, 0, -1)) {
+		switch d.Kind {
+		case "holiday":
+			if d.Date.Weekday() != time.Saturday && d.Date.Weekday() != time.Sunday {
+				c.Off = append(c.Off, d.Date.Format("2006-01-02"))
+			}
+		case "makeup":
+			c.On = append(c.On, d.Date.Format("2006-01-02"))
+		}
+	}
+	return c, nil
+}
+
+// Key names the calendar: the same span, days off, make-up days and deadline rules give
+// the same key.
+func (c *Calendar) Key() string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s %s %d %d %q %q", c.From, c.To, c.AssignDays, c.ReplyDays, c.Off, c.On)
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// timingData is the template data of sql/timing.sql.
+func (c *Calendar) timingData() map[string]any {
+	return map[string]any{
+		"From": c.From, "To": c.To, "Off": c.Off, "On": c.On,
+		"AssignDays": c.AssignDays, "ReplyDays": c.ReplyDays, "Key": c.Key(),
+	}
+}
+
+// timingSQL renders template name of sql/timing.sql for c.
+func (c *Calendar) timingSQL(name string) (string, error) {
+	var b bytes.Buffer
+	if err := sqlTemplates.ExecuteTemplate(&b, name, c.timingData()); err != nil {
+		return "", fmt.Errorf("timing: %w", err)
+	}
+	return b.String(), nil
+}
+
+// TimingCurrent reports whether every current ticket version carries c's timing, so that
+// queries with calendar c may read the stored timing columns.
+func TimingCurrent(ctx context.Context, db rowQueryer, c *Calendar) (bool, error) {
+	var has bool
+	if err := db.QueryRowContext(ctx, `SELECT count(*) > 0 FROM duckdb_tables()
+		WHERE schema_name = 'main' AND table_name = 'timing_state'`).Scan(&has); err != nil || !has {
+		return false, err // a database opened read-only before its upgrade (0006_timing.sql)
+	}
+	var key sql.NullString
+	if err := db.QueryRowContext(ctx, `SELECT max(timing_key) FROM timing_state`).Scan(&key); err != nil {
+		return false, fmt.Errorf("timing: %w", err)
+	}
+	return key.Valid && key.String == c.Key(), nil
+}
+
+// RefreshTiming computes the timing columns of every current ticket version that does not
+// carry the key of cfg's calendar, and returns how many it computed. Ingest does this
+// itself; this is for a database whose configuration changed without a new export.
+func (s *Store) RefreshTiming(ctx context.Context, cfg *zhuqi.Config) (int64, error) {
+	var n int64
+	err := s.withConn(ctx, func(conn *sql.Conn) error {
+		tx, err := conn.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback()
+		cal, err := WorkCalendar(ctx, tx, cfg, "")
+		if err != nil {
+			return err
+		}
+		calk, err := cal.timingSQL("zq_calk")
+		if err != nil {
+			return err
+		}
+		refresh, err := cal.timingSQL("timing_refresh")
+		if err != nil {
+			return err
+		}
+		for _, stmt := range SplitSQL(calk + ";\n" + refresh) {
+			res, err := tx.ExecContext(ctx, stmt)
+			if err != nil {
+				return err
+			}
+			if strings.HasPrefix(stmt, "UPDATE ticket_versions") {
+				if n, err = res.RowsAffected(); err != nil {
+					return err
+				}
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `DROP TABLE IF EXISTS zq_calk`); err != nil {
+			return err
+		}
+		return tx.Commit()
+	})
+	if err != nil {
+		return 0, fmt.Errorf("timing: %w", err)
+	}
+	return n, nil
+}

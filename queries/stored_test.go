@@ -1,0 +1,179 @@
+package queries
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/zhuqi/zhuqi"
+	"github.com/zhuqi/zhuqi/pipeline"
+	"github.com/zhuqi/zhuqi/sample"
+)
+
+// answers are what a query session says about the sample: metrics by every dimension for
+// a month, a quarter and the year, the three rankings and the flags.
+type answers struct {
+	Metrics map[string][]MetricsRow
+	Ranks   map[string]*Ranking
+	Flags   []Flag
+}
+
+func ask(t *testing.T, q *Q) answers {
+	t.Helper()
+	ctx := context.Background()
+	a := answers{Metrics: map[string][]MetricsRow{}, Ranks: map[string]*Ranking{}}
+	for _, label := range []string{"2026-09", "2026-Q3", "2026"} {
+		p, err := q.Period(label)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range append([]string{""}, Dimensions...) {
+			var by []string
+			if d != "" {
+				by = []string{d}
+			}
+			rows, err := q.Metrics(ctx, p, by)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a.Metrics[label+"/"+d] = rows
+		}
+		for _, kind := range []string{Departments, Regions, Cadres} {
+			rk, err := q.Rank(ctx, kind, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a.Ranks[label+"/"+kind] = rk
+		}
+	}
+	flags, err := q.Flags(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Flags = flags
+	return a
+}
+
+// sameAnswers fails unless a session reading the stored timing columns and one computing
+// them from the calendar give identical answers.
+func sameAnswers(t *testing.T, store *pipeline.Store, cfg *zhuqi.Config) {
+	t.Helper()
+	ctx := context.Background()
+	stored, err := Open(ctx, store, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stored.Close()
+	if !stored.stored {
+		t.Fatal("the session does not read the stored timing columns after an ingest with its own configuration")
+	}
+	computed, err := Open(ctx, store, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer computed.Close()
+	computed.stored = false
+	got, want := ask(t, stored), ask(t, computed)
+	for k := range want.Metrics {
+		if !reflect.DeepEqual(got.Metrics[k], want.Metrics[k]) {
+			t.Errorf("metrics %s: stored timing gives\n%+v\ncomputed gives\n%+v", k, got.Metrics[k], want.Metrics[k])
+		}
+	}
+	for k := range want.Ranks {
+		if !reflect.DeepEqual(got.Ranks[k], want.Ranks[k]) {
+			t.Errorf("ranking %s differs between stored and computed timing", k)
+		}
+	}
+	if !reflect.DeepEqual(got.Flags, want.Flags) {
+		t.Errorf("flags differ between stored and computed timing: %d vs %d", len(got.Flags), len(want.Flags))
+	}
+	if len(want.Flags) == 0 || len(want.Metrics["2026/month"]) < 10 {
+		t.Fatalf("the sample is too thin to compare: %d flags, %d months", len(want.Flags), len(want.Metrics["2026/month"]))
+	}
+}
+
+// The timing columns stored at ingest (pipeline/sql/timing.sql) give exactly the answers
+// the calendar lookups of facts.sql give; after a configuration change the sessions of the
+// new configuration compute them until an ingest under it stores them again.
+func TestStoredTiming_SameAnswers(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	sum, err := sample.Generate(ctx, sample.Options{Out: dir, Tickets: 6000, Messy: true, Variants: []string{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := pipeline.Open(ctx, dir+"/zhuqi.duckdb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	cfg := zhuqi.Default()
+	var tickets []sample.FileSummary
+	for _, f := range sum.Files {
+		if f.Kind == "tickets" && f.Format == "csv" {
+			tickets = append(tickets, f)
+		}
+	}
+	if len(tickets) < 2 {
+		t.Fatalf("want two ticket snapshots, got %d", len(tickets))
+	}
+	ingest := func(f sample.FileSummary, cfg *zhuqi.Config) {
+		t.Helper()
+		if _, err := store.Ingest(ctx, cfg, f.Path, pipeline.Options{Kind: zhuqi.KindTickets, AsOf: f.AsOf}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ingest(tickets[0], cfg)
+	ingest(tickets[1], cfg)
+	sameAnswers(t, store, cfg)
+
+	// A new official holiday and a make-up day in the sample's months: every deadline
+	// after them moves.
+	changed := zhuqi.Default()
+	changed.Calendar.Holidays = append(changed.Calendar.Holidays, zhuqi.Holiday{Name: "测试假日", From: "2026-09-15", To: "2026-09-16"})
+	changed.Calendar.Workdays = append(changed.Calendar.Workdays, zhuqi.Workday{Name: "测试假日", Date: "2026-09-19"})
+	q, err := Open(ctx, store, changed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stale := q.stored
+	q.Close()
+	if stale {
+		t.Fatal("a session with another calendar reads timing stored with the old one")
+	}
+	// Any ingest under the new configuration brings every current version up to date: here
+	// a next-day export with one ticket, unchanged.
+	lines, err := os.ReadFile(tickets[1].Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := strings.SplitAfterN(string(lines), "\n", 3)
+	next := sample.FileSummary{Path: filepath.Join(dir, "tickets_next.csv"), AsOf: tickets[1].AsOf.AddDate(0, 0, 1)}
+	if err := os.WriteFile(next.Path, []byte(head[0]+head[1]), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ingest(next, changed)
+	sameAnswers(t, store, changed)
+	var old int64
+	if err := store.DB.QueryRow(`SELECT count(*) FROM ticket_versions WHERE is_current AND timing_key IS DISTINCT FROM
+		(SELECT timing_key FROM ticket_versions WHERE is_current LIMIT 1)`).Scan(&old); err != nil || old != 0 {
+		t.Fatalf("current versions with another timing key: %d (%v)", old, err)
+	}
+
+	// Back to the default configuration without a new export: RefreshTiming recomputes
+	// every current version once, and a second call finds nothing to do.
+	var current int64
+	if err := store.DB.QueryRow(`SELECT count(*) FROM tickets`).Scan(&current); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []int64{current, 0} {
+		n, err := store.RefreshTiming(ctx, cfg)
+		if err != nil || n != want {
+			t.Fatalf("RefreshTiming: %d versions (%v), want %d", n, err, want)
+		}
+	}
+	sameAnswers(t, store, cfg)
+}
