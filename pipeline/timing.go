@@ -110,11 +110,11 @@ func (c *Calendar) timingSQL(name string) (string, error) {
 func TimingCurrent(ctx context.Context, db rowQueryer, c *Calendar) (bool, error) {
 	var has bool
 	if err := db.QueryRowContext(ctx, `SELECT count(*) > 0 FROM duckdb_tables()
-		WHERE schema_name = 'main' AND table_name = 'timing_state'`).Scan(&has); err != nil || !has {
+		WHERE schema_name = 'main' AND table_name = 'derived_state'`).Scan(&has); err != nil || !has {
 		return false, err // a database opened read-only before its upgrade (0006_timing.sql)
 	}
 	var key sql.NullString
-	if err := db.QueryRowContext(ctx, `SELECT max(timing_key) FROM timing_state`).Scan(&key); err != nil {
+	if err := db.QueryRowContext(ctx, `SELECT max(key) FROM derived_state WHERE name = 'timing'`).Scan(&key); err != nil {
 		return false, fmt.Errorf("timing: %w", err)
 	}
 	return key.Valid && key.String == c.Key(), nil

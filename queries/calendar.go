@@ -2,6 +2,9 @@ package queries
 
 import (
 	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"time"
@@ -14,7 +17,7 @@ import (
 // working-day calendar, from the first year with data or tickets to the year after the
 // last, and (re)creates the ad-hoc table macros of MacroSQL with the configuration's rules.
 // The metric queries do not read either (they build theirs from the configuration in use);
-// they are there for ad-hoc SQL.
+// they are there for ad-hoc SQL. Nothing is written when both are as last written.
 func WriteCalendar(ctx context.Context, s *pipeline.Store, cfg *zhuqi.Config) error {
 	cal, err := cfg.Calendar.Build()
 	if err != nil {
@@ -48,19 +51,33 @@ func WriteCalendar(ctx context.Context, s *pipeline.Store, cfg *zhuqi.Config) er
 		}
 		fmt.Fprintf(&b, "(DATE '%s', %t, '%s', %s)", d.Date.Format("2006-01-02"), d.Workday, d.Kind, name)
 	}
+	macros, err := MacroSQL(ctx, s.DB, cfg, false)
+	if err != nil {
+		return fmt.Errorf("macros: %w", err)
+	}
+	stmts := append([]string{`DELETE FROM calendar`, b.String()}, macros...)
+	h := sha256.New()
+	for _, stmt := range stmts {
+		h.Write([]byte(stmt))
+		h.Write([]byte{0})
+	}
+	key := hex.EncodeToString(h.Sum(nil))
+	var written sql.NullString
+	if err := s.DB.QueryRowContext(ctx, `SELECT max(key) FROM derived_state WHERE name = 'calendar'`).Scan(&written); err != nil {
+		return fmt.Errorf("calendar: %w", err)
+	}
+	if written.String == key {
+		return nil // written already; binding the macros again costs a noticeable fraction of a second
+	}
 	tx, err := s.DB.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("calendar: %w", err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `DELETE FROM calendar`); err != nil {
-		return fmt.Errorf("calendar: %w", err)
+	for _, stmt := range append(stmts, `INSERT OR REPLACE INTO derived_state VALUES ('calendar', '`+key+`')`) {
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("calendar: %w", err)
+		}
 	}
-	if _, err := tx.ExecContext(ctx, b.String()); err != nil {
-		return fmt.Errorf("calendar: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("calendar: %w", err)
-	}
-	return InstallMacros(ctx, s.DB, cfg, false)
+	return tx.Commit()
 }

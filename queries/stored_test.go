@@ -177,3 +177,47 @@ func TestStoredTiming_SameAnswers(t *testing.T) {
 	}
 	sameAnswers(t, store, cfg)
 }
+
+// WriteCalendar writes the calendar table and the ad-hoc macros only when they would
+// change: a second call with the same configuration leaves the database alone (here: a
+// macro dropped in between stays dropped), a changed calendar writes both again.
+func TestWriteCalendar_OnlyWhenChanged(t *testing.T) {
+	f := newFixture(t)
+	f.tickets("2026-11-01 00:00", []tk{{id: "A1", enterprise: "甲公司", region: "城区", department: "发改委", category: "融资",
+		created: "2026-10-09 10:00", status: "resolved", outcome: "resolved", satisfaction: "satisfied", resolved: "2026-10-12 10:00"}})
+	ctx := context.Background()
+	macro := func() bool {
+		var n int
+		if err := f.store.DB.QueryRow(`SELECT count(*) FROM duckdb_functions() WHERE function_name = 'metrics' AND NOT internal`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n > 0
+	}
+	if err := WriteCalendar(ctx, f.store, f.cfg); err != nil {
+		t.Fatal(err)
+	}
+	if !macro() {
+		t.Fatal("WriteCalendar did not create the metrics macro")
+	}
+	if _, err := f.store.DB.Exec(`DROP MACRO TABLE metrics`); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteCalendar(ctx, f.store, f.cfg); err != nil {
+		t.Fatal(err)
+	}
+	if macro() {
+		t.Fatal("WriteCalendar wrote again with an unchanged configuration")
+	}
+	changed := *f.cfg
+	changed.Calendar.Holidays = append(append([]zhuqi.Holiday(nil), f.cfg.Calendar.Holidays...), zhuqi.Holiday{Name: "测试假日", From: "2026-10-14", To: "2026-10-14"})
+	if err := WriteCalendar(ctx, f.store, &changed); err != nil {
+		t.Fatal(err)
+	}
+	var kind string
+	if err := f.store.DB.QueryRow(`SELECT kind FROM calendar WHERE date = DATE '2026-10-14'`).Scan(&kind); err != nil || kind != "holiday" {
+		t.Fatalf("2026-10-14 after adding a holiday: %q (%v)", kind, err)
+	}
+	if !macro() {
+		t.Fatal("a changed calendar did not write the macros again")
+	}
+}

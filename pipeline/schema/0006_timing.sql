@@ -1,6 +1,6 @@
 -- Each ticket version's deadlines and working times, computed once when it is stored (with
 -- the working-day calendar and rules in force) so that metric queries need not look every
--- timestamp up in the calendar again. Derived data: timing_state holds the key every
+-- timestamp up in the calendar again. Derived data: derived_state holds the key every
 -- current version carries; the queries use the columns only when it is the key of their
 -- own calendar, and compute the values themselves otherwise. Not part of the tickets view.
 
@@ -22,9 +22,10 @@ COMMENT ON COLUMN ticket_versions.w_resolved IS 'Derived: working time of resolv
 COMMENT ON COLUMN ticket_versions.w_due IS 'Derived: working time of reply_due.';
 COMMENT ON COLUMN ticket_versions.timing_key IS 'Key of the working-day calendar and rules the derived columns were computed with; they are recomputed when the configuration in force at ingest has another.';
 
-CREATE TABLE timing_state (timing_key VARCHAR NOT NULL);
-COMMENT ON TABLE timing_state IS 'The timing_key every current ticket version carries (one row; none before the first ingest with derived columns). Queries whose calendar has this key read the derived columns.';
-COMMENT ON COLUMN timing_state.timing_key IS 'Key of the working-day calendar and rules (see ticket_versions.timing_key).';
+CREATE TABLE derived_state (name VARCHAR PRIMARY KEY, key VARCHAR NOT NULL);
+COMMENT ON TABLE derived_state IS 'What derived data was last computed with. timing: the timing_key every current ticket version carries (queries whose calendar has it read the derived columns); calendar: a hash of the calendar table and ad-hoc macros as last written (unchanged ones are not written again).';
+COMMENT ON COLUMN derived_state.name IS 'timing or calendar.';
+COMMENT ON COLUMN derived_state.key IS 'The key or hash it was computed with.';
 
 CREATE OR REPLACE VIEW tickets AS
 SELECT * EXCLUDE (is_current, row_hash, raw_hash, assign_due, reply_due, w_created, w_assign, w_answer, w_resolved, w_due, timing_key)

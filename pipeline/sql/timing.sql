@@ -55,7 +55,7 @@ CREATE OR REPLACE TEMP MACRO zq_reply_due(created_at, deadline, reply_dues, d0) 
 
 -- Current versions whose timing was computed with another calendar (the configuration
 -- changed, or the calendar widened to new ticket years) are computed again; then every
--- current version carries Key (timing_state).
+-- current version carries Key (derived_state).
 {{define "timing_refresh" -}}
 UPDATE ticket_versions n SET
     assign_due = {{template "t_assign_due"}}, reply_due = {{template "t_reply_due"}},
@@ -65,7 +65,5 @@ UPDATE ticket_versions n SET
 FROM zq_calk k
 WHERE n.is_current AND n.timing_key IS DISTINCT FROM '{{.Key}}';
 
-DELETE FROM timing_state;
-
-INSERT INTO timing_state VALUES ('{{.Key}}');
+INSERT OR REPLACE INTO derived_state VALUES ('timing', '{{.Key}}');
 {{- end}}
