@@ -315,11 +315,11 @@ SELECT %d, %s, _row, w.col, w.value, w.code, w.msg FROM (SELECT _row, unnest(war
 		if err != nil {
 			return err
 		}
-		calk, err := cal.timingSQL("zq_calk")
+		calk, err := cal.timingSQL("zq_calk", "")
 		if err != nil {
 			return err
 		}
-		data := cal.timingData()
+		data := cal.timingData(fmt.Sprint(id))
 		data["Cols"], data["ColsNoID"] = strings.Join(cols, ", ")+", extra", strings.Join(cols[1:], ", ")+", extra"
 		data["AsOf"], data["IngestID"] = asOf, id
 		data["ColsN"] = "n." + strings.Join(cols, ", n.") + ", n.extra"
@@ -336,7 +336,7 @@ SELECT %d, %s, _row, w.col, w.value, w.code, w.msg FROM (SELECT _row, unnest(war
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM zq_changed`).Scan(&rep.Versions); err != nil {
 			return err
 		}
-		refresh, err := cal.timingSQL("timing_refresh")
+		refresh, err := cal.timingSQL("timing_refresh", fmt.Sprint(id))
 		if err != nil {
 			return err
 		}
@@ -413,7 +413,7 @@ func dropTemps(conn *sql.Conn) {
 	for _, v := range []string{stageTable, todoView, "zq_loaded"} {
 		conn.ExecContext(context.Background(), "DROP VIEW IF EXISTS "+v)
 	}
-	for _, t := range []string{stageTable, stageTable + "_raw", normTable, dupTable, rawTable, skipTable, "zq_changed", "zq_calk"} {
+	for _, t := range []string{stageTable, stageTable + "_raw", normTable, dupTable, rawTable, skipTable, "zq_changed"} {
 		conn.ExecContext(context.Background(), "DROP TABLE IF EXISTS "+t)
 	}
 }

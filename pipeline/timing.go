@@ -21,6 +21,9 @@ import (
 //go:embed sql/calendar.sql
 var CalendarTemplates string
 
+//go:embed sql/timing.sql
+var timingTemplates string
+
 // Calendar is a configuration's working-day calendar over the span of the stored tickets:
 // the template data of zq_cal (sql/calendar.sql). The timing columns of ticket versions
 // (sql/timing.sql) are computed with it and carry its Key.
@@ -80,49 +83,56 @@ func WorkCalendar(ctx context.Context, db rowQueryer, cfg *zhuqi.Config, extra s
 	return c, nil
 }
 
-// Key names the calendar: the same span, days off, make-up days and deadline rules give
-// the same key.
+// Key names the calendar: the same span, days off, make-up days and deadline rules, and
+// the same formulas (sql/calendar.sql and sql/timing.sql), give the same key.
 func (c *Calendar) Key() string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s %s %d %d %q %q", c.From, c.To, c.AssignDays, c.ReplyDays, c.Off, c.On)
+	fmt.Fprintf(h, "%s %s %d %d %q %q\n%s\n%s", c.From, c.To, c.AssignDays, c.ReplyDays, c.Off, c.On, CalendarTemplates, timingTemplates)
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
-// timingData is the template data of sql/timing.sql.
-func (c *Calendar) timingData() map[string]any {
+// latestTicketIngest is the number of the latest ticket ingest, as SQL.
+const latestTicketIngest = "(SELECT max(ingest_id) FROM ingests WHERE kind = 'tickets')"
+
+// timingData is the template data of sql/timing.sql; ingest is the ticket ingest (a SQL
+// expression) the refreshed timing is current as of.
+func (c *Calendar) timingData(ingest string) map[string]any {
 	return map[string]any{
 		"From": c.From, "To": c.To, "Off": c.Off, "On": c.On,
-		"AssignDays": c.AssignDays, "ReplyDays": c.ReplyDays, "Key": c.Key(),
+		"AssignDays": c.AssignDays, "ReplyDays": c.ReplyDays, "Key": c.Key(), "Ingest": ingest,
 	}
 }
 
-// timingSQL renders template name of sql/timing.sql for c.
-func (c *Calendar) timingSQL(name string) (string, error) {
+// timingSQL renders template name of sql/timing.sql for c and ticket ingest ingest.
+func (c *Calendar) timingSQL(name, ingest string) (string, error) {
 	var b bytes.Buffer
-	if err := sqlTemplates.ExecuteTemplate(&b, name, c.timingData()); err != nil {
+	if err := sqlTemplates.ExecuteTemplate(&b, name, c.timingData(ingest)); err != nil {
 		return "", fmt.Errorf("timing: %w", err)
 	}
 	return b.String(), nil
 }
 
 // TimingCurrent reports whether every current ticket version carries c's timing, so that
-// queries with calendar c may read the stored timing columns.
+// queries with calendar c may read the stored timing columns: derived_state says so for
+// the latest ticket ingest (one by a zhuqi without timing columns would leave them NULL).
 func TimingCurrent(ctx context.Context, db rowQueryer, c *Calendar) (bool, error) {
 	var has bool
 	if err := db.QueryRowContext(ctx, `SELECT count(*) > 0 FROM duckdb_tables()
 		WHERE schema_name = 'main' AND table_name = 'derived_state'`).Scan(&has); err != nil || !has {
 		return false, err // a database opened read-only before its upgrade (0006_timing.sql)
 	}
-	var key sql.NullString
-	if err := db.QueryRowContext(ctx, `SELECT max(key) FROM derived_state WHERE name = 'timing'`).Scan(&key); err != nil {
+	var current bool
+	if err := db.QueryRowContext(ctx, `SELECT count(*) > 0 FROM derived_state
+		WHERE name = 'timing' AND key = ? AND ingest_id IS NOT DISTINCT FROM `+latestTicketIngest, c.Key()).Scan(&current); err != nil {
 		return false, fmt.Errorf("timing: %w", err)
 	}
-	return key.Valid && key.String == c.Key(), nil
+	return current, nil
 }
 
 // RefreshTiming computes the timing columns of every current ticket version that does not
-// carry the key of cfg's calendar, and returns how many it computed. Ingest does this
-// itself; this is for a database whose configuration changed without a new export.
+// carry the key of cfg's calendar, and returns how many it computed (none, without
+// writing, when derived_state says they all do). Ingest does this itself; this is for a
+// database whose configuration changed without a new export.
 func (s *Store) RefreshTiming(ctx context.Context, cfg *zhuqi.Config) (int64, error) {
 	var n int64
 	err := s.withConn(ctx, func(conn *sql.Conn) error {
@@ -135,11 +145,14 @@ func (s *Store) RefreshTiming(ctx context.Context, cfg *zhuqi.Config) (int64, er
 		if err != nil {
 			return err
 		}
-		calk, err := cal.timingSQL("zq_calk")
+		if ok, err := TimingCurrent(ctx, tx, cal); err != nil || ok {
+			return err
+		}
+		calk, err := cal.timingSQL("zq_calk", "")
 		if err != nil {
 			return err
 		}
-		refresh, err := cal.timingSQL("timing_refresh")
+		refresh, err := cal.timingSQL("timing_refresh", latestTicketIngest)
 		if err != nil {
 			return err
 		}
@@ -153,9 +166,6 @@ func (s *Store) RefreshTiming(ctx context.Context, cfg *zhuqi.Config) (int64, er
 					return err
 				}
 			}
-		}
-		if _, err := tx.ExecContext(ctx, `DROP TABLE IF EXISTS zq_calk`); err != nil {
-			return err
 		}
 		return tx.Commit()
 	})

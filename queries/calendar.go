@@ -17,7 +17,8 @@ import (
 // working-day calendar, from the first year with data or tickets to the year after the
 // last, and (re)creates the ad-hoc table macros of MacroSQL with the configuration's rules.
 // The metric queries do not read either (they build theirs from the configuration in use);
-// they are there for ad-hoc SQL. Nothing is written when both are as last written.
+// they are there for ad-hoc SQL. Nothing is written when both are as last written. It also
+// brings the stored timing of the tickets up to date with cfg (pipeline.RefreshTiming).
 func WriteCalendar(ctx context.Context, s *pipeline.Store, cfg *zhuqi.Config) error {
 	cal, err := cfg.Calendar.Build()
 	if err != nil {
@@ -51,6 +52,9 @@ func WriteCalendar(ctx context.Context, s *pipeline.Store, cfg *zhuqi.Config) er
 		}
 		fmt.Fprintf(&b, "(DATE '%s', %t, '%s', %s)", d.Date.Format("2006-01-02"), d.Workday, d.Kind, name)
 	}
+	if _, err := s.RefreshTiming(ctx, cfg); err != nil {
+		return err
+	}
 	macros, err := MacroSQL(ctx, s.DB, cfg, false)
 	if err != nil {
 		return fmt.Errorf("macros: %w", err)
@@ -74,7 +78,7 @@ func WriteCalendar(ctx context.Context, s *pipeline.Store, cfg *zhuqi.Config) er
 		return fmt.Errorf("calendar: %w", err)
 	}
 	defer tx.Rollback()
-	for _, stmt := range append(stmts, `INSERT OR REPLACE INTO derived_state VALUES ('calendar', '`+key+`')`) {
+	for _, stmt := range append(stmts, `INSERT OR REPLACE INTO derived_state VALUES ('calendar', '`+key+`', NULL)`) {
 		if _, err := tx.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("calendar: %w", err)
 		}

@@ -50,7 +50,7 @@ func MacroSQL(ctx context.Context, db rowQueryer, cfg *zhuqi.Config, temp bool) 
 		d["Table"], d["Where"], d["Wide"], d["Listing"], d["Stored"] = "", "", f.wide, f.listing, false
 		d["Start"], d["End"] = "zq_start", "zq_end"
 		d["AsOf"] = "(SELECT t FROM zq_asof)"
-		d["WAsOf"] = "(SELECT c.wbase + CASE WHEN c.workday THEN epoch(a.t) - epoch(date_trunc('day', a.t)) ELSE 0 END FROM zq_cal c, zq_asof a WHERE c.d = a.t::DATE)"
+		d["WAsOf"] = "(SELECT zq_wj(a.t, c.wbase, c.workday) FROM zq_cal c, zq_asof a WHERE c.d = a.t::DATE)"
 		fs = append(fs, facts{f.name, d})
 	}
 
@@ -74,7 +74,11 @@ func MacroSQL(ctx context.Context, db rowQueryer, cfg *zhuqi.Config, temp bool) 
 			return nil, err
 		}
 		data["Table"] = "(" + strings.TrimSpace(stripComments(cube)) + ")"
-		data["Names"] = "(" + nameSQL[in.kind] + ")"
+		names, err := render("rank_names.sql", map[string]any{"Table": ""})
+		if err != nil {
+			return nil, err
+		}
+		data["Names"] = namesSQL(in.kind, "("+strings.TrimSpace(stripComments(names))+")")
 		data["Start"], data["End"] = "zq_start::DATE", "zq_end::DATE"
 		text, err := render(file, data)
 		if err != nil {

@@ -36,7 +36,7 @@ type Q struct {
 	// Warnings collects notes for the reader, such as dates outside the shipped calendar.
 	Warnings []string
 
-	facts  map[string]string // period label → temp table of its facts
+	facts  map[string]string // factsKey / "cube\x00"+label / names table → its temp table
 	stored bool              // the tickets' stored timing columns match the calendar
 }
 

@@ -205,26 +205,26 @@ func rankData(r zhuqi.Rules, kind string, weekly bool) (file string, min int, da
 	return file, min, data, nil
 }
 
-// nameSQL lists every entity a ranking lists: those seen in any ticket (and, for
-// departments, in the deductions), so that none is dropped silently.
-var nameSQL = map[string]string{
-	Departments: `SELECT DISTINCT department AS name FROM tickets WHERE department IS NOT NULL
-		UNION SELECT DISTINCT department FROM deductions`,
-	Regions: `SELECT DISTINCT region AS name FROM tickets`,
-	Cadres:  `SELECT DISTINCT cadre AS name FROM tickets WHERE cadre IS NOT NULL`,
+// entity is the entity column of rank_cube.sql and rank_names.sql for a ranking kind.
+var entity = map[string]string{Departments: "department", Regions: "region", Cadres: "cadre"}
+
+// namesSQL is the relation of the names ranking kind lists, from names, a relation of
+// rank_names.sql.
+func namesSQL(kind, names string) string {
+	return fmt.Sprintf("(SELECT name FROM %s WHERE entity = '%s')", names, entity[kind])
 }
 
-// namesTable materialises the names of a ranking's entities once per session.
+// namesTable is the relation of the names ranking kind lists; rank_names.sql runs once
+// per session.
 func (q *Q) namesTable(ctx context.Context, kind string) (string, error) {
-	table := "zq_names_" + kind
-	if q.facts[table] != "" {
-		return table, nil
+	const table = "zq_names"
+	if q.facts[table] == "" {
+		if err := q.execTemplate(ctx, "rank_names.sql", map[string]any{"Table": table}); err != nil {
+			return "", err
+		}
+		q.facts[table] = table
 	}
-	if _, err := q.conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE "+table+" AS "+nameSQL[kind]); err != nil {
-		return "", fmt.Errorf("rank %s: names: %w", kind, err)
-	}
-	q.facts[table] = table
-	return table, nil
+	return namesSQL(kind, table), nil
 }
 
 func imputedNote(rec record) string {

@@ -58,8 +58,18 @@ func ask(t *testing.T, q *Q) answers {
 }
 
 // sameAnswers fails unless a session reading the stored timing columns and one computing
-// them from the calendar give identical answers.
+// them from the calendar give identical answers, on the whole sample.
 func sameAnswers(t *testing.T, store *pipeline.Store, cfg *zhuqi.Config) {
+	t.Helper()
+	want := compareStored(t, store, cfg)
+	if len(want.Flags) == 0 || len(want.Metrics["2026/month"]) < 10 {
+		t.Fatalf("the sample is too thin to compare: %d flags, %d months", len(want.Flags), len(want.Metrics["2026/month"]))
+	}
+}
+
+// compareStored fails unless the stored and the computed timing give identical answers,
+// and returns them.
+func compareStored(t *testing.T, store *pipeline.Store, cfg *zhuqi.Config) answers {
 	t.Helper()
 	ctx := context.Background()
 	stored, err := Open(ctx, store, cfg)
@@ -88,11 +98,31 @@ func sameAnswers(t *testing.T, store *pipeline.Store, cfg *zhuqi.Config) {
 		}
 	}
 	if !reflect.DeepEqual(got.Flags, want.Flags) {
-		t.Errorf("flags differ between stored and computed timing: %d vs %d", len(got.Flags), len(want.Flags))
+		t.Errorf("flags differ between stored and computed timing:\n%+v\n%+v", got.Flags, want.Flags)
 	}
-	if len(want.Flags) == 0 || len(want.Metrics["2026/month"]) < 10 {
-		t.Fatalf("the sample is too thin to compare: %d flags, %d months", len(want.Flags), len(want.Metrics["2026/month"]))
+	return want
+}
+
+// Times with fractions of a second count in whole working seconds either way: a ticket
+// answered 3 working days and half a second late is red (at most 3 days late) in both.
+func TestStoredTiming_FractionsOfASecond(t *testing.T) {
+	f := newFixture(t)
+	f.tickets("2026-11-01 00:00", []tk{
+		{id: "F1", enterprise: "甲公司", region: "城区", department: "发改委", category: "融资",
+			created: "2026-09-07 09:00:00.25", deadline: "2026-09-08 17:00:00.5", responded: "2026-09-11 17:00:00.75",
+			status: "responded", satisfaction: "unrated"},
+		{id: "F2", enterprise: "乙公司", region: "城区", department: "发改委", category: "融资",
+			created: "2026-09-07 09:00:00.5", assigned: "2026-09-07 10:00:00.25", responded: "2026-09-09 10:00:00.5",
+			resolved: "2026-09-10 11:30:00.75", status: "resolved", outcome: "resolved", satisfaction: "satisfied"},
+	})
+	a := compareStored(t, f.store, f.cfg)
+	m := a.Metrics["2026-09/"][0]
+	if m.Red != 1 || m.Black != 0 {
+		t.Fatalf("red %d, black %d; want F1 red (answered 3 working days late, to the second)", m.Red, m.Black)
 	}
+	// F1 answers in 4 d 8 h, F2 in 2 d 1 h of working time, fractions dropped: the median is
+	// (374400 + 176400) / 2 s = 3.1875 working days.
+	near(t, "answer days median", m.AnswerDaysMedian, 3.1875)
 }
 
 // The timing columns stored at ingest (pipeline/sql/timing.sql) give exactly the answers
@@ -219,5 +249,35 @@ func TestWriteCalendar_OnlyWhenChanged(t *testing.T) {
 	}
 	if !macro() {
 		t.Fatal("a changed calendar did not write the macros again")
+	}
+}
+
+// A ticket ingest that did not store timing (a zhuqi from before the timing columns,
+// still running against the upgraded database) makes sessions compute it again, until
+// the timing is refreshed.
+func TestStoredTiming_IngestWithoutTiming(t *testing.T) {
+	f := newFixture(t)
+	f.tickets("2026-11-01 00:00", []tk{{id: "A1", enterprise: "甲公司", region: "城区", department: "发改委", category: "融资",
+		created: "2026-10-09 10:00", status: "resolved", outcome: "resolved", satisfaction: "satisfied", resolved: "2026-10-12 10:00"}})
+	stored := func() bool {
+		q := f.open()
+		defer q.Close()
+		return q.stored
+	}
+	if !stored() {
+		t.Fatal("a session after a normal ingest does not read the stored timing")
+	}
+	if _, err := f.store.DB.Exec(`INSERT INTO ingests SELECT * REPLACE (ingest_id + 100 AS ingest_id, sha256 || '-old' AS sha256)
+		FROM ingests WHERE kind = 'tickets'`); err != nil {
+		t.Fatal(err)
+	}
+	if stored() {
+		t.Fatal("a session reads stored timing that a later ingest did not write")
+	}
+	if _, err := f.store.RefreshTiming(context.Background(), f.cfg); err != nil {
+		t.Fatal(err)
+	}
+	if !stored() {
+		t.Fatal("RefreshTiming did not bring the stored timing up to date")
 	}
 }

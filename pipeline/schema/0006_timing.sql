@@ -22,10 +22,11 @@ COMMENT ON COLUMN ticket_versions.w_resolved IS 'Derived: working time of resolv
 COMMENT ON COLUMN ticket_versions.w_due IS 'Derived: working time of reply_due.';
 COMMENT ON COLUMN ticket_versions.timing_key IS 'Key of the working-day calendar and rules the derived columns were computed with; they are recomputed when the configuration in force at ingest has another.';
 
-CREATE TABLE derived_state (name VARCHAR PRIMARY KEY, key VARCHAR NOT NULL);
-COMMENT ON TABLE derived_state IS 'What derived data was last computed with. timing: the timing_key every current ticket version carries (queries whose calendar has it read the derived columns); calendar: a hash of the calendar table and ad-hoc macros as last written (unchanged ones are not written again).';
+CREATE TABLE derived_state (name VARCHAR PRIMARY KEY, key VARCHAR NOT NULL, ingest_id BIGINT);
+COMMENT ON TABLE derived_state IS 'What derived data was last computed with. timing: the timing_key every current ticket version carries, as of ticket ingest ingest_id (queries whose calendar has this key read the derived columns while that is still the latest ticket ingest); calendar: a hash of the calendar table and ad-hoc macros as last written (unchanged ones are not written again).';
 COMMENT ON COLUMN derived_state.name IS 'timing or calendar.';
 COMMENT ON COLUMN derived_state.key IS 'The key or hash it was computed with.';
+COMMENT ON COLUMN derived_state.ingest_id IS 'timing: the latest ticket ingest when it was computed; a later one by a zhuqi without derived columns makes the queries compute them.';
 
 CREATE OR REPLACE VIEW tickets AS
 SELECT * EXCLUDE (is_current, row_hash, raw_hash, assign_due, reply_due, w_created, w_assign, w_answer, w_resolved, w_due, timing_key)

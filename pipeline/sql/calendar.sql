@@ -29,10 +29,16 @@ LEFT JOIN nth r ON r.cum = c.cum + {{.ReplyDays}}
 ORDER BY c.d
 {{- end}}
 
--- zq_wj(t, wbase, workday): working time of t in seconds from its zq_cal values.
+-- zq_wj(t, wbase, workday): working time of t in whole seconds (fractions of a second
+-- dropped) from its zq_cal values.
 {{define "zq_wj" -}}
 zq_wj(t, wbase, workday) AS
-    wbase + CASE WHEN workday THEN epoch(t) - epoch(date_trunc('day', t)) ELSE 0 END
+    wbase + CASE WHEN workday THEN {{template "zq_secs" "t"}} ELSE 0 END
+{{- end}}
+
+-- zq_secs: whole seconds since midnight of the timestamp expression given.
+{{define "zq_secs" -}}
+(epoch(date_trunc('second', {{.}})) - epoch(date_trunc('day', {{.}})))::BIGINT
 {{- end}}
 
 -- zq_day(t, d0): the position of t's date in the calendar's lists (facts.sql), for the
