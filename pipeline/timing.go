@@ -167,6 +167,9 @@ func (s *Store) RefreshTiming(ctx context.Context, cfg *zhuqi.Config) (int64, er
 				}
 			}
 		}
+		if _, err := tx.ExecContext(ctx, `DROP TABLE IF EXISTS zq_calk`); err != nil {
+			return err
+		}
 		return tx.Commit()
 	})
 	if err != nil {

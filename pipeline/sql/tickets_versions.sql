@@ -29,4 +29,4 @@ INSERT INTO ticket_versions (ticket_id, as_of, ingest_id, row_number, row_hash, 
     {{template "timing_columns"}})
 SELECT c.ticket_id, {{.AsOf}}, {{.IngestID}}, c._row, c.row_hash, c.becomes_current, {{.ColsNoIDN}}, c.raw_hash,
     {{template "timing_values" .}}
-FROM zq_changed c JOIN zq_loaded n USING (_row);
+FROM zq_changed c JOIN zq_loaded n USING (_row), zq_calk k;
