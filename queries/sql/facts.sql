@@ -33,14 +33,10 @@ CREATE OR REPLACE TEMP TABLE {{.Table}} AS
 WITH
 {{- if .Stored}}
 t AS (
-    SELECT tk.ticket_id, tk.region, tk.department, tk.cadre, tk.created_at, tk.status, tk.outcome, tk.satisfaction,
+    SELECT {{template "facts_ticket" .}},
 {{- if .Wide}}
-        tk.enterprise, tk.street, tk.industry, tk.category, tk.source, tk.level, tk.on_site, tk.resolved_at,
-        date_trunc('month', tk.created_at) AS created_month,
         tk.w_created, tk.w_due, tk.w_answer, tk.w_assign, tk.w_resolved,
 {{- end}}
-        coalesce(tk.assigned_at, least(tk.responded_at, tk.resolved_at)) AS assign_time,
-        coalesce(tk.responded_at, tk.resolved_at) AS answer_time,
         tk.assign_due, tk.reply_due
     FROM ticket_versions tk
     WHERE tk.is_current AND tk.created_at >= {{.Start}} AND tk.created_at < {{.End}}
@@ -54,14 +50,11 @@ cal AS (
     FROM zq_cal
 ),
 t0 AS (
-    SELECT tk.ticket_id, tk.region, tk.department, tk.cadre, tk.created_at, tk.status, tk.outcome, tk.satisfaction,
+    SELECT {{template "facts_ticket" .}},
 {{- if .Wide}}
-        tk.enterprise, tk.street, tk.industry, tk.category, tk.source, tk.level, tk.on_site, tk.resolved_at,
         zq_wj(tk.created_at, c.wbase[tk.created_at::DATE - c.d0 + 1], c.workday[tk.created_at::DATE - c.d0 + 1]) AS w_created,
-        date_trunc('month', tk.created_at) AS created_month, c.d0, c.wbase, c.workday,
+        c.d0, c.wbase, c.workday,
 {{- end}}
-        coalesce(tk.assigned_at, least(tk.responded_at, tk.resolved_at)) AS assign_time,
-        coalesce(tk.responded_at, tk.resolved_at) AS answer_time,
         c.assign_due[tk.created_at::DATE - c.d0 + 1]::TIMESTAMP + INTERVAL 1 DAY AS assign_due,
         CASE WHEN tk.deadline IS NULL THEN c.reply_due[tk.created_at::DATE - c.d0 + 1]::TIMESTAMP + INTERVAL 1 DAY
              WHEN tk.deadline = date_trunc('day', tk.deadline) THEN tk.deadline + INTERVAL 1 DAY
@@ -128,4 +121,15 @@ SELECT region, department, cadre, satisfaction, finished, solved, rated, sat_wei
     reply_due < {{.AsOf}} OR answered AS reply_counted,
     answered AND answer_time <= reply_due AS replied_on_time
 FROM w{{if .Table}};{{end}}
+{{- end}}
+
+{{/* The ticket's own columns of t (alias tk), the same in both forms. */}}
+{{- define "facts_ticket" -}}
+tk.ticket_id, tk.region, tk.department, tk.cadre, tk.created_at, tk.status, tk.outcome, tk.satisfaction,
+{{- if .Wide}}
+        tk.enterprise, tk.street, tk.industry, tk.category, tk.source, tk.level, tk.on_site, tk.resolved_at,
+        date_trunc('month', tk.created_at) AS created_month,
+{{- end}}
+        coalesce(tk.assigned_at, least(tk.responded_at, tk.resolved_at)) AS assign_time,
+        coalesce(tk.responded_at, tk.resolved_at) AS answer_time
 {{- end}}
