@@ -1,16 +1,17 @@
 -- Ticket versions (DOMAIN §1.2). A loaded row becomes a new version of its ticket unless
 -- its row_hash (a hash of every normalised column) equals the ticket's current version.
 -- (Rows whose raw hash equals the current version's were skipped before parsing.)
--- zq_changed keeps only keys and hashes; the columns come from zq_loaded when inserted.
+-- zq_changed keeps only keys and hashes (of rows of zq_loaded); the columns come from
+-- zq_norm when inserted.
 -- The new version becomes current when its snapshot is not older than the current one's
 -- (an older snapshot ingested late is kept as history only). Each new version gets its
 -- timing columns (timing.sql).
+-- (The hash is taken below the joins, and the insert joins zq_norm, a table, not the view:
+-- else DuckDB may build its hash table on the wide side, which cost seconds per million rows.)
 CREATE OR REPLACE TEMP TABLE zq_changed AS
-SELECT i._row, i.ticket_id, i.row_hash, i.raw_hash, (c.as_of IS NULL OR c.as_of <= {{.AsOf}}) AS becomes_current
-FROM (
-    SELECT n._row, n.ticket_id, hash({{.ColsN}}) AS row_hash, r.raw_hash
-    FROM zq_loaded n JOIN (SELECT _row, raw_hash FROM zq_raw) r USING (_row)
-) i
+SELECT i._row, i.ticket_id, i.row_hash, r.raw_hash, (c.as_of IS NULL OR c.as_of <= {{.AsOf}}) AS becomes_current
+FROM (SELECT n._row, n.ticket_id, hash({{.ColsN}}) AS row_hash FROM zq_loaded n) i
+JOIN (SELECT _row, raw_hash FROM zq_raw) r USING (_row)
 LEFT JOIN (SELECT ticket_id, as_of, row_hash FROM ticket_versions WHERE is_current) c USING (ticket_id)
 WHERE c.ticket_id IS NULL OR c.row_hash <> i.row_hash;
 
@@ -27,6 +28,6 @@ WHERE v.is_current AND c.becomes_current AND v.ticket_id = c.ticket_id;
 
 INSERT INTO ticket_versions (ticket_id, as_of, ingest_id, row_number, row_hash, is_current, {{.ColsNoID}}, raw_hash,
     {{template "timing_columns"}})
-SELECT c.ticket_id, {{.AsOf}}, {{.IngestID}}, c._row, c.row_hash, c.becomes_current, {{.ColsNoIDN}}, c.raw_hash,
+SELECT n.ticket_id, {{.AsOf}}, {{.IngestID}}, n._row, c.row_hash, c.becomes_current, {{.ColsNoIDN}}, c.raw_hash,
     {{template "timing_values" .}}
 FROM zq_changed c JOIN zq_loaded n USING (_row), zq_calk k;
