@@ -119,7 +119,11 @@ func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt 
 		source := stageTable
 		if opt.Kind == zhuqi.KindTickets {
 			// Rows unchanged since their ticket's current version are not parsed again.
-			for _, q := range []string{rawHashSQL(m, cfgPrint(cfg)), dupSQL(opt.Kind), skipSQL(), todoSQL()} {
+			qs := []string{todoSQL()}
+			if !stats.Compared {
+				qs = []string{rawHashSQL(m, cfgPrint(cfg)), dupSQL(opt.Kind), skipSQL(), todoSQL()}
+			}
+			for _, q := range qs {
 				if _, err := conn.ExecContext(ctx, q); err != nil {
 					return fmt.Errorf("compare with current versions: %w", err)
 				}
@@ -137,6 +141,11 @@ func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt 
 			return fmt.Errorf("normalise: %w", err)
 		}
 		rep.step("normalise", s.Now(), &mark)
+		if stats.Compared {
+			if err := checkLineIDs(ctx, conn); err != nil {
+				return err
+			}
+		}
 		if opt.Kind != zhuqi.KindTickets {
 			if _, err := conn.ExecContext(ctx, dupSQL(opt.Kind)); err != nil {
 				return fmt.Errorf("find repeated keys: %w", err)
@@ -223,10 +232,32 @@ func (s *Store) stage(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, pa
 	rep.setMapping(m)
 	width := len(m.Headers)
 
+	var compared bool
 	if sc.Format == FormatCSV && sc.Simple && at == 0 && rep.Encoding == "utf-8" {
+		if opt.Kind == zhuqi.KindTickets {
+			// Hash the lines and compare them with the current versions first; when most
+			// rows are unchanged, stage only the others.
+			blanks, todo, err := s.compareLines(ctx, conn, cfg, path, sc, m, progress)
+			if err != nil {
+				return nil, stageStats{}, err
+			}
+			if todo != nil {
+				rep.Staging = "arrow, changed rows only"
+				ls, err := openCSVLines(path, sc, todo, cfg.Ingest.MaxCellChars)
+				if err != nil {
+					return nil, stageStats{}, err
+				}
+				defer ls.Close()
+				st, err := stageRows(ctx, conn, ls, width, cfg.Ingest.BatchRows, nil)
+				st.Blank, st.Compared = blanks, true
+				return m, st, err
+			}
+			compared = true
+		}
 		rep.Staging = "duckdb read_csv"
 		st, err := stageCSVFast(ctx, conn, path, sc, width, cfg.Ingest.MaxLineBytes)
 		if err == nil {
+			st.Compared = compared
 			return m, st, nil
 		}
 		// DuckDB disagreed with the scan about the file's shape: fall back to the exact reader.
@@ -235,6 +266,7 @@ func (s *Store) stage(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, pa
 	rep.Staging = "arrow"
 	src = &replaySource{rows: head[at+1:], rowSource: src}
 	st, err := stageRows(ctx, conn, src, width, cfg.Ingest.BatchRows, progress)
+	st.Compared = compared
 	return m, st, err
 }
 
@@ -260,6 +292,10 @@ func firstLine(err error) string {
 	}
 	return s
 }
+
+// insertRows is how many rows of a file one statement inserts as ticket versions at most
+// (tickets_versions.sql).
+const insertRows = 1 << 20
 
 // write commits the file's rejects, warnings, rows and ledger entry in one transaction.
 func (s *Store) write(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, kind zhuqi.Kind, m *mapping, rep *Report, started, mark time.Time) error {
@@ -330,6 +366,20 @@ SELECT %d, %s, _row, w.col, w.value, w.code, w.msg FROM (SELECT _row, unnest(war
 		}
 		for _, stmt := range SplitSQL(calk + ";\n" + b.String()) {
 			if err := exec("versions", stmt); err != nil {
+				return err
+			}
+		}
+		var last int64
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(_row), 0) FROM zq_changed`).Scan(&last); err != nil {
+			return err
+		}
+		for lo := int64(0); lo < last; lo += insertRows {
+			data["Lo"], data["Hi"] = lo, lo+insertRows
+			b.Reset()
+			if err := sqlTemplates.ExecuteTemplate(&b, "tickets_insert", data); err != nil {
+				return err
+			}
+			if err := exec("versions", b.String()); err != nil {
 				return err
 			}
 		}
@@ -410,7 +460,7 @@ func nullString(s string) any {
 
 // dropTemps removes the temporary tables of one ingest from a pooled connection.
 func dropTemps(conn *sql.Conn) {
-	for _, v := range []string{stageTable, todoView, "zq_loaded"} {
+	for _, v := range []string{stageTable, todoView, "zq_loaded", "zq_arrow"} {
 		conn.ExecContext(context.Background(), "DROP VIEW IF EXISTS "+v)
 	}
 	for _, t := range []string{stageTable, stageTable + "_raw", normTable, dupTable, rawTable, skipTable, "zq_changed", "zq_calk"} {

@@ -317,7 +317,7 @@ SELECT _row, zq_text(%s) AS ticket_id, hash(%s, _pre, _more, %s) AS raw_hash FRO
 // version, unless they repeat a ticket id seen earlier in the file (those are rejected).
 func skipSQL() string {
 	return fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS
-SELECT r._row, r.raw_hash FROM %s r
+SELECT r._row, r.ticket_id, r.raw_hash FROM %s r
 JOIN ticket_versions v ON v.is_current AND v.ticket_id = r.ticket_id AND v.raw_hash = r.raw_hash
 LEFT JOIN %s d ON d.ticket_id = r.ticket_id
 WHERE d.first_row IS NULL OR d.first_row = r._row`, skipTable, rawTable, dupTable)

@@ -25,6 +25,8 @@ const stageTable = "zq_stage"
 type stageStats struct {
 	Rows  int64 // data rows staged
 	Blank int64 // blank rows skipped
+	// Compared is true when rawTable, dupTable and skipTable were filled while staging.
+	Compared bool
 }
 
 func stageColumns(width int) []string {
@@ -52,7 +54,65 @@ func stageRows(ctx context.Context, conn *sql.Conn, src rowSource, width, batchR
 	if err := createStage(ctx, conn, width); err != nil {
 		return stageStats{}, err
 	}
-	rr := newStageReader(ctx, src, width, batchRows, progress)
+	fields := []arrow.Field{{Name: "_row", Type: arrow.PrimitiveTypes.Int64}}
+	for _, c := range stageColumns(width) {
+		fields = append(fields, arrow.Field{Name: c, Type: arrow.BinaryTypes.String, Nullable: true})
+	}
+	fields = append(fields,
+		arrow.Field{Name: "_pre", Type: arrow.BinaryTypes.String, Nullable: true},
+		arrow.Field{Name: "_more", Type: arrow.BinaryTypes.String, Nullable: true})
+	var stats stageStats
+	fill := func(bld *array.RecordBuilder) (int, error) {
+		rowB := bld.Field(0).(*array.Int64Builder)
+		cells := make([]*array.StringBuilder, width)
+		for i := range cells {
+			cells[i] = bld.Field(i + 1).(*array.StringBuilder)
+		}
+		preB := bld.Field(width + 1).(*array.StringBuilder)
+		moreB := bld.Field(width + 2).(*array.StringBuilder)
+		n := 0
+		for n < batchRows {
+			rw, err := src.Next()
+			if err != nil {
+				stats.Rows += int64(n)
+				return n, err
+			}
+			if rw.Pre == "" && blank(rw.Cells) {
+				stats.Blank++
+				continue
+			}
+			pre, more := rw.Pre, rw.More
+			if len(rw.Cells) > width && pre == "" {
+				if over := rw.Cells[width:]; !blank(over) {
+					pre = fmt.Sprintf("too_many_fields\t本行有%d列，比表头的%d列多：可能是某个单元格里有未加引号的分隔符，请修正后重新导入 (the row has more cells than the header)", len(rw.Cells), width)
+					b, _ := json.Marshal(map[string][]string{"_overflow": over})
+					more = string(b)
+				}
+			}
+			rowB.Append(rw.Num)
+			for i, b := range cells {
+				if i < len(rw.Cells) && rw.Cells[i] != "" {
+					b.Append(rw.Cells[i])
+				} else {
+					b.AppendNull()
+				}
+			}
+			appendOrNull(preB, pre)
+			appendOrNull(moreB, more)
+			n++
+		}
+		stats.Rows += int64(n)
+		if progress != nil {
+			progress(src.Offset())
+		}
+		return n, nil
+	}
+	err := insertArrow(ctx, conn, newBatchReader(ctx, arrow.NewSchema(fields, nil), fill), stageTable)
+	return stats, err
+}
+
+// insertArrow inserts the batches of rr into table.
+func insertArrow(ctx context.Context, conn *sql.Conn, rr *batchReader, table string) error {
 	defer rr.Release()
 	err := rawConn(conn, func(dc driver.Conn) error {
 		ar, err := duckdb.NewArrowFromConn(dc)
@@ -64,57 +124,45 @@ func stageRows(ctx context.Context, conn *sql.Conn, src rowSource, width, batchR
 			return err
 		}
 		defer release()
-		_, err = dc.(driver.ExecerContext).ExecContext(ctx, "INSERT INTO "+stageTable+" SELECT * FROM zq_arrow", nil)
+		_, err = dc.(driver.ExecerContext).ExecContext(ctx, "INSERT INTO "+table+" SELECT * FROM zq_arrow", nil)
 		return err
 	})
 	// DuckDB sees a reader error as the end of the stream, so check it here: a file that
 	// failed half-way must not pass for a shorter file.
 	if rr.err != nil {
-		return rr.stats, rr.err
+		return rr.err
 	}
 	if err != nil {
-		return rr.stats, fmt.Errorf("stage rows: %w", err)
+		return fmt.Errorf("insert into %s: %w", table, err)
 	}
-	return rr.stats, nil
+	return nil
 }
 
-// stageReader is an array.RecordReader that builds record batches from a rowSource on
-// demand, so a file of any size streams through bounded memory.
-type stageReader struct {
-	ctx      context.Context
-	refs     atomic.Int64
-	schema   *arrow.Schema
-	bld      *array.RecordBuilder
-	src      rowSource
-	width    int
-	batch    int
-	cur      arrow.RecordBatch
-	err      error
-	done     bool
-	stats    stageStats
-	progress func(int64)
+// batchReader is an array.RecordReader that builds record batches on demand with fill,
+// so a file of any size streams through bounded memory. fill appends up to one batch of
+// rows and returns how many; io.EOF ends the stream after the rows it appended.
+type batchReader struct {
+	ctx    context.Context
+	refs   atomic.Int64
+	schema *arrow.Schema
+	bld    *array.RecordBuilder
+	fill   func(*array.RecordBuilder) (int, error)
+	cur    arrow.RecordBatch
+	err    error
+	done   bool
 }
 
-var _ array.RecordReader = (*stageReader)(nil)
+var _ array.RecordReader = (*batchReader)(nil)
 
-func newStageReader(ctx context.Context, src rowSource, width, batch int, progress func(int64)) *stageReader {
-	fields := []arrow.Field{{Name: "_row", Type: arrow.PrimitiveTypes.Int64}}
-	for _, c := range stageColumns(width) {
-		fields = append(fields, arrow.Field{Name: c, Type: arrow.BinaryTypes.String, Nullable: true})
-	}
-	fields = append(fields,
-		arrow.Field{Name: "_pre", Type: arrow.BinaryTypes.String, Nullable: true},
-		arrow.Field{Name: "_more", Type: arrow.BinaryTypes.String, Nullable: true})
-	schema := arrow.NewSchema(fields, nil)
-	r := &stageReader{ctx: ctx, schema: schema, bld: array.NewRecordBuilder(memory.DefaultAllocator, schema),
-		src: src, width: width, batch: batch, progress: progress}
+func newBatchReader(ctx context.Context, schema *arrow.Schema, fill func(*array.RecordBuilder) (int, error)) *batchReader {
+	r := &batchReader{ctx: ctx, schema: schema, bld: array.NewRecordBuilder(memory.DefaultAllocator, schema), fill: fill}
 	r.refs.Store(1)
 	return r
 }
 
-func (r *stageReader) Retain() { r.refs.Add(1) }
+func (r *batchReader) Retain() { r.refs.Add(1) }
 
-func (r *stageReader) Release() {
+func (r *batchReader) Release() {
 	if r.refs.Add(-1) == 0 {
 		if r.cur != nil {
 			r.cur.Release()
@@ -124,16 +172,16 @@ func (r *stageReader) Release() {
 	}
 }
 
-func (r *stageReader) Schema() *arrow.Schema          { return r.schema }
-func (r *stageReader) Record() arrow.RecordBatch      { return r.cur }
-func (r *stageReader) RecordBatch() arrow.RecordBatch { return r.cur }
+func (r *batchReader) Schema() *arrow.Schema          { return r.schema }
+func (r *batchReader) Record() arrow.RecordBatch      { return r.cur }
+func (r *batchReader) RecordBatch() arrow.RecordBatch { return r.cur }
 
-// Err is always nil: a failed file ends the stream like a finished one, and stageRows
+// Err is always nil: a failed file ends the stream like a finished one, and insertArrow
 // reports r.err itself. Handing DuckDB the error made its threads ask the stream for it
 // after one of them had released it (a crash, seen with small batches).
-func (r *stageReader) Err() error { return nil }
+func (r *batchReader) Err() error { return nil }
 
-func (r *stageReader) Next() bool {
+func (r *batchReader) Next() bool {
 	if r.cur != nil {
 		r.cur.Release()
 		r.cur = nil
@@ -145,51 +193,13 @@ func (r *stageReader) Next() bool {
 		r.err = err
 		return false
 	}
-	rowB := r.bld.Field(0).(*array.Int64Builder)
-	cells := make([]*array.StringBuilder, r.width)
-	for i := range cells {
-		cells[i] = r.bld.Field(i + 1).(*array.StringBuilder)
-	}
-	preB := r.bld.Field(r.width + 1).(*array.StringBuilder)
-	moreB := r.bld.Field(r.width + 2).(*array.StringBuilder)
-	n := 0
-	for n < r.batch {
-		rw, err := r.src.Next()
-		if err == io.EOF {
-			r.done = true
-			break
-		}
-		if err != nil {
-			r.err = err
-			return false
-		}
-		if rw.Pre == "" && blank(rw.Cells) {
-			r.stats.Blank++
-			continue
-		}
-		pre, more := rw.Pre, rw.More
-		if len(rw.Cells) > r.width && pre == "" {
-			if over := rw.Cells[r.width:]; !blank(over) {
-				pre = fmt.Sprintf("too_many_fields\t本行有%d列，比表头的%d列多：可能是某个单元格里有未加引号的分隔符，请修正后重新导入 (the row has more cells than the header)", len(rw.Cells), r.width)
-				b, _ := json.Marshal(map[string][]string{"_overflow": over})
-				more = string(b)
-			}
-		}
-		rowB.Append(rw.Num)
-		for i, b := range cells {
-			if i < len(rw.Cells) && rw.Cells[i] != "" {
-				b.Append(rw.Cells[i])
-			} else {
-				b.AppendNull()
-			}
-		}
-		appendOrNull(preB, pre)
-		appendOrNull(moreB, more)
-		n++
-	}
-	r.stats.Rows += int64(n)
-	if r.progress != nil {
-		r.progress(r.src.Offset())
+	n, err := r.fill(r.bld)
+	switch {
+	case err == io.EOF:
+		r.done = true
+	case err != nil:
+		r.err = err
+		return false
 	}
 	if n == 0 {
 		return false
@@ -206,9 +216,13 @@ func appendOrNull(b *array.StringBuilder, s string) {
 	}
 }
 
+// cellSpace is the white space trimmed from every cell (zq_text in sql/macros.sql).
+const cellSpace = " \t\n\r\u3000\u00a0"
+
+// blank reports whether every cell is empty or cellSpace.
 func blank(cells []string) bool {
 	for _, c := range cells {
-		if strings.TrimSpace(c) != "" {
+		if strings.Trim(c, cellSpace) != "" {
 			return false
 		}
 	}
@@ -228,7 +242,7 @@ func stageCSVFast(ctx context.Context, conn *sql.Conn, path string, sc *scan, wi
 		}
 		fmt.Fprintf(&types, "'%s': 'VARCHAR'", c)
 		sel.WriteString(c)
-		fmt.Fprintf(&any, "nullif(trim(%s), '')", c)
+		fmt.Fprintf(&any, "zq_text(%s)", c)
 	}
 	// DuckDB keeps a single file's records in order (preserve_insertion_order), so a
 	// record's rowid in the raw table is its index in the file; numbering rows that way
@@ -245,7 +259,7 @@ SELECT %s FROM read_csv(%s, header = true, auto_detect = false, columns = {%s}, 
 	// right side only for the rows its left side leaves).
 	q = fmt.Sprintf(`CREATE OR REPLACE TEMP VIEW %s AS
 SELECT (rowid + 2)::BIGINT AS _row, %s, NULL::VARCHAR AS _pre, NULL::VARCHAR AS _more FROM %s
-WHERE nullif(trim(c0), '') IS NOT NULL OR coalesce(%s) IS NOT NULL`, stageTable, sel.String(), raw, any.String())
+WHERE zq_text(c0) IS NOT NULL OR coalesce(%s) IS NOT NULL`, stageTable, sel.String(), raw, any.String())
 	if _, err := conn.ExecContext(ctx, q); err != nil {
 		return stageStats{}, err
 	}
