@@ -33,6 +33,8 @@ func digestLines(n int, changed map[int]string) string {
 // their own row numbers. The ids it reads from the lines are the ids DuckDB's reader and
 // zq_text give (otherwise unchanged rows would be parsed again, or repeated ids missed).
 func TestIngest_ChangedRowsOnly(t *testing.T) {
+	defer func(n int64) { insertRows = n }(insertRows)
+	insertRows = 7 // versions inserted over several ranges of rows
 	dir := t.TempDir()
 	const n = 40
 	first := writeFile(t, dir, "tickets_2026-10-30.csv", []byte(digestLines(n, nil)+"\u3000,,\t,,,,\r\n"))
@@ -40,6 +42,9 @@ func TestIngest_ChangedRowsOnly(t *testing.T) {
 	rep := mustIngest(t, s, first, Options{})
 	if rep.Staging != "duckdb read_csv" || rep.Loaded != n || rep.Blank != 1 {
 		t.Fatalf("first load: staging %s loaded %d blank %d, want duckdb read_csv %d 1", rep.Staging, rep.Loaded, rep.Blank, n)
+	}
+	if got := queryStrings(t, s, "SELECT count(*) FROM ticket_versions"); got[0] != fmt.Sprint(n) {
+		t.Fatalf("versions stored = %s, want %d", got[0], n)
 	}
 	got := strings.Join(queryStrings(t, s, "SELECT ticket_id FROM tickets WHERE ticket_id NOT LIKE 'X%' ORDER BY row_number"), "|")
 	if want := `D1|D2,甲|D3 "乙"|D4|D5|D6|D7|D8`; got != want {
@@ -57,6 +62,9 @@ func TestIngest_ChangedRowsOnly(t *testing.T) {
 	}
 	if rep.Read != n+1 || rep.Unchanged != n-3 || rep.Versions != 2 || rep.Rejected != 2 || rep.Blank != 2 {
 		t.Errorf("read %d unchanged %d versions %d rejected %d blank %d, want %d %d 2 2 2", rep.Read, rep.Unchanged, rep.Versions, rep.Rejected, rep.Blank, n+1, n-3)
+	}
+	if got := queryStrings(t, s, "SELECT count(*) FROM ticket_versions"); got[0] != fmt.Sprint(n+2) {
+		t.Errorf("versions stored = %s, want %d", got[0], n+2)
 	}
 	if got, want := strings.Join(queryStrings(t, s, "SELECT row_number || ':' || code FROM rejects ORDER BY row_number"), " "), "32:bad_timestamp 42:duplicate_id"; got != want {
 		t.Errorf("rejects = %s, want %s", got, want)

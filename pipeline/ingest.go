@@ -294,8 +294,8 @@ func firstLine(err error) string {
 }
 
 // insertRows is how many rows of a file one statement inserts as ticket versions at most
-// (tickets_versions.sql).
-const insertRows = 1 << 20
+// (tickets_versions.sql); a variable for tests.
+var insertRows int64 = 1 << 20
 
 // write commits the file's rejects, warnings, rows and ledger entry in one transaction.
 func (s *Store) write(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, kind zhuqi.Kind, m *mapping, rep *Report, started, mark time.Time) error {
