@@ -7,7 +7,7 @@ import (
 	"database/sql"
 	"encoding/csv"
 	"fmt"
-	"hash/crc64"
+	"hash/crc32"
 	"io"
 	"os"
 	"sort"
@@ -18,13 +18,19 @@ import (
 )
 
 // A daily full export repeats most tickets unchanged. For a simple UTF-8 CSV (one record
-// a line, scan.Simple) the raw hash of a row is the CRC-64 of its line as written, seeded
-// with the configuration and the header line, and its ticket id is read straight from its
+// a line, scan.Simple) the raw hash of a row is a hash of its line as written (two CRC-32s,
+// Castagnoli and IEEE, which the CPU computes), seeded with the configuration and the
+// header line, and its ticket id is read straight from its
 // cell: one quick pass in Go (digestCSV) tells which rows changed since their ticket's
 // current version before any row is parsed, and only those are staged (linesSource).
 // Other files hash their staged cells in SQL (rawHashSQL).
 
-var crcTable = crc64.MakeTable(crc64.ECMA)
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// lineHash is the raw hash of a line for the seeds (the CRC-32s of the seed text).
+func lineHash(seedC, seedI uint32, line []byte) uint64 {
+	return uint64(crc32.Update(seedC, castagnoli, line))<<32 | uint64(crc32.Update(seedI, crc32.IEEETable, line))
+}
 
 // lineReader reads the data lines of a simple CSV after its header line, numbering them
 // as a spreadsheet does (the header is row 1).
@@ -185,7 +191,8 @@ func digestCSV(ctx context.Context, conn *sql.Conn, path string, sc *scan, idCol
 		return 0, err
 	}
 	defer lr.Close()
-	seed := crc64.Update(crc64.Checksum([]byte(seedText+"\n"), crcTable), crcTable, head)
+	seedText += "\n" + string(head)
+	seedC, seedI := crc32.Checksum([]byte(seedText), castagnoli), crc32.ChecksumIEEE([]byte(seedText))
 	var blanks int64
 	schema := arrow.NewSchema([]arrow.Field{
 		{Name: "_row", Type: arrow.PrimitiveTypes.Int64},
@@ -213,7 +220,7 @@ func digestCSV(ctx context.Context, conn *sql.Conn, path string, sc *scan, idCol
 			} else {
 				idB.AppendNull()
 			}
-			hashB.Append(crc64.Update(seed, crcTable, line))
+			hashB.Append(lineHash(seedC, seedI, line))
 			n++
 		}
 		if progress != nil {

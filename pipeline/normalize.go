@@ -142,12 +142,13 @@ type check struct {
 	Cond, Code, Col, Value, Msg string
 }
 
-// normalizeSQL builds the statement that parses and checks the staged rows of one file.
+// normalizeSQL builds the query that parses and checks the staged rows of one file that
+// satisfy where (a condition on _row).
 // It works in three layers so that every cell is trimmed once and parsed once: text
 // (t_*), parsed values (p_*), then the checks, which read only t_* and p_*. A row's
 // problems become its first reject code and the reasons joined; its warnings become a
 // list, built only for rows that have one.
-func normalizeSQL(cfg *zhuqi.Config, kind zhuqi.Kind, m *mapping, source string) string {
+func normalizeSQL(cfg *zhuqi.Config, kind zhuqi.Kind, m *mapping, source, where string) string {
 	var texts, parsed, final []string
 	var problems, warns []check
 	for _, c := range zhuqi.Columns(kind) {
@@ -260,8 +261,7 @@ func normalizeSQL(cfg *zhuqi.Config, kind zhuqi.Kind, m *mapping, source string)
 	extra = fmt.Sprintf("CASE WHEN _more IS NULL OR _pre IS NOT NULL THEN %s ELSE json_merge_patch(coalesce(%s, '{}'::JSON), _more::JSON) END", extra, extra)
 
 	// The reasons are text built only for rows that have a problem.
-	return fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS
-SELECT _row, %s, extra,
+	return fmt.Sprintf(`SELECT _row, %s, extra,
   problem,
   CASE WHEN problem IS NOT NULL THEN concat_ws('；', %s) END AS reason,
   %s AS warns
@@ -269,15 +269,15 @@ FROM (
   SELECT *, coalesce(%s) AS problem
   FROM (
     SELECT *, %s
-    FROM (SELECT _row, _pre, %s AS extra, %s FROM %s)
+    FROM (SELECT _row, _pre, %s AS extra, %s FROM %s WHERE %s)
   )
-)`, normTable,
+)`,
 		strings.Join(final, ",\n  "),
 		strings.Join(msg, ",\n    "),
 		warnExpr,
 		strings.Join(code, ",\n    "),
 		strings.Join(parsed, ", "),
-		extra, strings.Join(texts, ", "), source)
+		extra, strings.Join(texts, ", "), source, where)
 }
 
 func enumChoices(cfg *zhuqi.Config, enum string) string {

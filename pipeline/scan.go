@@ -57,37 +57,51 @@ func scanFile(ctx context.Context, path string, maxLine int64, progress func(int
 		return nil, fmt.Errorf("%w: %s is a folder, not a file", ErrFileUnreadable, path)
 	}
 	sc := &scan{Size: st.Size(), UTF8: true, Simple: true}
-	// SHA-256 runs on its own goroutine, beside the structure check, over a ring of buffers.
-	const nbuf = 4
-	bufs := make([][]byte, nbuf)
-	for i := range bufs {
-		bufs[i] = make([]byte, 1<<20)
-	}
+	// The structure check runs here; UTF-8 validation and SHA-256 each on a goroutine of
+	// their own, in a pipeline over a ring of buffers.
+	const nbuf = 8
 	free := make(chan []byte, nbuf)
-	for _, b := range bufs {
-		free <- b
+	for range nbuf {
+		free <- make([]byte, 1<<20)
 	}
+	type piece struct {
+		buf, text []byte // the bytes read; the text to validate (nil: none)
+		last      bool
+	}
+	toCheck := make(chan piece, nbuf)
 	toHash := make(chan []byte, nbuf)
+	checked := make(chan bool, 1)
 	hashed := make(chan string, 1)
-	go func(in <-chan []byte) {
+	go func(in <-chan piece) {
+		u := utf8Checker{ok: true}
+		for p := range in {
+			if p.text != nil {
+				u.write(p.text, p.last)
+			}
+			toHash <- p.buf
+		}
+		close(toHash)
+		checked <- u.ok && len(u.carry) == 0
+	}(toCheck)
+	go func() {
 		h := sha256.New()
-		for b := range in {
+		for b := range toHash {
 			h.Write(b)
 			free <- b[:cap(b)]
 		}
 		hashed <- hex.EncodeToString(h.Sum(nil))
-	}(toHash)
-	stopHash := func() string {
-		if toHash != nil {
-			close(toHash)
-			toHash = nil
-			return <-hashed
+	}()
+	stop := func() (sum string, utf8OK bool) {
+		if toCheck != nil {
+			close(toCheck)
+			toCheck = nil
+			utf8OK = <-checked
+			return <-hashed, utf8OK
 		}
-		return ""
+		return "", false
 	}
-	defer stopHash()
+	defer stop()
 	var cs *csvScanner
-	var carry []byte // an incomplete UTF-8 sequence at the end of the previous chunk
 	var done int64
 	first := true
 	for {
@@ -122,14 +136,6 @@ func scanFile(ctx context.Context, path string, maxLine int64, progress func(int
 				}
 			}
 			if cs != nil {
-				if sc.UTF8 {
-					v := append(carry, chunk...)
-					cut := validUpTo(v, rerr != nil)
-					sc.UTF8 = cut >= 0
-					if sc.UTF8 {
-						carry = append(carry[:0], v[cut:]...)
-					}
-				}
 				if err := cs.feed(chunk); err != nil {
 					return nil, fmt.Errorf("%w: %s: %v", ErrFileUnreadable, filepath.Base(path), err)
 				}
@@ -139,7 +145,11 @@ func scanFile(ctx context.Context, path string, maxLine int64, progress func(int
 				progress(done)
 			}
 		}
-		toHash <- buf[:n]
+		p := piece{buf: buf[:n], last: rerr != nil}
+		if cs != nil && sc.UTF8 {
+			p.text = chunk
+		}
+		toCheck <- p
 		if rerr == io.EOF || rerr == io.ErrUnexpectedEOF {
 			break
 		}
@@ -150,7 +160,10 @@ func scanFile(ctx context.Context, path string, maxLine int64, progress func(int
 	if first {
 		return nil, fmt.Errorf("%w: %s is empty: export it again with the header row and data", ErrFileUnreadable, filepath.Base(path))
 	}
+	var utf8OK bool
+	sc.SHA256, utf8OK = stop()
 	if cs != nil {
+		sc.UTF8 = sc.UTF8 && utf8OK
 		if err := cs.finish(); err != nil {
 			return nil, fmt.Errorf("%w: %s: %v", ErrFileUnreadable, filepath.Base(path), err)
 		}
@@ -160,8 +173,39 @@ func scanFile(ctx context.Context, path string, maxLine int64, progress func(int
 		}
 		sc.Simple = cs.simple && sc.UTF8 && sc.BOM != "utf-16le" && sc.BOM != "utf-16be"
 	}
-	sc.SHA256 = stopHash()
 	return sc, nil
+}
+
+// utf8Checker validates UTF-8 text that arrives in chunks.
+type utf8Checker struct {
+	ok    bool
+	carry []byte // an incomplete sequence at the end of the previous chunk
+}
+
+func (u *utf8Checker) write(b []byte, last bool) {
+	if !u.ok {
+		return
+	}
+	if len(u.carry) > 0 {
+		for len(b) > 0 && !utf8.FullRune(u.carry) {
+			u.carry, b = append(u.carry, b[0]), b[1:]
+		}
+		if !utf8.FullRune(u.carry) {
+			u.ok = !last
+			return
+		}
+		if !utf8.Valid(u.carry) {
+			u.ok = false
+			return
+		}
+		u.carry = u.carry[:0]
+	}
+	cut := validUpTo(b, last)
+	if cut < 0 {
+		u.ok = false
+		return
+	}
+	u.carry = append(u.carry[:0], b[cut:]...)
 }
 
 // validUpTo reports how much of b is valid UTF-8, leaving an incomplete final sequence
