@@ -137,20 +137,8 @@ func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt 
 			return err
 		}
 		defer conn.ExecContext(context.Background(), "RESET preserve_insertion_order")
-		// Over ranges of rows, like the insert of versions (insertRows).
-		var last int64
-		if err := conn.QueryRowContext(ctx, "SELECT coalesce(max(_row), 0) FROM "+source).Scan(&last); err != nil {
-			return err
-		}
-		for lo := int64(0); lo == 0 || lo < last; lo += insertRows {
-			q := "CREATE OR REPLACE TEMP TABLE " + normTable + " AS "
-			if lo > 0 {
-				q = "INSERT INTO " + normTable + " "
-			}
-			q += normalizeSQL(cfg, opt.Kind, m, source, fmt.Sprintf("_row > %d AND _row <= %d", lo, lo+insertRows))
-			if _, err := conn.ExecContext(ctx, q); err != nil {
-				return fmt.Errorf("normalise: %w", err)
-			}
+		if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE "+normTable+" AS "+normalizeSQL(cfg, opt.Kind, m, source)); err != nil {
+			return fmt.Errorf("normalise: %w", err)
 		}
 		rep.step("normalise", s.Now(), &mark)
 		if stats.Compared {
@@ -305,8 +293,8 @@ func firstLine(err error) string {
 	return s
 }
 
-// insertRows is how many rows of a file one statement normalises or inserts as ticket
-// versions at most (tickets_versions.sql); a variable for tests.
+// insertRows is how many rows of a file one statement inserts as ticket versions at most
+// (tickets_versions.sql); a variable for tests.
 var insertRows int64 = 1 << 20
 
 // write commits the file's rejects, warnings, rows and ledger entry in one transaction.

@@ -142,13 +142,12 @@ type check struct {
 	Cond, Code, Col, Value, Msg string
 }
 
-// normalizeSQL builds the query that parses and checks the staged rows of one file that
-// satisfy where (a condition on _row).
+// normalizeSQL builds the query that parses and checks the staged rows of one file.
 // It works in three layers so that every cell is trimmed once and parsed once: text
 // (t_*), parsed values (p_*), then the checks, which read only t_* and p_*. A row's
 // problems become its first reject code and the reasons joined; its warnings become a
 // list, built only for rows that have one.
-func normalizeSQL(cfg *zhuqi.Config, kind zhuqi.Kind, m *mapping, source, where string) string {
+func normalizeSQL(cfg *zhuqi.Config, kind zhuqi.Kind, m *mapping, source string) string {
 	var texts, parsed, final []string
 	var problems, warns []check
 	for _, c := range zhuqi.Columns(kind) {
@@ -269,7 +268,7 @@ FROM (
   SELECT *, coalesce(%s) AS problem
   FROM (
     SELECT *, %s
-    FROM (SELECT _row, _pre, %s AS extra, %s FROM %s WHERE %s)
+    FROM (SELECT _row, _pre, %s AS extra, %s FROM %s)
   )
 )`,
 		strings.Join(final, ",\n  "),
@@ -277,7 +276,7 @@ FROM (
 		warnExpr,
 		strings.Join(code, ",\n    "),
 		strings.Join(parsed, ", "),
-		extra, strings.Join(texts, ", "), source, where)
+		extra, strings.Join(texts, ", "), source)
 }
 
 func enumChoices(cfg *zhuqi.Config, enum string) string {
