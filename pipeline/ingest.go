@@ -370,11 +370,15 @@ SELECT %d, %s, _row, w.col, w.value, w.code, w.msg FROM (SELECT _row, unnest(war
 			}
 		}
 		var last int64
-		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(_row), 0) FROM zq_changed`).Scan(&last); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*), coalesce(max(_row), 0) FROM zq_changed`).Scan(&rep.Versions, &last); err != nil {
 			return err
 		}
-		for lo := int64(0); lo < last; lo += insertRows {
-			data["Lo"], data["Hi"] = lo, lo+insertRows
+		step := insertRows
+		if rep.Versions <= insertRows {
+			step = last // few new versions among many rows: one statement
+		}
+		for lo := int64(0); lo < last; lo += step {
+			data["Lo"], data["Hi"] = lo, lo+step
 			b.Reset()
 			if err := sqlTemplates.ExecuteTemplate(&b, "tickets_insert", data); err != nil {
 				return err
@@ -382,9 +386,6 @@ SELECT %d, %s, _row, w.col, w.value, w.code, w.msg FROM (SELECT _row, unnest(war
 			if err := exec("versions", b.String()); err != nil {
 				return err
 			}
-		}
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM zq_changed`).Scan(&rep.Versions); err != nil {
-			return err
 		}
 		refresh, err := cal.timingSQL("timing_refresh", fmt.Sprint(id))
 		if err != nil {
@@ -463,7 +464,7 @@ func dropTemps(conn *sql.Conn) {
 	for _, v := range []string{stageTable, todoView, "zq_loaded", "zq_arrow"} {
 		conn.ExecContext(context.Background(), "DROP VIEW IF EXISTS "+v)
 	}
-	for _, t := range []string{stageTable, stageTable + "_raw", normTable, dupTable, rawTable, skipTable, "zq_changed", "zq_calk"} {
+	for _, t := range []string{stageTable, stageTable + "_raw", normTable, dupTable, rawTable, skipTable, "zq_hashed", "zq_changed", "zq_calk"} {
 		conn.ExecContext(context.Background(), "DROP TABLE IF EXISTS "+t)
 	}
 }

@@ -1,27 +1,31 @@
 -- Ticket versions (DOMAIN §1.2). A loaded row becomes a new version of its ticket unless
 -- its row_hash (a hash of every normalised column) equals the ticket's current version.
 -- (Rows whose raw hash equals the current version's were skipped before parsing.)
--- zq_changed keeps only keys and hashes (of rows of zq_loaded); the columns come from
--- zq_norm when inserted.
+-- zq_hashed keeps the keys and hashes of every loaded row, zq_changed those of the rows that
+-- become versions; the columns come from zq_loaded when inserted.
 -- The new version becomes current when its snapshot is not older than the current one's
 -- (an older snapshot ingested late is kept as history only). Each new version gets its
 -- timing columns (timing.sql).
--- (The hash is taken below the joins, and the insert joins zq_norm, a table, not the view:
--- else DuckDB may build its hash table on the wide side, which cost seconds per million rows.)
-CREATE OR REPLACE TEMP TABLE zq_changed AS
-SELECT i._row, i.ticket_id, i.row_hash, r.raw_hash, (c.as_of IS NULL OR c.as_of <= {{.AsOf}}) AS becomes_current,
-    c.ticket_id IS NOT NULL AS had_current
+-- (Hashes are taken below the joins, and nothing wide is carried through a join: else
+-- DuckDB may build its hash table on the wide side, which cost seconds per million rows.)
+CREATE OR REPLACE TEMP TABLE zq_hashed AS
+SELECT i._row, i.ticket_id, i.row_hash, r.raw_hash
 FROM (SELECT n._row, n.ticket_id, hash({{.ColsN}}) AS row_hash FROM zq_loaded n) i
-JOIN (SELECT _row, raw_hash FROM zq_raw) r USING (_row)
+JOIN (SELECT _row, raw_hash FROM zq_raw) r USING (_row);
+
+CREATE OR REPLACE TEMP TABLE zq_changed AS
+SELECT h._row, h.ticket_id, h.row_hash, h.raw_hash, (c.as_of IS NULL OR c.as_of <= {{.AsOf}}) AS becomes_current,
+    c.ticket_id IS NOT NULL AS had_current
+FROM zq_hashed h
 LEFT JOIN (SELECT ticket_id, as_of, row_hash FROM ticket_versions WHERE is_current) c USING (ticket_id)
-WHERE c.ticket_id IS NULL OR c.row_hash <> i.row_hash;
+WHERE c.ticket_id IS NULL OR c.row_hash <> h.row_hash;
 
 -- A parsed row equal to its current version (its raw text changed, or the configuration
 -- did) lends that version its raw hash, so the next export skips it again.
-UPDATE ticket_versions v SET raw_hash = r.raw_hash
-FROM zq_loaded n JOIN zq_raw r USING (_row)
-WHERE v.is_current AND v.ticket_id = n.ticket_id AND v.raw_hash IS DISTINCT FROM r.raw_hash
-  AND v.row_hash = hash({{.ColsN}});
+UPDATE ticket_versions v SET raw_hash = h.raw_hash
+FROM zq_hashed h
+WHERE v.is_current AND v.ticket_id = h.ticket_id AND v.raw_hash IS DISTINCT FROM h.raw_hash
+  AND v.row_hash = h.row_hash;
 
 -- (had_current keeps the join to the tickets that have a version: none, on a first load.)
 UPDATE ticket_versions v SET is_current = false
