@@ -370,7 +370,7 @@ SELECT %d, %s, _row, w.col, w.value, w.code, w.msg FROM (SELECT _row, unnest(war
 			}
 		}
 		var last int64
-		if err := tx.QueryRowContext(ctx, `SELECT count(*), coalesce(max(_row), 0) FROM zq_changed`).Scan(&rep.Versions, &last); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(count_if(is_new), 0), coalesce(max(_row) FILTER (is_new), 0) FROM zq_changed`).Scan(&rep.Versions, &last); err != nil {
 			return err
 		}
 		step := insertRows
@@ -464,7 +464,7 @@ func dropTemps(conn *sql.Conn) {
 	for _, v := range []string{stageTable, todoView, "zq_loaded", "zq_arrow"} {
 		conn.ExecContext(context.Background(), "DROP VIEW IF EXISTS "+v)
 	}
-	for _, t := range []string{stageTable, stageTable + "_raw", normTable, dupTable, rawTable, skipTable, "zq_hashed", "zq_changed", "zq_calk"} {
+	for _, t := range []string{stageTable, stageTable + "_raw", normTable, dupTable, rawTable, skipTable, "zq_changed", "zq_calk"} {
 		conn.ExecContext(context.Background(), "DROP TABLE IF EXISTS "+t)
 	}
 }
