@@ -10,7 +10,6 @@ import (
 	"hash/crc32"
 	"io"
 	"os"
-	"sort"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -102,19 +101,6 @@ func (l *lineReader) Close() error { return l.f.Close() }
 // cell returns field i of a simple CSV line as DuckDB's reader gives it: unquoted, with
 // "" inside quotes as one quote; ok is false when the line has no field i.
 func cell(line []byte, delim byte, i int) (field []byte, ok bool) {
-	if bytes.IndexByte(line, '"') < 0 {
-		for ; i > 0; i-- {
-			j := bytes.IndexByte(line, delim)
-			if j < 0 {
-				return nil, false
-			}
-			line = line[j+1:]
-		}
-		if j := bytes.IndexByte(line, delim); j >= 0 {
-			line = line[:j]
-		}
-		return line, true
-	}
 	for {
 		var f []byte
 		if len(line) > 0 && line[0] == '"' {
@@ -286,10 +272,6 @@ func openCSVLines(path string, sc *scan, want []int64, maxCell int) (*linesSourc
 	lr, _, err := openLines(path, sc)
 	if err != nil {
 		return nil, err
-	}
-	if !sort.SliceIsSorted(want, func(i, j int) bool { return want[i] < want[j] }) {
-		lr.Close()
-		return nil, fmt.Errorf("rows to read are not in order")
 	}
 	return &linesSource{lineReader: lr, want: want, delim: rune(sc.Delim), maxCell: maxCell}, nil
 }
