@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/csv"
 	"fmt"
 	"hash/crc32"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	duckdb "github.com/duckdb/duckdb-go/v2"
 	"github.com/zhuqi/zhuqi"
 )
 
@@ -31,6 +33,12 @@ func lineHash(seedC, seedI uint32, line []byte) uint64 {
 	return uint64(crc32.Update(seedC, castagnoli, line))<<32 | uint64(crc32.Update(seedI, crc32.IEEETable, line))
 }
 
+// lineSeeds are the seeds of lineHash for a file with header line head.
+func lineSeeds(seedText string, head []byte) (uint32, uint32) {
+	b := []byte(seedText + "\n" + string(head))
+	return crc32.Checksum(b, castagnoli), crc32.ChecksumIEEE(b)
+}
+
 // lineReader reads the data lines of a simple CSV after its header line, numbering them
 // as a spreadsheet does (the header is row 1).
 type lineReader struct {
@@ -39,7 +47,12 @@ type lineReader struct {
 	r    *bufio.Reader
 	num  int64
 	long []byte
+	pos  int64 // offset of the next line
+	at   int64 // offset of the line last read
 }
+
+// lineRef is a data line: its row number and where it starts in the file.
+type lineRef struct{ row, off int64 }
 
 func openLines(path string, sc *scan) (*lineReader, []byte, error) {
 	f, err := os.Open(path)
@@ -53,6 +66,7 @@ func openLines(path string, sc *scan) (*lineReader, []byte, error) {
 			f.Close()
 			return nil, nil, err
 		}
+		lr.pos = 3
 	}
 	head, err := lr.line()
 	if err != nil {
@@ -92,6 +106,8 @@ func (l *lineReader) line() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	l.at = l.pos
+	l.pos += int64(len(b))
 	b = bytes.TrimSuffix(b, []byte{'\n'})
 	return bytes.TrimSuffix(b, []byte{'\r'}), nil
 }
@@ -168,7 +184,7 @@ func blankLine(line []byte, delim byte) bool {
 	return true
 }
 
-// digestCSV fills rawTable (_row, ticket_id, raw_hash) from the lines of a simple CSV
+// digestCSV fills rawTable (_row, ticket_id, raw_hash, _off: where the line starts) from the lines of a simple CSV
 // whose ticket id is in column idCol, seeding the hashes with seedText and the header
 // line, and returns how many blank lines it passed over.
 func digestCSV(ctx context.Context, conn *sql.Conn, path string, sc *scan, idCol int, seedText string, batch int, progress func(int64)) (int64, error) {
@@ -177,18 +193,19 @@ func digestCSV(ctx context.Context, conn *sql.Conn, path string, sc *scan, idCol
 		return 0, err
 	}
 	defer lr.Close()
-	seedText += "\n" + string(head)
-	seedC, seedI := crc32.Checksum([]byte(seedText), castagnoli), crc32.ChecksumIEEE([]byte(seedText))
+	seedC, seedI := lineSeeds(seedText, head)
 	var blanks int64
 	schema := arrow.NewSchema([]arrow.Field{
 		{Name: "_row", Type: arrow.PrimitiveTypes.Int64},
 		{Name: "ticket_id", Type: arrow.BinaryTypes.String, Nullable: true},
 		{Name: "raw_hash", Type: arrow.PrimitiveTypes.Uint64},
+		{Name: "_off", Type: arrow.PrimitiveTypes.Int64},
 	}, nil)
 	fill := func(b *array.RecordBuilder) (int, error) {
 		rowB := b.Field(0).(*array.Int64Builder)
 		idB := b.Field(1).(*array.StringBuilder)
 		hashB := b.Field(2).(*array.Uint64Builder)
+		offB := b.Field(3).(*array.Int64Builder)
 		n := 0
 		for n < batch {
 			line, num, err := lr.next()
@@ -207,6 +224,7 @@ func digestCSV(ctx context.Context, conn *sql.Conn, path string, sc *scan, idCol
 				idB.AppendNull()
 			}
 			hashB.Append(lineHash(seedC, seedI, line))
+			offB.Append(lr.at)
 			n++
 		}
 		if progress != nil {
@@ -214,7 +232,7 @@ func digestCSV(ctx context.Context, conn *sql.Conn, path string, sc *scan, idCol
 		}
 		return n, nil
 	}
-	if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE "+rawTable+" (_row BIGINT, ticket_id VARCHAR, raw_hash UBIGINT)"); err != nil {
+	if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE "+rawTable+" (_row BIGINT, ticket_id VARCHAR, raw_hash UBIGINT, _off BIGINT)"); err != nil {
 		return 0, err
 	}
 	if err := insertArrow(ctx, conn, newBatchReader(ctx, schema, fill), rawTable); err != nil {
@@ -223,103 +241,212 @@ func digestCSV(ctx context.Context, conn *sql.Conn, path string, sc *scan, idCol
 	return blanks, nil
 }
 
+// lineCompare is what compareLines found.
+type lineCompare struct {
+	blanks int64
+	// todo lists the rows left to parse, in order, when they are at most a quarter of all.
+	todo []lineRef
+	// plan says what becomes of each row (planNone, planDirect, planSQL), by row number,
+	// when the direct path reads the new tickets (direct.go).
+	plan []byte
+}
+
 // compareLines fills rawTable from the lines of a simple UTF-8 ticket CSV, then dupTable
-// and skipTable. When at most a quarter of the rows are left to parse it returns their
-// numbers, in order, for staging only those.
-func (s *Store) compareLines(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, path string, sc *scan, m *mapping, progress func(int64)) (int64, []int64, error) {
-	blanks, err := digestCSV(ctx, conn, path, sc, m.Source["ticket_id"], cfgPrint(cfg), cfg.Ingest.BatchRows, progress)
+// and skipTable, and says how to read the rows left to parse. When at most a quarter are
+// left it lists them, for staging only those. Else, when direct is true and most of them
+// are new tickets, it plans the direct path.
+func (s *Store) compareLines(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, path string, sc *scan, m *mapping, direct bool, lap func(string), progress func(int64)) (lineCompare, error) {
+	var lc lineCompare
+	var err error
+	lc.blanks, err = digestCSV(ctx, conn, path, sc, m.Source["ticket_id"], cfgPrint(cfg), cfg.Ingest.BatchRows, progress)
 	if err != nil {
-		return 0, nil, err
+		return lc, err
 	}
+	lap("digest")
 	for _, q := range []string{dupSQL(zhuqi.KindTickets), skipSQL()} {
 		if _, err := conn.ExecContext(ctx, q); err != nil {
-			return 0, nil, fmt.Errorf("compare with current versions: %w", err)
+			return lc, fmt.Errorf("compare with current versions: %w", err)
 		}
 	}
 	var all, skipped int64
 	if err := conn.QueryRowContext(ctx, "SELECT (SELECT count(*) FROM "+rawTable+"), (SELECT count(*) FROM "+skipTable+")").Scan(&all, &skipped); err != nil {
-		return 0, nil, err
+		return lc, err
 	}
+	lap("compare")
 	if 4*(all-skipped) > all {
-		return blanks, nil, nil
+		if direct {
+			lc.plan, err = planRows(ctx, conn, sc.Records+2)
+			lap("plan")
+		}
+		return lc, err
 	}
-	rows, err := conn.QueryContext(ctx, "SELECT _row FROM "+rawTable+" ANTI JOIN "+skipTable+" USING (_row) ORDER BY _row")
+	rows, err := conn.QueryContext(ctx, "SELECT _row, _off FROM "+rawTable+" ANTI JOIN "+skipTable+" USING (_row) ORDER BY _row")
 	if err != nil {
-		return 0, nil, err
+		return lc, err
 	}
 	defer rows.Close()
-	todo := make([]int64, 0, all-skipped)
+	lc.todo = make([]lineRef, 0, all-skipped)
 	for rows.Next() {
-		var r int64
-		if err := rows.Scan(&r); err != nil {
-			return 0, nil, err
+		var r lineRef
+		if err := rows.Scan(&r.row, &r.off); err != nil {
+			return lc, err
 		}
-		todo = append(todo, r)
+		lc.todo = append(lc.todo, r)
 	}
-	return blanks, todo, rows.Err()
+	return lc, rows.Err()
 }
 
-// linesSource yields the rows of a simple CSV whose numbers are in want (ascending),
-// passing over the others without parsing them.
+// planRows plans the rows of rawTable not in skipTable: planDirect for a new ticket (an id
+// without a current version, not repeated in the file), planSQL for the others. It
+// returns nil when more than a quarter of all rows are for SQL: then DuckDB's CSV reader
+// stages the file faster than reading line by line. size is the number of lines + 1.
+func planRows(ctx context.Context, conn *sql.Conn, size int64) ([]byte, error) {
+	q := fmt.Sprintf(`SELECT r._row, r.ticket_id IS NULL OR d.ticket_id IS NOT NULL OR c.ticket_id IS NOT NULL AS for_sql
+FROM (SELECT _row, ticket_id FROM %s ANTI JOIN %s USING (_row)) r
+LEFT JOIN %s d ON d.ticket_id = r.ticket_id
+LEFT JOIN (SELECT ticket_id FROM ticket_versions WHERE is_current) c ON c.ticket_id = r.ticket_id`, rawTable, skipTable, dupTable)
+	plan := make([]byte, size)
+	var forSQL int64
+	err := rawConn(conn, func(dc driver.Conn) error {
+		ar, err := duckdb.NewArrowFromConn(dc)
+		if err != nil {
+			return err
+		}
+		rr, err := ar.QueryContext(ctx, q)
+		if err != nil {
+			return err
+		}
+		defer rr.Release()
+		for rr.Next() {
+			rec := rr.RecordBatch()
+			rows := rec.Column(0).(*array.Int64)
+			flags := rec.Column(1).(*array.Boolean)
+			for i := 0; i < rows.Len(); i++ {
+				r := rows.Value(i)
+				if r < 0 || r >= size {
+					return fmt.Errorf("plan: row %d beyond the file's %d lines", r, size-1)
+				}
+				if flags.Value(i) {
+					plan[r] = planSQL
+					forSQL++
+				} else {
+					plan[r] = planDirect
+				}
+			}
+		}
+		return rr.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("plan rows: %w", err)
+	}
+	if 4*forSQL > size {
+		return nil, nil
+	}
+	return plan, nil
+}
+
+// linesSource yields the rows of a simple CSV listed in want (ascending), reading each
+// line where it starts: the others are not read at all.
 type linesSource struct {
-	*lineReader
-	want    []int64
+	f       *os.File
+	want    []lineRef
 	delim   rune
 	maxCell int
+	buf     []byte // the file from off
+	off     int64
+	read    int64 // bytes read, for progress
 }
 
-func openCSVLines(path string, sc *scan, want []int64, maxCell int) (*linesSource, error) {
-	lr, _, err := openLines(path, sc)
+func openCSVLines(path string, want []lineRef, delim byte, maxCell int) (*linesSource, error) {
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	return &linesSource{lineReader: lr, want: want, delim: rune(sc.Delim), maxCell: maxCell}, nil
+	return &linesSource{f: f, want: want, delim: rune(delim), maxCell: maxCell}, nil
+}
+
+// lineWindow is how much of the file linesSource reads at a time; a variable for tests.
+var lineWindow = 8 << 10
+
+// line returns the line starting at off, without its line end.
+func (s *linesSource) line(off int64) ([]byte, error) {
+	if k := off - s.off; k >= 0 && k < int64(len(s.buf)) {
+		if i := bytes.IndexByte(s.buf[k:], '\n'); i >= 0 {
+			return bytes.TrimSuffix(s.buf[k:k+int64(i)], []byte{'\r'}), nil
+		}
+	}
+	for size := lineWindow; ; size *= 2 {
+		if cap(s.buf) < size {
+			s.buf = make([]byte, size)
+		}
+		n, err := s.f.ReadAt(s.buf[:size], off)
+		s.buf, s.off = s.buf[:n], off
+		s.read += int64(n)
+		if i := bytes.IndexByte(s.buf, '\n'); i >= 0 {
+			return bytes.TrimSuffix(s.buf[:i], []byte{'\r'}), nil
+		}
+		if err == io.EOF {
+			if n == 0 {
+				return nil, io.EOF
+			}
+			return bytes.TrimSuffix(s.buf, []byte{'\r'}), nil // the last line has no line end
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
 }
 
 func (s *linesSource) Next() (row, error) {
-	for len(s.want) > 0 {
-		line, num, err := s.next()
-		if err != nil {
-			if err == io.EOF {
-				return row{}, fmt.Errorf("%w: the file ended before row %d: was it changed while being read?", ErrFileUnreadable, s.want[0])
-			}
+	if len(s.want) == 0 {
+		return row{}, io.EOF
+	}
+	ref := s.want[0]
+	s.want = s.want[1:]
+	line, err := s.line(ref.off)
+	if err == io.EOF {
+		return row{}, fmt.Errorf("%w: the file ended before row %d: was it changed while being read?", ErrFileUnreadable, ref.row)
+	}
+	if err != nil {
+		return row{}, err
+	}
+	r := csv.NewReader(bytes.NewReader(line))
+	r.Comma, r.FieldsPerRecord, r.LazyQuotes = s.delim, -1, true
+	rec, err := r.Read()
+	if err == io.EOF {
+		rec, err = []string{""}, nil
+	}
+	if err != nil {
+		return row{}, fmt.Errorf("%w: row %d: %v: check the file is a CSV export", ErrFileUnreadable, ref.row, err)
+	}
+	for i, c := range rec {
+		if err := cellTooLong(c, s.maxCell, ref.row, i); err != nil {
 			return row{}, err
 		}
-		if num < s.want[0] {
-			continue
-		}
-		s.want = s.want[1:]
-		r := csv.NewReader(bytes.NewReader(line))
-		r.Comma, r.FieldsPerRecord, r.LazyQuotes = s.delim, -1, true
-		rec, err := r.Read()
-		if err == io.EOF {
-			rec, err = []string{""}, nil
-		}
-		if err != nil {
-			return row{}, fmt.Errorf("%w: row %d: %v: check the file is a CSV export", ErrFileUnreadable, num, err)
-		}
-		for i, c := range rec {
-			if err := cellTooLong(c, s.maxCell, num, i); err != nil {
-				return row{}, err
-			}
-		}
-		return row{Cells: rec, Num: num}, nil
 	}
-	return row{}, io.EOF
+	return row{Cells: rec, Num: ref.row}, nil
 }
 
-func (s *linesSource) Offset() int64 { return s.cr.n }
+func (s *linesSource) Close() error { return s.f.Close() }
+
+func (s *linesSource) Offset() int64 { return s.read }
 
 // checkLineIDs makes sure that the ticket ids digestCSV read from the lines are the ids
 // the parsed rows have, or repeated tickets could pass unnoticed: the rows parsed are those
-// of rawTable not in skipTable, so the sums of hash(_row, ticket_id) must agree. Sums, not
+// of rawTable not in skipTable (in normTable, or stored by the direct path as versions of
+// ingest directID), so the sums of hash(_row, ticket_id) must agree. Sums, not
 // a join, because a join of two tables of every row costs seconds at 10M rows.
-func checkLineIDs(ctx context.Context, conn *sql.Conn) error {
+func checkLineIDs(ctx context.Context, conn *sql.Conn, directID int64) error {
 	sum := func(t string) string {
 		return "(SELECT coalesce(sum(hash(_row, ticket_id)::HUGEINT), 0) FROM " + t + ")"
 	}
+	parsed := sum(normTable)
+	if directID != 0 {
+		// The rows the direct path stored carry their ticket ids as parsed, too.
+		parsed += fmt.Sprintf(" + (SELECT coalesce(sum(hash(row_number, ticket_id)::HUGEINT), 0) FROM ticket_versions WHERE ingest_id = %d)", directID)
+	}
 	var ok bool
-	if err := conn.QueryRowContext(ctx, "SELECT "+sum(rawTable)+" - "+sum(skipTable)+" = "+sum(normTable)).Scan(&ok); err != nil {
+	if err := conn.QueryRowContext(ctx, "SELECT "+sum(rawTable)+" - "+sum(skipTable)+" = "+parsed).Scan(&ok); err != nil {
 		return err
 	}
 	if ok {

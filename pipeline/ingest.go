@@ -110,52 +110,82 @@ func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt 
 		if err := createMacros(ctx, conn, cfg); err != nil {
 			return err
 		}
-		m, stats, err := s.stage(ctx, conn, cfg, path, sc, opt, rep, progress("read", st.Size()))
+		m, stats, err := s.stage(ctx, conn, cfg, path, sc, opt, rep, func(name string) { rep.step(name, s.Now(), &mark) }, progress("read", st.Size()))
 		if err != nil {
 			return err
 		}
 		rep.Blank = stats.Blank
 		rep.step("stage", s.Now(), &mark)
-		source := stageTable
-		if opt.Kind == zhuqi.KindTickets {
-			// Rows unchanged since their ticket's current version are not parsed again.
-			qs := []string{todoSQL()}
-			if !stats.Compared {
-				qs = []string{rawHashSQL(m, cfgPrint(cfg)), dupSQL(opt.Kind), skipSQL(), todoSQL()}
-			}
-			for _, q := range qs {
-				if _, err := conn.ExecContext(ctx, q); err != nil {
-					return fmt.Errorf("compare with current versions: %w", err)
-				}
-			}
-			source = todoView
-			rep.step("unchanged", s.Now(), &mark)
-		}
 		// Every row carries its number from here on: DuckDB need not keep insertion
 		// order, which lets it write without buffering whole row groups in memory.
 		if _, err := conn.ExecContext(ctx, "SET preserve_insertion_order = false"); err != nil {
 			return err
 		}
 		defer conn.ExecContext(context.Background(), "RESET preserve_insertion_order")
-		if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE "+normTable+" AS "+normalizeSQL(cfg, opt.Kind, m, source)); err != nil {
-			return fmt.Errorf("normalise: %w", err)
+		// parse fills normTable from the staged rows; directID is the ingest whose new
+		// tickets the direct path stored already (0: none).
+		parse := func(directID int64) error {
+			source := stageTable
+			if opt.Kind == zhuqi.KindTickets && !stats.Partial {
+				// Rows unchanged since their ticket's current version are not parsed again.
+				qs := []string{todoSQL()}
+				if !stats.Compared {
+					qs = []string{rawHashSQL(m, cfgPrint(cfg)), dupSQL(opt.Kind), skipSQL(), todoSQL()}
+				}
+				for _, q := range qs {
+					if _, err := conn.ExecContext(ctx, q); err != nil {
+						return fmt.Errorf("compare with current versions: %w", err)
+					}
+				}
+				source = todoView
+				rep.step("unchanged", s.Now(), &mark)
+			}
+			if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE "+normTable+" AS "+normalizeSQL(cfg, opt.Kind, m, source)); err != nil {
+				return fmt.Errorf("normalise: %w", err)
+			}
+			rep.step("normalise", s.Now(), &mark)
+			if stats.Compared {
+				if err := checkLineIDs(ctx, conn, directID); err != nil {
+					return err
+				}
+			}
+			if opt.Kind != zhuqi.KindTickets {
+				if _, err := conn.ExecContext(ctx, dupSQL(opt.Kind)); err != nil {
+					return fmt.Errorf("find repeated keys: %w", err)
+				}
+				rep.step("duplicates", s.Now(), &mark)
+			}
+			return nil
 		}
-		rep.step("normalise", s.Now(), &mark)
-		if stats.Compared {
-			if err := checkLineIDs(ctx, conn); err != nil {
+		var before func(tx *sql.Tx, id int64) error
+		if stats.Plan == nil {
+			if err := parse(0); err != nil {
 				return err
 			}
-		}
-		if opt.Kind != zhuqi.KindTickets {
-			if _, err := conn.ExecContext(ctx, dupSQL(opt.Kind)); err != nil {
-				return fmt.Errorf("find repeated keys: %w", err)
+		} else {
+			// New tickets go straight into ticket_versions inside the transaction; the rows
+			// the Go parser leaves are staged and parsed in SQL after them.
+			before = func(tx *sql.Tx, id int64) error {
+				rest, err := s.loadNew(ctx, conn, tx, cfg, path, sc, m, stats.Plan, rep, id, progress("read", st.Size()))
+				if err != nil {
+					return err
+				}
+				rep.step("new tickets", s.Now(), &mark)
+				ls, err := openCSVLines(path, rest, sc.Delim, cfg.Ingest.MaxCellChars)
+				if err != nil {
+					return err
+				}
+				defer ls.Close()
+				if _, err := stageRows(ctx, conn, ls, len(m.Headers), cfg.Ingest.BatchRows, nil); err != nil {
+					return err
+				}
+				return parse(id)
 			}
-			rep.step("duplicates", s.Now(), &mark)
 		}
 		if opt.Progress != nil {
 			opt.Progress(Progress{File: base, Step: "write", Done: st.Size(), Total: st.Size()})
 		}
-		return s.write(ctx, conn, cfg, opt.Kind, m, rep, started, mark)
+		return s.write(ctx, conn, cfg, opt.Kind, m, rep, started, mark, before)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("ingest %s: %w", path, err)
@@ -163,8 +193,9 @@ func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt 
 	return rep, nil
 }
 
-// stage reads the header and loads the data rows into stageTable.
-func (s *Store) stage(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, path string, sc *scan, opt Options, rep *Report, progress func(int64)) (*mapping, stageStats, error) {
+// stage reads the header and loads the data rows into stageTable (or plans the direct
+// path); lap records the time since the last step as a step.
+func (s *Store) stage(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, path string, sc *scan, opt Options, rep *Report, lap func(string), progress func(int64)) (*mapping, stageStats, error) {
 	base := filepath.Base(path)
 	if sc.Format == FormatParquet {
 		headers, err := parquetHeader(ctx, conn, path)
@@ -236,20 +267,25 @@ func (s *Store) stage(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, pa
 	if sc.Format == FormatCSV && sc.Simple && at == 0 && rep.Encoding == "utf-8" {
 		if opt.Kind == zhuqi.KindTickets {
 			// Hash the lines and compare them with the current versions first; when most
-			// rows are unchanged, stage only the others.
-			blanks, todo, err := s.compareLines(ctx, conn, cfg, path, sc, m, progress)
+			// rows are unchanged, stage only the others; when most are new tickets, read
+			// those in Go (direct.go) and stage the others.
+			lc, err := s.compareLines(ctx, conn, cfg, path, sc, m, readNewInGo && len(m.Unknown) == 0, lap, progress)
 			if err != nil {
 				return nil, stageStats{}, err
 			}
-			if todo != nil {
+			if lc.plan != nil {
+				rep.Staging = stagingDirect
+				return m, stageStats{Blank: lc.blanks, Compared: true, Plan: lc.plan, Partial: true}, nil
+			}
+			if lc.todo != nil {
 				rep.Staging = "arrow, changed rows only"
-				ls, err := openCSVLines(path, sc, todo, cfg.Ingest.MaxCellChars)
+				ls, err := openCSVLines(path, lc.todo, sc.Delim, cfg.Ingest.MaxCellChars)
 				if err != nil {
 					return nil, stageStats{}, err
 				}
 				defer ls.Close()
 				st, err := stageRows(ctx, conn, ls, width, cfg.Ingest.BatchRows, nil)
-				st.Blank, st.Compared = blanks, true
+				st.Blank, st.Compared, st.Partial = lc.blanks, true, true
 				return m, st, err
 			}
 			compared = true
@@ -293,12 +329,16 @@ func firstLine(err error) string {
 	return s
 }
 
+// stagingDirect is Report.Staging when new tickets are read in Go (direct.go).
+const stagingDirect = "arrow: new tickets parsed in Go, other rows in SQL"
+
 // insertRows is how many rows of a file one statement inserts as ticket versions at most
 // (tickets_versions.sql); a variable for tests.
 var insertRows int64 = 1 << 20
 
 // write commits the file's rejects, warnings, rows and ledger entry in one transaction.
-func (s *Store) write(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, kind zhuqi.Kind, m *mapping, rep *Report, started, mark time.Time) error {
+// before, if not nil, runs first in the transaction.
+func (s *Store) write(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, kind zhuqi.Kind, m *mapping, rep *Report, started, mark time.Time, before func(*sql.Tx, int64) error) error {
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -319,8 +359,19 @@ func (s *Store) write(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, ki
 		return err
 	}
 	rep.IngestID = id
+	if before != nil {
+		if err := before(tx, id); err != nil {
+			return err
+		}
+		if s.failpoint != nil {
+			if err := s.failpoint("new tickets"); err != nil {
+				return err
+			}
+		}
+		mark = s.Now()
+	}
 	file := sqlString(rep.File)
-	asOf := fmt.Sprintf("TIMESTAMP '%s'", rep.AsOf.Format("2006-01-02 15:04:05.999999"))
+	asOf := asOfSQL(rep.AsOf)
 	keyLabel := keyLabelSQL(kind)
 
 	// zq_loaded is a view, not another copy of the file's rows.
@@ -355,11 +406,7 @@ SELECT %d, %s, _row, w.col, w.value, w.code, w.msg FROM (SELECT _row, unnest(war
 		if err != nil {
 			return err
 		}
-		data := cal.timingData(fmt.Sprint(id))
-		data["Cols"], data["ColsNoID"] = strings.Join(cols, ", ")+", extra", strings.Join(cols[1:], ", ")+", extra"
-		data["AsOf"], data["IngestID"] = asOf, id
-		data["ColsN"] = "n." + strings.Join(cols, ", n.") + ", n.extra"
-		data["ColsNoIDN"] = "n." + strings.Join(cols[1:], ", n.") + ", n.extra"
+		data := versionsData(cal, id, asOf)
 		var b bytes.Buffer
 		if err := sqlTemplates.ExecuteTemplate(&b, "tickets_versions.sql", data); err != nil {
 			return err
@@ -370,11 +417,13 @@ SELECT %d, %s, _row, w.col, w.value, w.code, w.msg FROM (SELECT _row, unnest(war
 			}
 		}
 		var last int64
-		if err := tx.QueryRowContext(ctx, `SELECT coalesce(count_if(is_new), 0), coalesce(max(_row) FILTER (is_new), 0) FROM zq_changed`).Scan(&rep.Versions, &last); err != nil {
+		var versions int64
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(count_if(is_new), 0), coalesce(max(_row) FILTER (is_new), 0) FROM zq_changed`).Scan(&versions, &last); err != nil {
 			return err
 		}
+		rep.Versions = rep.Direct + versions
 		step := insertRows
-		if rep.Versions <= insertRows {
+		if versions <= insertRows {
 			step = last // few new versions among many rows: one statement
 		}
 		for lo := int64(0); lo < last; lo += step {
@@ -421,6 +470,22 @@ SELECT %d, %s, _row, w.col, w.value, w.code, w.msg FROM (SELECT _row, unnest(war
 		}
 	}
 	return tx.Commit()
+}
+
+// versionsData is the template data of sql/tickets_versions.sql for ingest id of a
+// snapshot as of asOf (SQL), with calendar cal.
+func versionsData(cal *Calendar, id int64, asOf string) map[string]any {
+	cols := columnNames(zhuqi.KindTickets)
+	data := cal.timingData(fmt.Sprint(id))
+	data["Cols"], data["ColsNoID"] = strings.Join(cols, ", ")+", extra", strings.Join(cols[1:], ", ")+", extra"
+	data["AsOf"], data["IngestID"] = asOf, id
+	data["ColsN"] = "n." + strings.Join(cols, ", n.") + ", n.extra"
+	data["ColsNoIDN"] = "n." + strings.Join(cols[1:], ", n.") + ", n.extra"
+	return data
+}
+
+func asOfSQL(t time.Time) string {
+	return fmt.Sprintf("TIMESTAMP '%s'", t.Format("2006-01-02 15:04:05.999999"))
 }
 
 // cfgPrint fingerprints the configuration for raw row hashes.

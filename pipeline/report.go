@@ -36,12 +36,15 @@ type Report struct {
 	Blank       int64         `json:"blank_rows_skipped"`
 	// Unchanged counts ticket rows identical, as read, to their ticket's current version:
 	// loaded without being parsed again.
-	Unchanged int64         `json:"rows_unchanged"`
-	Versions  int64         `json:"versions_added"`
-	Rejects   []Count       `json:"rejects"`
-	Warnings  []Count       `json:"warnings"`
-	Notes     []string      `json:"notes,omitempty"`
-	Duration  time.Duration `json:"duration_ns"`
+	Unchanged int64 `json:"rows_unchanged"`
+	Versions  int64 `json:"versions_added"`
+	// Direct counts rows of new tickets read in Go and stored without SQL parsing
+	// (direct.go); they count in Read, Loaded and Versions too.
+	Direct   int64         `json:"rows_direct,omitempty"`
+	Rejects  []Count       `json:"rejects"`
+	Warnings []Count       `json:"warnings"`
+	Notes    []string      `json:"notes,omitempty"`
+	Duration time.Duration `json:"duration_ns"`
 	// Steps times each step of the ingest (scan, stage, normalise, duplicates, and the
 	// writes), for tuning; kept in the ledger's report JSON.
 	Steps []Step `json:"steps,omitempty"`
@@ -114,8 +117,8 @@ func (s *Store) summarise(ctx context.Context, tx *sql.Tx, rep *Report) error {
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+skipTable).Scan(&rep.Unchanged); err != nil {
 			return err
 		}
-		rep.Read += rep.Unchanged
-		rep.Loaded += rep.Unchanged
+		rep.Read += rep.Unchanged + rep.Direct
+		rep.Loaded += rep.Unchanged + rep.Direct
 	}
 	rep.Rejected = rep.Read - rep.Loaded
 	var err error

@@ -93,6 +93,38 @@ func TestIngest_Snapshots(t *testing.T) {
 		})
 	}
 
+	// New tickets read in Go are inserted inside the file's transaction too.
+	for _, step := range []string{"new tickets", "versions", "ledger"} {
+		t.Run("Err_NewTicketsFailAt_"+step, func(t *testing.T) {
+			s := MustOpenStore(t)
+			mustIngest(t, s, first, Options{})
+			rows := snapRows("已办结")
+			for i := 3; i <= 20; i++ {
+				rows = append(rows, []string{fmt.Sprintf("S%d", i), "潍坊华星机械有限公司", "奎文区", "用地", "2026-10-05 10:00", "", "办理中", "", ""})
+			}
+			more := writeFile(t, t.TempDir(), "tickets_2026-11-02.csv", csvBytes(t, snapHeader, rows))
+			before := fingerprint(t, s)
+			injected := errors.New("injected")
+			s.failpoint = func(at string) error {
+				if at == step {
+					return injected
+				}
+				return nil
+			}
+			_, err := s.Ingest(context.Background(), zhuqi.Default(), more, Options{})
+			if !errors.Is(err, injected) {
+				t.Fatalf("err = %v, want the injected error", err)
+			}
+			if got := fingerprint(t, s); got != before {
+				t.Errorf("database changed:\n%s\n%s", before, got)
+			}
+			s.failpoint = nil
+			if rep := mustIngest(t, s, more, Options{}); rep.Staging != stagingDirect || rep.Direct != 18 || rep.Versions != 19 {
+				t.Errorf("retry after failure: staging %s, %d rows read in Go, %d versions; want %s, 18, 19", rep.Staging, rep.Direct, rep.Versions, stagingDirect)
+			}
+		})
+	}
+
 	// A file that breaks half-way through reading (a cell beyond Excel's limit on row 60)
 	// loads nothing, not its first half.
 	t.Run("Err_MidFileLoadsNothing", func(t *testing.T) {
@@ -158,24 +190,42 @@ func TestIngest_UnchangedRowsAreNotParsed(t *testing.T) {
 	}
 }
 
-// TestIngest_RowNumbersOfALargeFile: DuckDB reads a large CSV on several threads; the row
-// numbers of rejects must still be the rows of the file.
+// TestIngest_RowNumbersOfALargeFile: DuckDB reads a large CSV on several threads, and
+// the direct path streams rows through a goroutine; the row numbers of rejects and
+// versions must still be the rows of the file. (A column Zhuqi does not know turns the
+// direct path off.)
 func TestIngest_RowNumbersOfALargeFile(t *testing.T) {
+	for _, staging := range []string{"duckdb read_csv", stagingDirect} {
+		t.Run(staging, func(t *testing.T) { testRowNumbers(t, staging) })
+	}
+}
+
+func testRowNumbers(t *testing.T, staging string) {
 	const n = 300000
 	var b strings.Builder
-	b.WriteString(strings.Join(snapHeader, ",") + "\n")
+	extra := ""
+	if staging == "duckdb read_csv" {
+		extra = ",备注"
+	}
+	b.WriteString(strings.Join(snapHeader, ",") + extra + "\n")
+	if extra != "" {
+		extra = ","
+	}
 	for i := 1; i <= n; i++ {
 		created := "2026-10-03 14:05"
 		if i == 123457 || i == n-1 {
 			created = "不详"
 		}
-		fmt.Fprintf(&b, "L%07d,企业%d,奎文区,用地,%s,,办理中,,\n", i, i, created)
+		fmt.Fprintf(&b, "L%07d,企业%d,奎文区,用地,%s,,办理中,,%s\n", i, i, created, extra)
 	}
 	path := writeFile(t, t.TempDir(), "tickets_2026-10-31.csv", []byte(b.String()))
 	s := MustOpenStore(t)
 	rep := mustIngest(t, s, path, Options{})
-	if rep.Staging != "duckdb read_csv" {
-		t.Fatalf("staging = %s, want DuckDB's reader", rep.Staging)
+	if rep.Staging != staging {
+		t.Fatalf("staging = %s, want %s", rep.Staging, staging)
+	}
+	if staging == stagingDirect && rep.Direct != n-2 {
+		t.Errorf("%d rows read in Go, want %d", rep.Direct, n-2)
 	}
 	got := queryStrings(t, s, "SELECT row_number || ':' || (raw->>'诉求编号') FROM rejects ORDER BY row_number")
 	if want := fmt.Sprintf("123458:L0123457 %d:L%07d", n, n-1); strings.Join(got, " ") != want {

@@ -27,6 +27,11 @@ type stageStats struct {
 	Blank int64 // blank rows skipped
 	// Compared is true when rawTable, dupTable and skipTable were filled while staging.
 	Compared bool
+	// Plan, when set, plans each row for the direct path (lineCompare.plan): nothing is
+	// staged yet.
+	Plan []byte
+	// Partial is true when only the rows left to parse are staged (none unchanged).
+	Partial bool
 }
 
 func stageColumns(width int) []string {
@@ -113,8 +118,36 @@ func stageRows(ctx context.Context, conn *sql.Conn, src rowSource, width, batchR
 
 // insertArrow inserts the batches of rr into table.
 func insertArrow(ctx context.Context, conn *sql.Conn, rr *batchReader, table string) error {
+	if err := execArrow(ctx, conn, rr, "INSERT INTO "+table+" SELECT * FROM zq_arrow"); err != nil {
+		if rr.err != nil {
+			return err // the file's own error says it all
+		}
+		return fmt.Errorf("insert into %s: %w", table, err)
+	}
+	return nil
+}
+
+// execArrow runs query, which reads the batches of rr as the view zq_arrow.
+func execArrow(ctx context.Context, conn *sql.Conn, rr *batchReader, query string) error {
 	defer rr.Release()
-	err := rawConn(conn, func(dc driver.Conn) error {
+	err := execView(ctx, conn, rr, query)
+	// DuckDB sees a reader error as the end of the stream, so check it here: a file that
+	// failed half-way must not pass for a shorter file.
+	if rr.err != nil {
+		return rr.err
+	}
+	return err
+}
+
+// execChanArrow is execArrow for a chanReader; its producer reports its own errors.
+func execChanArrow(ctx context.Context, conn *sql.Conn, rr *chanReader, query string) error {
+	defer rr.Release()
+	return execView(ctx, conn, rr, query)
+}
+
+// execView runs query, which reads the batches of rr as the view zq_arrow.
+func execView(ctx context.Context, conn *sql.Conn, rr array.RecordReader, query string) error {
+	return rawConn(conn, func(dc driver.Conn) error {
 		ar, err := duckdb.NewArrowFromConn(dc)
 		if err != nil {
 			return err
@@ -124,18 +157,9 @@ func insertArrow(ctx context.Context, conn *sql.Conn, rr *batchReader, table str
 			return err
 		}
 		defer release()
-		_, err = dc.(driver.ExecerContext).ExecContext(ctx, "INSERT INTO "+table+" SELECT * FROM zq_arrow", nil)
+		_, err = dc.(driver.ExecerContext).ExecContext(ctx, query, nil)
 		return err
 	})
-	// DuckDB sees a reader error as the end of the stream, so check it here: a file that
-	// failed half-way must not pass for a shorter file.
-	if rr.err != nil {
-		return rr.err
-	}
-	if err != nil {
-		return fmt.Errorf("insert into %s: %w", table, err)
-	}
-	return nil
 }
 
 // batchReader is an array.RecordReader that builds record batches on demand with fill,

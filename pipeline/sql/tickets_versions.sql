@@ -42,3 +42,13 @@ SELECT n.ticket_id, {{.AsOf}}, {{.IngestID}}, n._row, c.row_hash, c.becomes_curr
 FROM zq_changed c JOIN zq_loaded n USING (_row), zq_calk k
 WHERE c.is_new AND _row > {{.Lo}} AND _row <= {{.Hi}}
 {{- end}}
+
+-- The rows directParser read (direct.go), as the view zq_arrow: new tickets, each its
+-- ticket's first and current version, with row_hash computed as for zq_changed.
+{{define "tickets_direct" -}}
+INSERT INTO ticket_versions (ticket_id, as_of, ingest_id, row_number, row_hash, is_current, {{.ColsNoID}}, raw_hash,
+    {{template "timing_columns"}})
+SELECT n.ticket_id, {{.AsOf}}, {{.IngestID}}, n._row, hash({{.ColsN}}), true, {{.ColsNoIDN}}, n.raw_hash,
+    {{template "timing_values" .}}
+FROM (SELECT *, NULL::JSON AS extra FROM zq_arrow) n, zq_calk k
+{{- end}}

@@ -1,0 +1,777 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"sync/atomic"
+	"unicode"
+	"unicode/utf8"
+	"unsafe"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/zhuqi/zhuqi"
+)
+
+// A first load of a large export is mostly new tickets written in the common forms: ISO
+// timestamps, known labels, valid codes. Parsing each cell in SQL, then storing the parsed
+// rows and writing them again as versions, cost three times DuckDB's own typed read of the
+// file. For a simple UTF-8 ticket CSV, directParser parses a line in Go when every cell is
+// in one of those forms, which have exactly one reading: the row then goes straight into
+// ticket_versions as typed Arrow columns (template tickets_direct). Any other row (a blank
+// required cell, a Chinese date, an unknown label, padding, a bad code) goes through the
+// SQL of normalizeSQL, which holds every rule of DOMAIN §1.3 and its messages. Both give
+// the same values, so the same row hash (TestDirect_SameAsSQL).
+
+// readNewInGo turns the direct path on; tests turn it off to compare with SQL.
+var readNewInGo = true
+
+// directCol is how directParser reads one canonical ticket column.
+type directCol struct {
+	name     string
+	typ      zhuqi.ColumnType
+	src      int // the file's column, -1 when the file has none
+	required bool
+	enum     map[string][]byte // folded label → value (enums and booleans)
+	empty    []byte            // the value of an empty enum cell, when hasEmpty
+	hasEmpty bool
+	credit   bool
+}
+
+// directVal is a parsed cell: text (nil for NULL) or a number (timestamps in microseconds,
+// amounts in units of 10⁻⁴, booleans 0 or 1).
+type directVal struct {
+	b    []byte
+	n    int64
+	null bool
+}
+
+// directParser parses lines of a simple UTF-8 ticket CSV whose header maps to known
+// columns only (an unknown column goes into extra as JSON, which SQL builds).
+type directParser struct {
+	delim   byte
+	width   int
+	maxCell int
+	cols    []directCol
+	created int // index of created_at in cols
+	cells   [][]byte
+	vals    []directVal
+}
+
+func newDirectParser(cfg *zhuqi.Config, m *mapping, delim byte) *directParser {
+	p := &directParser{delim: delim, width: len(m.Headers), maxCell: cfg.Ingest.MaxCellChars}
+	for i, c := range zhuqi.Columns(zhuqi.KindTickets) {
+		dc := directCol{name: c.Name, typ: c.Type, src: -1, required: c.Required, credit: c.Name == "credit_code"}
+		if j, ok := m.Source[c.Name]; ok {
+			dc.src = j
+		}
+		if c.Type == zhuqi.TypeEnum || c.Type == zhuqi.TypeBool {
+			dc.enum = directEnum(cfg, c.Enum)
+			var e string
+			e, dc.hasEmpty = cfg.EnumEmpty[c.Enum]
+			dc.empty = []byte(e)
+		}
+		if c.Name == "created_at" {
+			p.created = i
+		}
+		p.cols = append(p.cols, dc)
+	}
+	p.vals = make([]directVal, len(p.cols))
+	return p
+}
+
+// directEnum is the label map of enum as zq_enum_* has it (sql/macros.sql), without the
+// labels whose lower case DuckDB might spell otherwise than Go: cells with those go to SQL.
+func directEnum(cfg *zhuqi.Config, enum string) map[string][]byte {
+	out := map[string][]byte{}
+	seen := map[string]bool{}
+	for _, v := range cfg.Enums[enum] {
+		for _, l := range append([]string{v.Value}, v.Labels...) {
+			f := zhuqi.Fold(l)
+			if seen[f] {
+				continue
+			}
+			seen[f] = true
+			if caseless(f) {
+				out[f] = []byte(v.Value)
+			}
+		}
+	}
+	return out
+}
+
+// caseless reports whether s has no letter whose case a lower() could change, other than
+// ASCII ones already in lower case.
+func caseless(s string) bool {
+	for _, r := range s {
+		if r >= utf8.RuneSelf && (unicode.ToLower(r) != r || unicode.ToUpper(r) != r) {
+			return false
+		}
+		if r >= 'A' && r <= 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+// parse reads line into p.vals, reporting false when SQL must read the row.
+func (p *directParser) parse(line []byte) bool {
+	cells, ok := splitCells(line, p.delim, p.cells[:0])
+	p.cells = cells
+	if !ok || len(cells) != p.width {
+		return false
+	}
+	for i := range p.cols {
+		c := &p.cols[i]
+		v := &p.vals[i]
+		*v = directVal{null: true}
+		var t []byte
+		if c.src >= 0 {
+			t = cells[c.src]
+		}
+		if len(t) == 0 {
+			if c.required {
+				return false
+			}
+			if c.enum != nil && c.hasEmpty {
+				v.null = false
+				if c.typ == zhuqi.TypeBool {
+					v.n = boolInt(string(c.empty) == "true")
+				} else {
+					v.b = c.empty
+				}
+			}
+			continue
+		}
+		if padded(t) || len(t) > p.maxCell {
+			return false
+		}
+		v.null = false
+		switch c.typ {
+		case zhuqi.TypeText:
+			if c.credit && !creditOK(t) {
+				return false
+			}
+			v.b = t
+		case zhuqi.TypeTimestamp:
+			us, ok := parseISO(t)
+			if !ok {
+				return false
+			}
+			v.n = us
+		case zhuqi.TypeEnum, zhuqi.TypeBool:
+			val, ok := c.enum[string(t)]
+			if !ok {
+				return false
+			}
+			if c.typ == zhuqi.TypeBool {
+				v.n = boolInt(string(val) == "true")
+			} else {
+				v.b = val
+			}
+		case zhuqi.TypeDecimal:
+			n, ok := parseDecimal4(t)
+			if !ok {
+				return false
+			}
+			v.n = n
+		default:
+			return false
+		}
+	}
+	// The working-time calendar spans 2000–2040 unless tickets lie outside it: those go
+	// through SQL, which widens it.
+	if cr := p.vals[p.created]; cr.n < minDirectTime || cr.n >= maxDirectTime {
+		return false
+	}
+	for i, c := range p.cols {
+		if c.name == "resolved_at" && !p.vals[i].null && p.vals[i].n < p.vals[p.created].n {
+			return false // resolved before created: SQL warns
+		}
+	}
+	return true
+}
+
+func boolInt(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// padded reports whether a cell starts or ends with cellSpace: ASCII white space, U+3000
+// (E3 80 80) or U+00A0 (C2 A0).
+func padded(t []byte) bool {
+	switch t[0] {
+	case ' ', '\t', '\n', '\r':
+		return true
+	case 0xE3:
+		if len(t) >= 3 && t[1] == 0x80 && t[2] == 0x80 {
+			return true
+		}
+	case 0xC2:
+		if len(t) >= 2 && t[1] == 0xA0 {
+			return true
+		}
+	}
+	n := len(t)
+	switch t[n-1] {
+	case ' ', '\t', '\n', '\r':
+		return true
+	case 0x80:
+		return n >= 3 && t[n-3] == 0xE3 && t[n-2] == 0x80
+	case 0xA0:
+		return n >= 2 && t[n-2] == 0xC2
+	}
+	return false
+}
+
+// splitCells splits a simple CSV line into its cells as DuckDB's reader gives them
+// (quotes removed, "" inside quotes as one quote), appending to dst. ok is false for text
+// after a closing quote.
+func splitCells(line []byte, delim byte, dst [][]byte) ([][]byte, bool) {
+	for {
+		if len(line) > 0 && line[0] == '"' {
+			k := 1
+			esc := false
+			for k < len(line) {
+				if line[k] == '"' {
+					if k+1 < len(line) && line[k+1] == '"' {
+						esc = true
+						k += 2
+						continue
+					}
+					break
+				}
+				k++
+			}
+			if k >= len(line) {
+				return dst, false
+			}
+			f := line[1:k]
+			if esc {
+				f = bytes.ReplaceAll(f, []byte(`""`), []byte(`"`))
+			}
+			dst = append(dst, f)
+			line = line[k+1:]
+			if len(line) == 0 {
+				return dst, true
+			}
+			if line[0] != delim {
+				return dst, false
+			}
+			line = line[1:]
+			continue
+		}
+		j := bytes.IndexByte(line, delim)
+		if j < 0 {
+			return append(dst, line), true
+		}
+		dst = append(dst, line[:j])
+		line = line[j+1:]
+	}
+}
+
+// The timestamps directParser takes: from 2000-01-01 to the end of 2039 (the default
+// calendar's span), in microseconds since 1970.
+const (
+	minDirectTime = 946684800 * 1000000
+	maxDirectTime = 2208988800 * 1000000
+)
+
+// parseISO reads YYYY-MM-DD, YYYY-MM-DD HH:MM or YYYY-MM-DD HH:MM:SS with every field
+// in range (what DuckDB's cast to TIMESTAMP reads the same way), in microseconds.
+func parseISO(t []byte) (int64, bool) {
+	if len(t) != 10 && len(t) != 16 && len(t) != 19 {
+		return 0, false
+	}
+	num := func(s []byte) (int64, bool) {
+		var n int64
+		for _, c := range s {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			n = n*10 + int64(c-'0')
+		}
+		return n, true
+	}
+	if t[4] != '-' || t[7] != '-' {
+		return 0, false
+	}
+	y, ok1 := num(t[0:4])
+	mo, ok2 := num(t[5:7])
+	d, ok3 := num(t[8:10])
+	if !ok1 || !ok2 || !ok3 || mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) {
+		return 0, false
+	}
+	var h, mi, s int64
+	if len(t) >= 16 {
+		var ok4, ok5 bool
+		h, ok4 = num(t[11:13])
+		mi, ok5 = num(t[14:16])
+		if t[10] != ' ' || t[13] != ':' || !ok4 || !ok5 || h > 23 || mi > 59 {
+			return 0, false
+		}
+	}
+	if len(t) == 19 {
+		var ok6 bool
+		s, ok6 = num(t[17:19])
+		if t[16] != ':' || !ok6 || s > 59 {
+			return 0, false
+		}
+	}
+	return (daysFromCivil(y, mo, d)*86400 + h*3600 + mi*60 + s) * 1000000, true
+}
+
+func daysIn(y, m int64) int64 {
+	switch m {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// daysFromCivil is the number of days from 1970-01-01 to y-m-d (proleptic Gregorian).
+func daysFromCivil(y, m, d int64) int64 {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return era*146097 + doe - 719468
+}
+
+// parseDecimal4 reads -?digits(.digits)? with at most 14 digits before the point and 4
+// after (DECIMAL(18, 4) without rounding), in units of 10⁻⁴.
+func parseDecimal4(t []byte) (int64, bool) {
+	neg := false
+	if t[0] == '-' {
+		neg, t = true, t[1:]
+	}
+	var n int64
+	i, frac := 0, -1
+	for ; i < len(t); i++ {
+		c := t[i]
+		switch {
+		case c >= '0' && c <= '9':
+			n = n*10 + int64(c-'0')
+			if frac >= 0 {
+				frac++
+			}
+		case c == '.' && frac < 0 && i > 0:
+			frac = 0
+		default:
+			return 0, false
+		}
+	}
+	intDigits := i
+	if frac >= 0 {
+		intDigits = i - frac - 1
+	}
+	if intDigits == 0 || intDigits > 14 || frac == 0 || frac > 4 {
+		return 0, false
+	}
+	if frac < 0 {
+		frac = 0
+	}
+	for ; frac < 4; frac++ {
+		n *= 10
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
+}
+
+// creditValue maps a credit code character to its value, -1 for a character codes do not
+// use (GB 32100-2015: 0-9 and A-Y without I O S V Z).
+var creditValue = func() (v [256]int8) {
+	for i := range v {
+		v[i] = -1
+	}
+	for i, c := range "0123456789ABCDEFGHJKLMNPQRTUWXY" {
+		v[c] = int8(i)
+	}
+	return v
+}()
+
+// creditWeights are W1…W17 of zq_credit_ok.
+var creditWeights = [17]int{1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28}
+
+// creditOK is zq_credit_ok (sql/macros.sql) for a code already in upper case.
+func creditOK(s []byte) bool {
+	if len(s) != 18 {
+		return false
+	}
+	sum := 0
+	for i, w := range creditWeights {
+		k := creditValue[s[i]]
+		if k < 0 {
+			return false
+		}
+		sum += int(k) * w
+	}
+	k := creditValue[s[17]]
+	return k >= 0 && (31-sum%31)%31 == int(k)
+}
+
+// directSchema is the Arrow schema of the rows directParser loads: _row, raw_hash, then
+// the ticket columns in canonical order with the types of normTable.
+func directSchema() *arrow.Schema {
+	fields := []arrow.Field{
+		{Name: "_row", Type: arrow.PrimitiveTypes.Int64},
+		{Name: "raw_hash", Type: arrow.PrimitiveTypes.Uint64},
+	}
+	for _, c := range zhuqi.Columns(zhuqi.KindTickets) {
+		var t arrow.DataType
+		switch c.Type {
+		case zhuqi.TypeTimestamp:
+			t = &arrow.TimestampType{Unit: arrow.Microsecond}
+		case zhuqi.TypeBool:
+			t = arrow.FixedWidthTypes.Boolean
+		case zhuqi.TypeDecimal:
+			t = &arrow.Decimal128Type{Precision: 18, Scale: 4}
+		default:
+			t = arrow.BinaryTypes.String
+		}
+		fields = append(fields, arrow.Field{Name: c.Name, Type: t, Nullable: true})
+	}
+	return arrow.NewSchema(fields, nil)
+}
+
+// directBatch gathers parsed rows column by column in plain slices, made into Arrow
+// arrays at the end of the batch: an Arrow builder's per-value bookkeeping cost more than
+// parsing the row.
+type directBatch struct {
+	n     int
+	row   []int64
+	hash  []uint64
+	cols  []directColumn
+	types []arrow.DataType
+}
+
+// directColumn is one column of a directBatch: text as offsets into data, other values
+// as 8 (timestamps, booleans) or 16 bytes (decimals, low word first) in data.
+type directColumn struct {
+	typ     zhuqi.ColumnType
+	valid   []bool
+	nulls   int
+	offsets []int32
+	data    []byte
+	nums    []int64
+}
+
+func newDirectBatch(p *directParser, schema *arrow.Schema) *directBatch {
+	d := &directBatch{cols: make([]directColumn, len(p.cols))}
+	for i, c := range p.cols {
+		d.cols[i].typ = c.typ
+		d.types = append(d.types, schema.Field(i+2).Type)
+	}
+	d.reset()
+	return d
+}
+
+func (d *directBatch) reset() {
+	d.n = 0
+	d.row, d.hash = d.row[:0], d.hash[:0]
+	for i := range d.cols {
+		c := &d.cols[i]
+		c.valid, c.nulls, c.data, c.nums = c.valid[:0], 0, c.data[:0], c.nums[:0]
+		c.offsets = append(c.offsets[:0], 0)
+	}
+}
+
+// appendRow appends the row p parsed last.
+func (d *directBatch) appendRow(p *directParser, row int64, hash uint64) {
+	d.n++
+	d.row = append(d.row, row)
+	d.hash = append(d.hash, hash)
+	for i := range d.cols {
+		c := &d.cols[i]
+		v := &p.vals[i]
+		c.valid = append(c.valid, !v.null)
+		if v.null {
+			c.nulls++
+		}
+		if c.typ == zhuqi.TypeText || c.typ == zhuqi.TypeEnum {
+			if !v.null {
+				c.data = append(c.data, v.b...)
+			}
+			c.offsets = append(c.offsets, int32(len(c.data)))
+		} else {
+			c.nums = append(c.nums, v.n)
+		}
+	}
+}
+
+// record makes the batch into an Arrow record of schema, and empties it.
+func (d *directBatch) record(schema *arrow.Schema) arrow.RecordBatch {
+	arrs := make([]arrow.Array, 0, len(d.cols)+2)
+	arrs = append(arrs, array.NewInt64Data(array.NewData(arrow.PrimitiveTypes.Int64, d.n,
+		[]*memory.Buffer{nil, memory.NewBufferBytes(int64Bytes(append([]int64(nil), d.row...)))}, nil, 0, 0)))
+	hashes := make([]int64, len(d.hash))
+	for i, h := range d.hash {
+		hashes[i] = int64(h)
+	}
+	arrs = append(arrs, array.NewUint64Data(array.NewData(arrow.PrimitiveTypes.Uint64, d.n,
+		[]*memory.Buffer{nil, memory.NewBufferBytes(int64Bytes(hashes))}, nil, 0, 0)))
+	for i := range d.cols {
+		c := &d.cols[i]
+		var valid *memory.Buffer
+		if c.nulls > 0 {
+			valid = memory.NewBufferBytes(bitmap(c.valid, func(k int) bool { return c.valid[k] }))
+		}
+		var data arrow.ArrayData
+		switch c.typ {
+		case zhuqi.TypeText, zhuqi.TypeEnum:
+			offs := make([]byte, 4*len(c.offsets))
+			for k, o := range c.offsets {
+				binary.LittleEndian.PutUint32(offs[4*k:], uint32(o))
+			}
+			data = array.NewData(d.types[i], d.n, []*memory.Buffer{valid, memory.NewBufferBytes(offs), memory.NewBufferBytes(append([]byte(nil), c.data...))}, nil, c.nulls, 0)
+		case zhuqi.TypeBool:
+			data = array.NewData(d.types[i], d.n, []*memory.Buffer{valid, memory.NewBufferBytes(bitmap(c.valid, func(k int) bool { return c.nums[k] == 1 }))}, nil, c.nulls, 0)
+		case zhuqi.TypeDecimal:
+			// DECIMAL(18, 4) fits in the low 64 bits; the high word extends the sign.
+			wide := make([]int64, 2*len(c.nums))
+			for k, v := range c.nums {
+				wide[2*k] = v
+				if v < 0 {
+					wide[2*k+1] = -1
+				}
+			}
+			data = array.NewData(d.types[i], d.n, []*memory.Buffer{valid, memory.NewBufferBytes(int64Bytes(wide))}, nil, c.nulls, 0)
+		default:
+			data = array.NewData(d.types[i], d.n, []*memory.Buffer{valid, memory.NewBufferBytes(int64Bytes(append([]int64(nil), c.nums...)))}, nil, c.nulls, 0)
+		}
+		arrs = append(arrs, array.MakeFromData(data))
+		data.Release()
+	}
+	rec := array.NewRecordBatch(schema, arrs, int64(d.n))
+	for _, a := range arrs {
+		a.Release()
+	}
+	d.reset()
+	return rec
+}
+
+// bitmap packs n flags, least significant bit first, as Arrow's validity and boolean
+// buffers are.
+func bitmap(flags []bool, set func(int) bool) []byte {
+	b := make([]byte, (len(flags)+7)/8)
+	for k := range flags {
+		if set(k) {
+			b[k/8] |= 1 << (k % 8)
+		}
+	}
+	return b
+}
+
+// int64Bytes is the little-endian bytes of v (the machine's order on the platforms DuckDB
+// runs on).
+func int64Bytes(v []int64) []byte {
+	if len(v) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(&v[0])), 8*len(v))
+}
+
+// What becomes of each data line of a file on the direct path (rowPlan, by row number).
+const (
+	planNone   byte = iota // a blank line, or unchanged since its ticket's current version
+	planDirect             // a new ticket: directParser reads it if it can
+	planSQL                // staged as text and read by normalizeSQL
+)
+
+// loadDirect streams the lines planned planDirect that p can read into ticket_versions
+// with insertSQL (template tickets_direct), at most insertRows rows a statement. It
+// returns how many it loaded and, in order, the numbers of the lines planned planDirect
+// that p could not read or planned planSQL: those are for SQL. A goroutine parses the
+// lines while DuckDB writes the batches before: DuckDB reads an Arrow stream on one
+// thread, so parsing on that thread would leave the other core idle.
+func loadDirect(ctx context.Context, conn *sql.Conn, lr *lineReader, p *directParser, plan []byte, seedC, seedI uint32, insertSQL string, batch int, progress func(int64)) (loaded int64, rest []lineRef, err error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	schema := directSchema()
+	out := make(chan arrow.RecordBatch, 1)
+	var perr error
+	go func() {
+		defer close(out)
+		perr = produceDirect(ctx, lr, p, plan, seedC, seedI, schema, batch, out, &rest, progress)
+	}()
+	for more := true; more; {
+		cr := &chanReader{ctx: ctx, schema: schema, in: out}
+		cr.refs.Store(1)
+		if err := execChanArrow(ctx, conn, cr, insertSQL); err != nil {
+			cancel()
+			for r := range out {
+				if r != nil {
+					r.Release()
+				}
+			}
+			return 0, nil, fmt.Errorf("insert new tickets: %w", err)
+		}
+		loaded += cr.rows
+		more = !cr.closed
+	}
+	if perr != nil {
+		return 0, nil, perr
+	}
+	return loaded, rest, nil
+}
+
+// produceDirect parses the lines of lr into record batches of at most batch rows sent on
+// out, with a nil batch after every insertRows rows (the end of one statement's stream).
+func produceDirect(ctx context.Context, lr *lineReader, p *directParser, plan []byte, seedC, seedI uint32, schema *arrow.Schema, batch int, out chan<- arrow.RecordBatch, rest *[]lineRef, progress func(int64)) error {
+	d := newDirectBatch(p, schema)
+	send := func(r arrow.RecordBatch) error {
+		select {
+		case out <- r:
+			return nil
+		case <-ctx.Done():
+			if r != nil {
+				r.Release()
+			}
+			return ctx.Err()
+		}
+	}
+	var k, stmt int64
+	for {
+		line, num, err := lr.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		if num >= int64(len(plan)) || plan[num] == planNone {
+			continue
+		}
+		if plan[num] == planSQL || !p.parse(line) {
+			*rest = append(*rest, lineRef{num, lr.at})
+			continue
+		}
+		d.appendRow(p, num, lineHash(seedC, seedI, line))
+		k++
+		stmt++
+		if k == int64(batch) || stmt == insertRows {
+			if err := send(d.record(schema)); err != nil {
+				return err
+			}
+			k = 0
+			if progress != nil {
+				progress(lr.cr.n)
+			}
+		}
+		if stmt == insertRows {
+			if err := send(nil); err != nil {
+				return err
+			}
+			stmt = 0
+		}
+	}
+	if k > 0 {
+		return send(d.record(schema))
+	}
+	return nil
+}
+
+// chanReader is an array.RecordReader of the batches received on in, up to a nil batch
+// (the end of this stream) or the channel's close (closed).
+type chanReader struct {
+	ctx    context.Context
+	refs   atomic.Int64
+	schema *arrow.Schema
+	in     <-chan arrow.RecordBatch
+	cur    arrow.RecordBatch
+	rows   int64
+	closed bool
+	done   bool
+}
+
+func (r *chanReader) Retain() { r.refs.Add(1) }
+
+func (r *chanReader) Release() {
+	if r.refs.Add(-1) == 0 && r.cur != nil {
+		r.cur.Release()
+		r.cur = nil
+	}
+}
+
+func (r *chanReader) Schema() *arrow.Schema          { return r.schema }
+func (r *chanReader) Record() arrow.RecordBatch      { return r.cur }
+func (r *chanReader) RecordBatch() arrow.RecordBatch { return r.cur }
+func (r *chanReader) Err() error                     { return nil }
+
+func (r *chanReader) Next() bool {
+	if r.cur != nil {
+		r.cur.Release()
+		r.cur = nil
+	}
+	if r.done {
+		return false
+	}
+	select {
+	case rec, ok := <-r.in:
+		if !ok {
+			r.closed, r.done = true, true
+			return false
+		}
+		if rec == nil {
+			r.done = true
+			return false
+		}
+		r.cur = rec
+		r.rows += rec.NumRows()
+		return true
+	case <-r.ctx.Done():
+		r.done = true
+		return false
+	}
+}
+
+// loadNew stores, as versions of ingest id, the rows planned planDirect that directParser
+// reads, and returns the numbers of the rows left for SQL, in order.
+func (s *Store) loadNew(ctx context.Context, conn *sql.Conn, tx *sql.Tx, cfg *zhuqi.Config, path string, sc *scan, m *mapping, plan []byte, rep *Report, id int64, progress func(int64)) ([]lineRef, error) {
+	// The calendar of the versions stored so far: the rows for SQL may widen it, and
+	// then the timing of these versions is computed again (timing_refresh).
+	cal, err := WorkCalendar(ctx, tx, cfg, "")
+	if err != nil {
+		return nil, err
+	}
+	calk, err := cal.timingSQL("zq_calk", "")
+	if err != nil {
+		return nil, err
+	}
+	for _, stmt := range SplitSQL(calk) {
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			return nil, fmt.Errorf("calendar: %w", err)
+		}
+	}
+	var b bytes.Buffer
+	if err := sqlTemplates.ExecuteTemplate(&b, "tickets_direct", versionsData(cal, id, asOfSQL(rep.AsOf))); err != nil {
+		return nil, err
+	}
+	lr, head, err := openLines(path, sc)
+	if err != nil {
+		return nil, err
+	}
+	defer lr.Close()
+	seedC, seedI := lineSeeds(cfgPrint(cfg), head)
+	n, rest, err := loadDirect(ctx, conn, lr, newDirectParser(cfg, m, sc.Delim), plan, seedC, seedI, b.String(), cfg.Ingest.BatchRows, progress)
+	rep.Direct = n
+	return rest, err
+}
