@@ -57,18 +57,21 @@ func TestIngest_ChangedRowsOnly(t *testing.T) {
 	body := digestLines(n, map[int]string{1: "已办结", 35: "已办结"})
 	body = strings.Replace(body, "X030,奎文区,用地,2026-10-03 14:05", "X030,奎文区,用地,不详", 1)
 	body += "\"潍坊华星机械有限公司,99\",\"D3 \"\"乙\"\"\",奎文区,用地,2026-10-03 14:05,办理中,\r\n,,,,,,\r\n\u3000,\"\u00a0\",\t, ,,,\r\n"
+	// The last line (file row 45) repeats X020 (file row 22, unchanged) to the byte: the
+	// first stays unchanged, the second is rejected.
+	body += "\"潍坊华星机械有限公司,20\",X020,奎文区,用地,2026-10-03 14:05,办理中,\r\n"
 	later := writeFile(t, dir, "tickets_2026-10-31.csv", []byte(body))
 	rep = mustIngest(t, s, later, Options{})
 	if rep.Staging != "arrow, changed rows only" {
 		t.Errorf("staging = %s, want only the changed rows staged", rep.Staging)
 	}
-	if rep.Read != n+1 || rep.Unchanged != n-3 || rep.Versions != 2 || rep.Rejected != 2 || rep.Blank != 2 {
-		t.Errorf("read %d unchanged %d versions %d rejected %d blank %d, want %d %d 2 2 2", rep.Read, rep.Unchanged, rep.Versions, rep.Rejected, rep.Blank, n+1, n-3)
+	if rep.Read != n+2 || rep.Unchanged != n-3 || rep.Versions != 2 || rep.Rejected != 3 || rep.Blank != 2 {
+		t.Errorf("read %d unchanged %d versions %d rejected %d blank %d, want %d %d 2 3 2", rep.Read, rep.Unchanged, rep.Versions, rep.Rejected, rep.Blank, n+2, n-3)
 	}
 	if got := queryStrings(t, s, "SELECT count(*) FROM ticket_versions"); got[0] != fmt.Sprint(n+2) {
 		t.Errorf("versions stored = %s, want %d", got[0], n+2)
 	}
-	if got, want := strings.Join(queryStrings(t, s, "SELECT row_number || ':' || code FROM rejects ORDER BY row_number"), " "), "32:bad_timestamp 42:duplicate_id"; got != want {
+	if got, want := strings.Join(queryStrings(t, s, "SELECT row_number || ':' || code FROM rejects ORDER BY row_number"), " "), "32:bad_timestamp 42:duplicate_id 45:duplicate_id"; got != want {
 		t.Errorf("rejects = %s, want %s", got, want)
 	}
 	if got, want := strings.Join(queryStrings(t, s, "SELECT ticket_id || ':' || row_number FROM tickets WHERE status = 'resolved' ORDER BY row_number"), " "), "D2,甲:3 X035:37"; got != want {
