@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"encoding/binary"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
@@ -33,7 +33,6 @@ var readNewInGo = true
 
 // directCol is how directParser reads one canonical ticket column.
 type directCol struct {
-	name     string
 	typ      zhuqi.ColumnType
 	src      int // the file's column, -1 when the file has none
 	required bool
@@ -43,30 +42,22 @@ type directCol struct {
 	credit   bool
 }
 
-// directVal is a parsed cell: text (nil for NULL) or a number (timestamps in microseconds,
-// amounts in units of 10⁻⁴, booleans 0 or 1).
-type directVal struct {
-	b    []byte
-	n    int64
-	null bool
-}
-
 // directParser parses lines of a simple UTF-8 ticket CSV whose header maps to known
 // columns only (an unknown column goes into extra as JSON, which SQL builds).
 type directParser struct {
-	delim   byte
-	width   int
-	maxCell int
-	cols    []directCol
-	created int // index of created_at in cols
-	cells   [][]byte
-	vals    []directVal
+	delim    byte
+	width    int
+	maxCell  int
+	cols     []directCol
+	created  int // index of created_at in cols
+	resolved int // index of resolved_at in cols
+	cells    [][]byte
 }
 
 func newDirectParser(cfg *zhuqi.Config, m *mapping, delim byte) *directParser {
 	p := &directParser{delim: delim, width: len(m.Headers), maxCell: cfg.Ingest.MaxCellChars}
 	for i, c := range zhuqi.Columns(zhuqi.KindTickets) {
-		dc := directCol{name: c.Name, typ: c.Type, src: -1, required: c.Required, credit: c.Name == "credit_code"}
+		dc := directCol{typ: c.Type, src: -1, required: c.Required, credit: c.Name == "credit_code"}
 		if j, ok := m.Source[c.Name]; ok {
 			dc.src = j
 		}
@@ -76,12 +67,14 @@ func newDirectParser(cfg *zhuqi.Config, m *mapping, delim byte) *directParser {
 			e, dc.hasEmpty = cfg.EnumEmpty[c.Enum]
 			dc.empty = []byte(e)
 		}
-		if c.Name == "created_at" {
+		switch c.Name {
+		case "created_at":
 			p.created = i
+		case "resolved_at":
+			p.resolved = i
 		}
 		p.cols = append(p.cols, dc)
 	}
-	p.vals = make([]directVal, len(p.cols))
 	return p
 }
 
@@ -119,80 +112,88 @@ func caseless(s string) bool {
 	return true
 }
 
-// parse reads line into p.vals, reporting false when SQL must read the row.
-func (p *directParser) parse(line []byte) bool {
+// parse appends line to d as row number row with raw hash hash, or reports false,
+// leaving d as it was, when SQL must read the row.
+func (p *directParser) parse(d *directBatch, line []byte, row int64, hash uint64) bool {
 	cells, ok := splitCells(line, p.delim, p.cells[:0])
 	p.cells = cells
 	if !ok || len(cells) != p.width {
 		return false
 	}
 	for i := range p.cols {
-		c := &p.cols[i]
-		v := &p.vals[i]
-		*v = directVal{null: true}
-		var t []byte
-		if c.src >= 0 {
-			t = cells[c.src]
-		}
-		if len(t) == 0 {
-			if c.required {
-				return false
-			}
-			if c.enum != nil && c.hasEmpty {
-				v.null = false
-				if c.typ == zhuqi.TypeBool {
-					v.n = boolInt(string(c.empty) == "true")
-				} else {
-					v.b = c.empty
-				}
-			}
-			continue
-		}
-		if padded(t) || len(t) > p.maxCell {
-			return false
-		}
-		v.null = false
-		switch c.typ {
-		case zhuqi.TypeText:
-			if c.credit && !creditOK(t) {
-				return false
-			}
-			v.b = t
-		case zhuqi.TypeTimestamp:
-			us, ok := parseISO(t)
-			if !ok {
-				return false
-			}
-			v.n = us
-		case zhuqi.TypeEnum, zhuqi.TypeBool:
-			val, ok := c.enum[string(t)]
-			if !ok {
-				return false
-			}
-			if c.typ == zhuqi.TypeBool {
-				v.n = boolInt(string(val) == "true")
-			} else {
-				v.b = val
-			}
-		case zhuqi.TypeDecimal:
-			n, ok := parseDecimal4(t)
-			if !ok {
-				return false
-			}
-			v.n = n
-		default:
+		if !p.cell(&d.cols[i], &p.cols[i], cells) {
+			d.truncate()
 			return false
 		}
 	}
 	// The working-time calendar spans 2000–2040 unless tickets lie outside it: those go
-	// through SQL, which widens it.
-	if cr := p.vals[p.created]; cr.n < minDirectTime || cr.n >= maxDirectTime {
+	// through SQL, which widens it. Resolved before created: SQL warns.
+	created := d.cols[p.created].nums[d.n]
+	resolved := &d.cols[p.resolved]
+	if created < minDirectTime || created >= maxDirectTime || resolved.valid[d.n] && resolved.nums[d.n] < created {
+		d.truncate()
 		return false
 	}
-	for i, c := range p.cols {
-		if c.name == "resolved_at" && !p.vals[i].null && p.vals[i].n < p.vals[p.created].n {
-			return false // resolved before created: SQL warns
+	d.row = append(d.row, row)
+	d.hash = append(d.hash, hash)
+	d.n++
+	return true
+}
+
+// cell appends the cell of column c to dc, or reports false.
+func (p *directParser) cell(dc *directColumn, c *directCol, cells [][]byte) bool {
+	var t []byte
+	if c.src >= 0 {
+		t = cells[c.src]
+	}
+	if len(t) == 0 {
+		if c.required {
+			return false
 		}
+		if c.enum != nil && c.hasEmpty {
+			if c.typ == zhuqi.TypeBool {
+				dc.addNum(boolInt(string(c.empty) == "true"))
+			} else {
+				dc.addText(c.empty)
+			}
+			return true
+		}
+		dc.addNull()
+		return true
+	}
+	if padded(t) || len(t) > p.maxCell {
+		return false
+	}
+	switch c.typ {
+	case zhuqi.TypeText:
+		if c.credit && !creditOK(t) {
+			return false
+		}
+		dc.addText(t)
+	case zhuqi.TypeTimestamp:
+		us, ok := parseISO(t)
+		if !ok {
+			return false
+		}
+		dc.addNum(us)
+	case zhuqi.TypeEnum, zhuqi.TypeBool:
+		val, ok := c.enum[string(t)]
+		if !ok {
+			return false
+		}
+		if c.typ == zhuqi.TypeBool {
+			dc.addNum(boolInt(string(val) == "true"))
+		} else {
+			dc.addText(val)
+		}
+	case zhuqi.TypeDecimal:
+		n, ok := parseDecimal4(t)
+		if !ok {
+			return false
+		}
+		dc.addNum(n)
+	default:
+		return false
 	}
 	return true
 }
@@ -456,7 +457,8 @@ func directSchema() *arrow.Schema {
 // arrays at the end of the batch: an Arrow builder's per-value bookkeeping cost more than
 // parsing the row.
 type directBatch struct {
-	n     int
+	n     int // complete rows
+	size  int // rows a batch holds
 	row   []int64
 	hash  []uint64
 	cols  []directColumn
@@ -464,87 +466,107 @@ type directBatch struct {
 }
 
 // directColumn is one column of a directBatch: text as offsets into data, other values
-// as 8 (timestamps, booleans) or 16 bytes (decimals, low word first) in data.
+// (timestamps, booleans, decimals) in nums.
 type directColumn struct {
-	typ     zhuqi.ColumnType
+	text    bool
 	valid   []bool
-	nulls   int
 	offsets []int32
 	data    []byte
 	nums    []int64
 }
 
-func newDirectBatch(p *directParser, schema *arrow.Schema) *directBatch {
-	d := &directBatch{cols: make([]directColumn, len(p.cols))}
+func (c *directColumn) addNull() {
+	c.valid = append(c.valid, false)
+	if c.text {
+		c.offsets = append(c.offsets, int32(len(c.data)))
+	} else {
+		c.nums = append(c.nums, 0)
+	}
+}
+
+func (c *directColumn) addText(b []byte) {
+	c.valid = append(c.valid, true)
+	c.data = append(c.data, b...)
+	c.offsets = append(c.offsets, int32(len(c.data)))
+}
+
+func (c *directColumn) addNum(n int64) {
+	c.valid = append(c.valid, true)
+	c.nums = append(c.nums, n)
+}
+
+func newDirectBatch(p *directParser, schema *arrow.Schema, size int) *directBatch {
+	d := &directBatch{cols: make([]directColumn, len(p.cols)), size: size}
 	for i, c := range p.cols {
-		d.cols[i].typ = c.typ
+		d.cols[i].text = c.typ == zhuqi.TypeText || c.typ == zhuqi.TypeEnum
 		d.types = append(d.types, schema.Field(i+2).Type)
 	}
-	d.reset()
+	d.fresh(nil)
 	return d
 }
 
-func (d *directBatch) reset() {
+// fresh gives the batch new slices: the last batch's now belong to its record. Text
+// gets the room the last batch used.
+func (d *directBatch) fresh(last []int) {
 	d.n = 0
-	d.row, d.hash = d.row[:0], d.hash[:0]
+	d.row, d.hash = make([]int64, 0, d.size), make([]uint64, 0, d.size)
 	for i := range d.cols {
 		c := &d.cols[i]
-		c.valid, c.nulls, c.data, c.nums = c.valid[:0], 0, c.data[:0], c.nums[:0]
-		c.offsets = append(c.offsets[:0], 0)
-	}
-}
-
-// appendRow appends the row p parsed last.
-func (d *directBatch) appendRow(p *directParser, row int64, hash uint64) {
-	d.n++
-	d.row = append(d.row, row)
-	d.hash = append(d.hash, hash)
-	for i := range d.cols {
-		c := &d.cols[i]
-		v := &p.vals[i]
-		c.valid = append(c.valid, !v.null)
-		if v.null {
-			c.nulls++
-		}
-		if c.typ == zhuqi.TypeText || c.typ == zhuqi.TypeEnum {
-			if !v.null {
-				c.data = append(c.data, v.b...)
+		c.valid = make([]bool, 0, d.size)
+		if c.text {
+			room := 16 * d.size
+			if last != nil {
+				room = last[i] + last[i]/8
 			}
-			c.offsets = append(c.offsets, int32(len(c.data)))
+			c.offsets, c.data, c.nums = make([]int32, 1, d.size+1), make([]byte, 0, room), nil
 		} else {
-			c.nums = append(c.nums, v.n)
+			c.offsets, c.data, c.nums = nil, nil, make([]int64, 0, d.size)
 		}
 	}
 }
 
-// record makes the batch into an Arrow record of schema, and empties it.
+// truncate drops a row begun but not finished.
+func (d *directBatch) truncate() {
+	for i := range d.cols {
+		c := &d.cols[i]
+		c.valid = c.valid[:d.n]
+		if c.text {
+			c.offsets = c.offsets[:d.n+1]
+			c.data = c.data[:c.offsets[d.n]]
+		} else {
+			c.nums = c.nums[:d.n]
+		}
+	}
+}
+
+// record makes the batch into an Arrow record of schema, and starts a new batch.
 func (d *directBatch) record(schema *arrow.Schema) arrow.RecordBatch {
 	arrs := make([]arrow.Array, 0, len(d.cols)+2)
 	arrs = append(arrs, array.NewInt64Data(array.NewData(arrow.PrimitiveTypes.Int64, d.n,
-		[]*memory.Buffer{nil, memory.NewBufferBytes(int64Bytes(append([]int64(nil), d.row...)))}, nil, 0, 0)))
-	hashes := make([]int64, len(d.hash))
-	for i, h := range d.hash {
-		hashes[i] = int64(h)
-	}
+		[]*memory.Buffer{nil, memory.NewBufferBytes(sliceBytes(d.row))}, nil, 0, 0)))
 	arrs = append(arrs, array.NewUint64Data(array.NewData(arrow.PrimitiveTypes.Uint64, d.n,
-		[]*memory.Buffer{nil, memory.NewBufferBytes(int64Bytes(hashes))}, nil, 0, 0)))
+		[]*memory.Buffer{nil, memory.NewBufferBytes(sliceBytes(d.hash))}, nil, 0, 0)))
+	last := make([]int, len(d.cols))
 	for i := range d.cols {
 		c := &d.cols[i]
+		nulls := 0
+		for _, v := range c.valid {
+			if !v {
+				nulls++
+			}
+		}
 		var valid *memory.Buffer
-		if c.nulls > 0 {
+		if nulls > 0 {
 			valid = memory.NewBufferBytes(bitmap(c.valid, func(k int) bool { return c.valid[k] }))
 		}
 		var data arrow.ArrayData
-		switch c.typ {
-		case zhuqi.TypeText, zhuqi.TypeEnum:
-			offs := make([]byte, 4*len(c.offsets))
-			for k, o := range c.offsets {
-				binary.LittleEndian.PutUint32(offs[4*k:], uint32(o))
-			}
-			data = array.NewData(d.types[i], d.n, []*memory.Buffer{valid, memory.NewBufferBytes(offs), memory.NewBufferBytes(append([]byte(nil), c.data...))}, nil, c.nulls, 0)
-		case zhuqi.TypeBool:
-			data = array.NewData(d.types[i], d.n, []*memory.Buffer{valid, memory.NewBufferBytes(bitmap(c.valid, func(k int) bool { return c.nums[k] == 1 }))}, nil, c.nulls, 0)
-		case zhuqi.TypeDecimal:
+		switch {
+		case c.text:
+			last[i] = len(c.data)
+			data = array.NewData(d.types[i], d.n, []*memory.Buffer{valid, memory.NewBufferBytes(sliceBytes(c.offsets)), memory.NewBufferBytes(c.data)}, nil, nulls, 0)
+		case d.types[i].ID() == arrow.BOOL:
+			data = array.NewData(d.types[i], d.n, []*memory.Buffer{valid, memory.NewBufferBytes(bitmap(c.valid, func(k int) bool { return c.nums[k] == 1 }))}, nil, nulls, 0)
+		case d.types[i].ID() == arrow.DECIMAL128:
 			// DECIMAL(18, 4) fits in the low 64 bits; the high word extends the sign.
 			wide := make([]int64, 2*len(c.nums))
 			for k, v := range c.nums {
@@ -553,9 +575,9 @@ func (d *directBatch) record(schema *arrow.Schema) arrow.RecordBatch {
 					wide[2*k+1] = -1
 				}
 			}
-			data = array.NewData(d.types[i], d.n, []*memory.Buffer{valid, memory.NewBufferBytes(int64Bytes(wide))}, nil, c.nulls, 0)
+			data = array.NewData(d.types[i], d.n, []*memory.Buffer{valid, memory.NewBufferBytes(sliceBytes(wide))}, nil, nulls, 0)
 		default:
-			data = array.NewData(d.types[i], d.n, []*memory.Buffer{valid, memory.NewBufferBytes(int64Bytes(append([]int64(nil), c.nums...)))}, nil, c.nulls, 0)
+			data = array.NewData(d.types[i], d.n, []*memory.Buffer{valid, memory.NewBufferBytes(sliceBytes(c.nums))}, nil, nulls, 0)
 		}
 		arrs = append(arrs, array.MakeFromData(data))
 		data.Release()
@@ -564,7 +586,7 @@ func (d *directBatch) record(schema *arrow.Schema) arrow.RecordBatch {
 	for _, a := range arrs {
 		a.Release()
 	}
-	d.reset()
+	d.fresh(last)
 	return rec
 }
 
@@ -580,13 +602,13 @@ func bitmap(flags []bool, set func(int) bool) []byte {
 	return b
 }
 
-// int64Bytes is the little-endian bytes of v (the machine's order on the platforms DuckDB
-// runs on).
-func int64Bytes(v []int64) []byte {
+// sliceBytes is the memory of v as bytes, little-endian as Arrow wants on the platforms
+// DuckDB runs on; the bytes keep v alive.
+func sliceBytes[T int32 | int64 | uint64](v []T) []byte {
 	if len(v) == 0 {
 		return nil
 	}
-	return unsafe.Slice((*byte)(unsafe.Pointer(&v[0])), 8*len(v))
+	return unsafe.Slice((*byte)(unsafe.Pointer(&v[0])), len(v)*int(unsafe.Sizeof(v[0])))
 }
 
 // What becomes of each data line of a file on the direct path (rowPlan, by row number).
@@ -600,11 +622,14 @@ const (
 // with insertSQL (template tickets_direct), at most insertRows rows a statement. It
 // returns how many it loaded and, in order, the numbers of the lines planned planDirect
 // that p could not read or planned planSQL: those are for SQL. A goroutine parses the
-// lines while DuckDB writes the batches before: DuckDB reads an Arrow stream on one
-// thread, so parsing on that thread would leave the other core idle.
+// lines ahead of DuckDB, so that parsing a batch overlaps writing the one before.
 func loadDirect(ctx context.Context, conn *sql.Conn, lr *lineReader, p *directParser, plan []byte, seedC, seedI uint32, insertSQL string, batch int, progress func(int64)) (loaded int64, rest []lineRef, err error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	// Each batch is fresh memory that DuckDB lets go of a few batches later; collect it
+	// sooner than Go's default (at twice the live heap), which let the heap grow by some
+	// 250 MB at 10M rows.
+	defer debug.SetGCPercent(debug.SetGCPercent(25))
 	schema := directSchema()
 	out := make(chan arrow.RecordBatch, 1)
 	var perr error
@@ -624,6 +649,9 @@ func loadDirect(ctx context.Context, conn *sql.Conn, lr *lineReader, p *directPa
 			}
 			return 0, nil, fmt.Errorf("insert new tickets: %w", err)
 		}
+		if err := ctx.Err(); err != nil {
+			return 0, nil, err // the stream ended early: the transaction must not commit
+		}
 		loaded += cr.rows
 		more = !cr.closed
 	}
@@ -636,7 +664,7 @@ func loadDirect(ctx context.Context, conn *sql.Conn, lr *lineReader, p *directPa
 // produceDirect parses the lines of lr into record batches of at most batch rows sent on
 // out, with a nil batch after every insertRows rows (the end of one statement's stream).
 func produceDirect(ctx context.Context, lr *lineReader, p *directParser, plan []byte, seedC, seedI uint32, schema *arrow.Schema, batch int, out chan<- arrow.RecordBatch, rest *[]lineRef, progress func(int64)) error {
-	d := newDirectBatch(p, schema)
+	d := newDirectBatch(p, schema, batch)
 	send := func(r arrow.RecordBatch) error {
 		select {
 		case out <- r:
@@ -660,11 +688,10 @@ func produceDirect(ctx context.Context, lr *lineReader, p *directParser, plan []
 		if num >= int64(len(plan)) || plan[num] == planNone {
 			continue
 		}
-		if plan[num] == planSQL || !p.parse(line) {
+		if plan[num] == planSQL || !p.parse(d, line, num, lineHash(seedC, seedI, line)) {
 			*rest = append(*rest, lineRef{num, lr.at})
 			continue
 		}
-		d.appendRow(p, num, lineHash(seedC, seedI, line))
 		k++
 		stmt++
 		if k == int64(batch) || stmt == insertRows {

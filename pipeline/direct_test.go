@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -165,4 +167,39 @@ func diffLines(a, b []string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// TestDirect_Cancelled: cancelling an ingest while new tickets stream into DuckDB ends it
+// with the context's error and leaves the database as it was.
+func TestDirect_Cancelled(t *testing.T) {
+	var rows [][]string
+	for i := 0; i < 200; i++ {
+		rows = append(rows, []string{fmt.Sprintf("C%03d", i), "潍坊华星机械有限公司", "奎文区", "用地", "2026-10-03 14:05", "", "办理中", "", ""})
+	}
+	path := writeFile(t, t.TempDir(), "tickets_2026-10-31.csv", csvBytes(t, snapHeader, rows))
+	s := MustOpenStore(t)
+	before := fingerprint(t, s)
+	cfg := zhuqi.Default()
+	cfg.Ingest.BatchRows = 10
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	writes := 0
+	_, err := s.Ingest(ctx, cfg, path, Options{Progress: func(p Progress) {
+		// After the digest, "write" starts the transaction; then every batch of new tickets
+		// written reports "write" again.
+		if p.Step == "write" {
+			if writes++; writes == 2 {
+				cancel()
+			}
+		}
+	}})
+	if writes < 2 {
+		t.Fatal("no batch of new tickets was written: the direct path did not run")
+	}
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if got := fingerprint(t, s); got != before {
+		t.Errorf("database changed:\n%s\n%s", before, got)
+	}
 }

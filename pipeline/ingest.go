@@ -166,7 +166,7 @@ func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt 
 			// New tickets go straight into ticket_versions inside the transaction; the rows
 			// the Go parser leaves are staged and parsed in SQL after them.
 			before = func(tx *sql.Tx, id int64) error {
-				rest, err := s.loadNew(ctx, conn, tx, cfg, path, sc, m, stats.Plan, rep, id, progress("read", st.Size()))
+				rest, err := s.loadNew(ctx, conn, tx, cfg, path, sc, m, stats.Plan, rep, id, progress("write", st.Size()))
 				if err != nil {
 					return err
 				}
