@@ -42,8 +42,7 @@ type directCol struct {
 	credit   bool
 }
 
-// directParser parses lines of a simple UTF-8 ticket CSV whose header maps to known
-// columns only (an unknown column goes into extra as JSON, which SQL builds).
+// directParser parses lines of a simple UTF-8 ticket CSV.
 type directParser struct {
 	delim    byte
 	width    int
@@ -52,10 +51,18 @@ type directParser struct {
 	created  int // index of created_at in cols
 	resolved int // index of resolved_at in cols
 	cells    [][]byte
+	// The columns Zhuqi does not know, kept in extra as a JSON object header → cell (as
+	// the SQL path's json_object builds it): their indexes and their keys as JSON.
+	unknown []int
+	keys    [][]byte
+	json    []byte
 }
 
 func newDirectParser(cfg *zhuqi.Config, m *mapping, delim byte) *directParser {
-	p := &directParser{delim: delim, width: len(m.Headers), maxCell: cfg.Ingest.MaxCellChars}
+	p := &directParser{delim: delim, width: len(m.Headers), maxCell: cfg.Ingest.MaxCellChars, unknown: m.Unknown}
+	for _, i := range m.Unknown {
+		p.keys = append(p.keys, appendJSONString(nil, []byte(m.headerName(i))))
+	}
 	for i, c := range zhuqi.Columns(zhuqi.KindTickets) {
 		dc := directCol{typ: c.Type, src: -1, required: c.Required, credit: c.Name == "credit_code"}
 		if j, ok := m.Source[c.Name]; ok {
@@ -134,10 +141,59 @@ func (p *directParser) parse(d *directBatch, line []byte, row int64, hash uint64
 		d.truncate()
 		return false
 	}
+	extra := &d.cols[len(p.cols)]
+	if len(p.unknown) == 0 {
+		extra.addNull()
+	} else {
+		p.json = append(p.json[:0], '{')
+		for k, i := range p.unknown {
+			if k > 0 {
+				p.json = append(p.json, ',')
+			}
+			p.json = append(append(p.json, p.keys[k]...), ':')
+			if c := cells[i]; len(c) == 0 {
+				p.json = append(p.json, "null"...)
+			} else {
+				p.json = appendJSONString(p.json, c)
+			}
+		}
+		p.json = append(p.json, '}')
+		extra.addText(p.json)
+	}
 	d.row = append(d.row, row)
 	d.hash = append(d.hash, hash)
 	d.n++
 	return true
+}
+
+// appendJSONString appends s, valid UTF-8, as a JSON string written the way DuckDB's
+// json_object writes it (its cast from text to JSON keeps the text as it is, and the row
+// hash covers it): quote, backslash and control characters escaped, the short forms where
+// JSON has them, nothing else.
+func appendJSONString(b, s []byte) []byte {
+	const hex = "0123456789ABCDEF"
+	b = append(b, '"')
+	for _, c := range s {
+		switch {
+		case c == '"' || c == '\\':
+			b = append(b, '\\', c)
+		case c == '\b':
+			b = append(b, '\\', 'b')
+		case c == '\f':
+			b = append(b, '\\', 'f')
+		case c == '\n':
+			b = append(b, '\\', 'n')
+		case c == '\r':
+			b = append(b, '\\', 'r')
+		case c == '\t':
+			b = append(b, '\\', 't')
+		case c < 0x20:
+			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&15])
+		default:
+			b = append(b, c)
+		}
+	}
+	return append(b, '"')
 }
 
 // cell appends the cell of column c to dc, or reports false.
@@ -429,8 +485,8 @@ func creditOK(s []byte) bool {
 	return k >= 0 && (31-sum%31)%31 == int(k)
 }
 
-// directSchema is the Arrow schema of the rows directParser loads: _row, raw_hash, then
-// the ticket columns in canonical order with the types of normTable.
+// directSchema is the Arrow schema of the rows directParser loads: _row, raw_hash, the
+// ticket columns in canonical order with the types of normTable, then extra as text.
 func directSchema() *arrow.Schema {
 	fields := []arrow.Field{
 		{Name: "_row", Type: arrow.PrimitiveTypes.Int64},
@@ -450,6 +506,7 @@ func directSchema() *arrow.Schema {
 		}
 		fields = append(fields, arrow.Field{Name: c.Name, Type: t, Nullable: true})
 	}
+	fields = append(fields, arrow.Field{Name: "extra", Type: arrow.BinaryTypes.String, Nullable: true})
 	return arrow.NewSchema(fields, nil)
 }
 
@@ -461,7 +518,7 @@ type directBatch struct {
 	size  int // rows a batch holds
 	row   []int64
 	hash  []uint64
-	cols  []directColumn
+	cols  []directColumn // the ticket columns, then extra (JSON text)
 	types []arrow.DataType
 }
 
@@ -496,11 +553,13 @@ func (c *directColumn) addNum(n int64) {
 }
 
 func newDirectBatch(p *directParser, schema *arrow.Schema, size int) *directBatch {
-	d := &directBatch{cols: make([]directColumn, len(p.cols)), size: size}
+	d := &directBatch{cols: make([]directColumn, len(p.cols)+1), size: size}
 	for i, c := range p.cols {
 		d.cols[i].text = c.typ == zhuqi.TypeText || c.typ == zhuqi.TypeEnum
 		d.types = append(d.types, schema.Field(i+2).Type)
 	}
+	d.cols[len(p.cols)].text = true
+	d.types = append(d.types, arrow.BinaryTypes.String)
 	d.fresh(nil)
 	return d
 }

@@ -269,7 +269,7 @@ func (s *Store) stage(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, pa
 			// Hash the lines and compare them with the current versions first; when most
 			// rows are unchanged, stage only the others; when most are new tickets, read
 			// those in Go (direct.go) and stage the others.
-			lc, err := s.compareLines(ctx, conn, cfg, path, sc, m, readNewInGo && len(m.Unknown) == 0, lap, progress)
+			lc, err := s.compareLines(ctx, conn, cfg, path, sc, m, readNewInGo, lap, progress)
 			if err != nil {
 				return nil, stageStats{}, err
 			}

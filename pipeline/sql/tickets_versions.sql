@@ -50,5 +50,5 @@ INSERT INTO ticket_versions (ticket_id, as_of, ingest_id, row_number, row_hash, 
     {{template "timing_columns"}})
 SELECT n.ticket_id, {{.AsOf}}, {{.IngestID}}, n._row, hash({{.ColsN}}), true, {{.ColsNoIDN}}, n.raw_hash,
     {{template "timing_values" .}}
-FROM (SELECT *, NULL::JSON AS extra FROM zq_arrow) n, zq_calk k
+FROM (SELECT * REPLACE (extra::JSON AS extra) FROM zq_arrow) n, zq_calk k
 {{- end}}
