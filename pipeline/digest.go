@@ -184,9 +184,9 @@ func blankLine(line []byte, delim byte) bool {
 	return true
 }
 
-// digestCSV fills rawTable (_row, ticket_id, raw_hash, _off: where the line starts) from the lines of a simple CSV
-// whose ticket id is in column idCol, seeding the hashes with seedText and the header
-// line, and returns how many blank lines it passed over.
+// digestCSV fills rawTable (_row, ticket_id, raw_hash, and _off: where the line starts)
+// from the lines of a simple CSV whose ticket id is in column idCol, seeding the hashes
+// with seedText and the header line, and returns how many blank lines it passed over.
 func digestCSV(ctx context.Context, conn *sql.Conn, path string, sc *scan, idCol int, seedText string, batch int, progress func(int64)) (int64, error) {
 	lr, head, err := openLines(path, sc)
 	if err != nil {

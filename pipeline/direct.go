@@ -699,7 +699,9 @@ func loadDirect(ctx context.Context, conn *sql.Conn, lr *lineReader, p *directPa
 	for more := true; more; {
 		cr := &chanReader{ctx: ctx, schema: schema, in: out}
 		cr.refs.Store(1)
-		if err := execChanArrow(ctx, conn, cr, insertSQL); err != nil {
+		err := execView(ctx, conn, cr, insertSQL) // the producer reports its own errors
+		cr.Release()
+		if err != nil {
 			cancel()
 			for r := range out {
 				if r != nil {

@@ -139,12 +139,6 @@ func execArrow(ctx context.Context, conn *sql.Conn, rr *batchReader, query strin
 	return err
 }
 
-// execChanArrow is execArrow for a chanReader; its producer reports its own errors.
-func execChanArrow(ctx context.Context, conn *sql.Conn, rr *chanReader, query string) error {
-	defer rr.Release()
-	return execView(ctx, conn, rr, query)
-}
-
 // execView runs query, which reads the batches of rr as the view zq_arrow.
 func execView(ctx context.Context, conn *sql.Conn, rr array.RecordReader, query string) error {
 	return rawConn(conn, func(dc driver.Conn) error {

@@ -43,8 +43,9 @@ FROM zq_changed c JOIN zq_loaded n USING (_row), zq_calk k
 WHERE c.is_new AND _row > {{.Lo}} AND _row <= {{.Hi}}
 {{- end}}
 
--- The rows directParser read (direct.go), as the view zq_arrow: new tickets, each its
--- ticket's first and current version, with row_hash computed as for zq_changed.
+-- The rows directParser read (direct.go), as the view zq_arrow with extra as JSON text:
+-- new tickets, each its ticket's first and current version, with row_hash computed as for
+-- zq_changed.
 {{define "tickets_direct" -}}
 INSERT INTO ticket_versions (ticket_id, as_of, ingest_id, row_number, row_hash, is_current, {{.ColsNoID}}, raw_hash,
     {{template "timing_columns"}})
