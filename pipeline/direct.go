@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"runtime/debug"
-	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 	"unsafe"
@@ -697,8 +696,8 @@ func loadDirect(ctx context.Context, conn *sql.Conn, lr *lineReader, p *directPa
 		perr = produceDirect(ctx, lr, p, plan, seedC, seedI, schema, batch, out, &rest, progress)
 	}()
 	for more := true; more; {
-		cr := &chanReader{ctx: ctx, schema: schema, in: out}
-		cr.refs.Store(1)
+		cr := &chanReader{ctx: ctx, in: out}
+		cr.init(schema, nil)
 		err := execView(ctx, conn, cr, insertSQL) // the producer reports its own errors
 		cr.Release()
 		if err != nil {
@@ -780,35 +779,18 @@ func produceDirect(ctx context.Context, lr *lineReader, p *directParser, plan []
 // chanReader is an array.RecordReader of the batches received on in, up to a nil batch
 // (the end of this stream) or the channel's close (closed).
 type chanReader struct {
+	stream
 	ctx    context.Context
-	refs   atomic.Int64
-	schema *arrow.Schema
 	in     <-chan arrow.RecordBatch
-	cur    arrow.RecordBatch
 	rows   int64
 	closed bool
 	done   bool
 }
 
-func (r *chanReader) Retain() { r.refs.Add(1) }
-
-func (r *chanReader) Release() {
-	if r.refs.Add(-1) == 0 && r.cur != nil {
-		r.cur.Release()
-		r.cur = nil
-	}
-}
-
-func (r *chanReader) Schema() *arrow.Schema          { return r.schema }
-func (r *chanReader) Record() arrow.RecordBatch      { return r.cur }
-func (r *chanReader) RecordBatch() arrow.RecordBatch { return r.cur }
-func (r *chanReader) Err() error                     { return nil }
+var _ array.RecordReader = (*chanReader)(nil)
 
 func (r *chanReader) Next() bool {
-	if r.cur != nil {
-		r.cur.Release()
-		r.cur = nil
-	}
+	r.drop()
 	if r.done {
 		return false
 	}

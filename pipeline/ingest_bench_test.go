@@ -28,7 +28,7 @@ func BenchmarkIngest(b *testing.B) {
 	data := csvBytes(b, messyHeader, benchRows(n))
 	files := map[string]string{
 		"csv-utf8": writeFile(b, dir, "u.csv", data),
-		"csv-gbk":    writeFile(b, dir, "g.csv", gbk(b, data)),
+		"csv-gbk":  writeFile(b, dir, "g.csv", gbk(b, data)),
 	}
 	x := filepath.Join(dir, "x.xlsx")
 	writeXLSX(b, x, messyHeader, benchRows(n))

@@ -71,22 +71,7 @@ func TestIngest_Snapshots(t *testing.T) {
 		t.Run("Err_FailAt_"+step, func(t *testing.T) {
 			s := MustOpenStore(t)
 			mustIngest(t, s, first, Options{})
-			before := fingerprint(t, s)
-			injected := errors.New("injected")
-			s.failpoint = func(at string) error {
-				if at == step {
-					return injected
-				}
-				return nil
-			}
-			_, err := s.Ingest(context.Background(), zhuqi.Default(), later, Options{})
-			if !errors.Is(err, injected) {
-				t.Fatalf("err = %v, want the injected error", err)
-			}
-			if got := fingerprint(t, s); got != before {
-				t.Errorf("database changed:\n%s\n%s", before, got)
-			}
-			s.failpoint = nil
+			failAt(t, s, later, step)
 			if rep := mustIngest(t, s, later, Options{}); rep.Duplicate || rep.Versions != 1 {
 				t.Errorf("retry after failure: duplicate %v, versions %d", rep.Duplicate, rep.Versions)
 			}
@@ -103,22 +88,7 @@ func TestIngest_Snapshots(t *testing.T) {
 				rows = append(rows, []string{fmt.Sprintf("S%d", i), "潍坊华星机械有限公司", "奎文区", "用地", "2026-10-05 10:00", "", "办理中", "", ""})
 			}
 			more := writeFile(t, t.TempDir(), "tickets_2026-11-02.csv", csvBytes(t, snapHeader, rows))
-			before := fingerprint(t, s)
-			injected := errors.New("injected")
-			s.failpoint = func(at string) error {
-				if at == step {
-					return injected
-				}
-				return nil
-			}
-			_, err := s.Ingest(context.Background(), zhuqi.Default(), more, Options{})
-			if !errors.Is(err, injected) {
-				t.Fatalf("err = %v, want the injected error", err)
-			}
-			if got := fingerprint(t, s); got != before {
-				t.Errorf("database changed:\n%s\n%s", before, got)
-			}
-			s.failpoint = nil
+			failAt(t, s, more, step)
 			if rep := mustIngest(t, s, more, Options{}); rep.Staging != stagingDirect || rep.Direct != 18 || rep.Versions != 19 {
 				t.Errorf("retry after failure: staging %s, %d rows read in Go, %d versions; want %s, 18, 19", rep.Staging, rep.Direct, rep.Versions, stagingDirect)
 			}
@@ -187,6 +157,28 @@ func TestIngest_UnchangedRowsAreNotParsed(t *testing.T) {
 	}
 	if rep.Unchanged != 2 {
 		t.Errorf("next export: unchanged %d, want 2", rep.Unchanged)
+	}
+}
+
+// failAt ingests path with an error injected after step, and checks that the ingest
+// fails with it and leaves the database as it was.
+func failAt(t *testing.T, s *Store, path, step string) {
+	t.Helper()
+	before := fingerprint(t, s)
+	injected := errors.New("injected")
+	s.failpoint = func(at string) error {
+		if at == step {
+			return injected
+		}
+		return nil
+	}
+	defer func() { s.failpoint = nil }()
+	_, err := s.Ingest(context.Background(), zhuqi.Default(), path, Options{})
+	if !errors.Is(err, injected) {
+		t.Fatalf("err = %v, want the injected error", err)
+	}
+	if got := fingerprint(t, s); got != before {
+		t.Errorf("database changed:\n%s\n%s", before, got)
 	}
 }
 

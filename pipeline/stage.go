@@ -156,54 +156,73 @@ func execView(ctx context.Context, conn *sql.Conn, rr array.RecordReader, query 
 	})
 }
 
+// stream is the part of an array.RecordReader that batchReader and chanReader share:
+// the reference count, the schema and the current batch. free, if set, runs at the last
+// Release.
+type stream struct {
+	refs   atomic.Int64
+	schema *arrow.Schema
+	cur    arrow.RecordBatch
+	free   func()
+}
+
+// init sets up a stream holding one reference.
+func (r *stream) init(schema *arrow.Schema, free func()) {
+	r.schema, r.free = schema, free
+	r.refs.Store(1)
+}
+
+func (r *stream) Retain() { r.refs.Add(1) }
+
+func (r *stream) Release() {
+	if r.refs.Add(-1) == 0 {
+		r.drop()
+		if r.free != nil {
+			r.free()
+		}
+	}
+}
+
+// drop lets go of the current batch.
+func (r *stream) drop() {
+	if r.cur != nil {
+		r.cur.Release()
+		r.cur = nil
+	}
+}
+
+func (r *stream) Schema() *arrow.Schema          { return r.schema }
+func (r *stream) Record() arrow.RecordBatch      { return r.cur }
+func (r *stream) RecordBatch() arrow.RecordBatch { return r.cur }
+
+// Err is always nil: a failed file ends the stream like a finished one, and the caller
+// reports the error itself (insertArrow, loadDirect). Handing DuckDB the error made its
+// threads ask the stream for it after one of them had released it (a crash, seen with
+// small batches).
+func (r *stream) Err() error { return nil }
+
 // batchReader is an array.RecordReader that builds record batches on demand with fill,
 // so a file of any size streams through bounded memory. fill appends up to one batch of
 // rows and returns how many; io.EOF ends the stream after the rows it appended.
 type batchReader struct {
-	ctx    context.Context
-	refs   atomic.Int64
-	schema *arrow.Schema
-	bld    *array.RecordBuilder
-	fill   func(*array.RecordBuilder) (int, error)
-	cur    arrow.RecordBatch
-	err    error
-	done   bool
+	stream
+	ctx  context.Context
+	bld  *array.RecordBuilder
+	fill func(*array.RecordBuilder) (int, error)
+	err  error
+	done bool
 }
 
 var _ array.RecordReader = (*batchReader)(nil)
 
 func newBatchReader(ctx context.Context, schema *arrow.Schema, fill func(*array.RecordBuilder) (int, error)) *batchReader {
-	r := &batchReader{ctx: ctx, schema: schema, bld: array.NewRecordBuilder(memory.DefaultAllocator, schema), fill: fill}
-	r.refs.Store(1)
+	r := &batchReader{ctx: ctx, bld: array.NewRecordBuilder(memory.DefaultAllocator, schema), fill: fill}
+	r.init(schema, r.bld.Release)
 	return r
 }
 
-func (r *batchReader) Retain() { r.refs.Add(1) }
-
-func (r *batchReader) Release() {
-	if r.refs.Add(-1) == 0 {
-		if r.cur != nil {
-			r.cur.Release()
-			r.cur = nil
-		}
-		r.bld.Release()
-	}
-}
-
-func (r *batchReader) Schema() *arrow.Schema          { return r.schema }
-func (r *batchReader) Record() arrow.RecordBatch      { return r.cur }
-func (r *batchReader) RecordBatch() arrow.RecordBatch { return r.cur }
-
-// Err is always nil: a failed file ends the stream like a finished one, and insertArrow
-// reports r.err itself. Handing DuckDB the error made its threads ask the stream for it
-// after one of them had released it (a crash, seen with small batches).
-func (r *batchReader) Err() error { return nil }
-
 func (r *batchReader) Next() bool {
-	if r.cur != nil {
-		r.cur.Release()
-		r.cur = nil
-	}
+	r.drop()
 	if r.done || r.err != nil {
 		return false
 	}
