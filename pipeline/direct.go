@@ -88,17 +88,9 @@ func newDirectParser(cfg *zhuqi.Config, m *mapping, delim byte) *directParser {
 // labels whose lower case DuckDB might spell otherwise than Go: cells with those go to SQL.
 func directEnum(cfg *zhuqi.Config, enum string) map[string][]byte {
 	out := map[string][]byte{}
-	seen := map[string]bool{}
-	for _, v := range cfg.Enums[enum] {
-		for _, l := range append([]string{v.Value}, v.Labels...) {
-			f := zhuqi.Fold(l)
-			if seen[f] {
-				continue
-			}
-			seen[f] = true
-			if caseless(f) {
-				out[f] = []byte(v.Value)
-			}
+	for _, l := range enumLabels(cfg, enum) {
+		if caseless(l.folded) {
+			out[l.folded] = []byte(l.value)
 		}
 	}
 	return out

@@ -47,24 +47,17 @@ func createMacros(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config) error 
 	}
 	sort.Strings(names)
 	for _, n := range names {
+		labels := enumLabels(cfg, n)
 		var m strings.Builder
 		m.WriteString("MAP {")
-		seen := map[string]bool{}
-		for _, v := range cfg.Enums[n] {
-			for _, l := range append([]string{v.Value}, v.Labels...) {
-				f := zhuqi.Fold(l)
-				if seen[f] {
-					continue
-				}
-				seen[f] = true
-				if len(seen) > 1 {
-					m.WriteString(", ")
-				}
-				fmt.Fprintf(&m, "%s: %s", sqlString(f), sqlString(v.Value))
+		for i, l := range labels {
+			if i > 0 {
+				m.WriteString(", ")
 			}
+			fmt.Fprintf(&m, "%s: %s", sqlString(l.folded), sqlString(l.value))
 		}
 		m.WriteString("}")
-		if len(seen) == 0 {
+		if len(labels) == 0 {
 			m.Reset()
 			m.WriteString("MAP {'': ''}")
 		}
@@ -80,6 +73,25 @@ func createMacros(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config) error 
 		}
 	}
 	return nil
+}
+
+// enumLabel is a label of an enumeration, folded (zhuqi.Fold), and the value it stands for.
+type enumLabel struct{ folded, value string }
+
+// enumLabels lists the labels of enum, each value's own name first, the first value to
+// claim a folded label keeping it.
+func enumLabels(cfg *zhuqi.Config, enum string) []enumLabel {
+	var out []enumLabel
+	seen := map[string]bool{}
+	for _, v := range cfg.Enums[enum] {
+		for _, l := range append([]string{v.Value}, v.Labels...) {
+			if f := zhuqi.Fold(l); !seen[f] {
+				seen[f] = true
+				out = append(out, enumLabel{f, v.Value})
+			}
+		}
+	}
+	return out
 }
 
 // creditSum is Σ value(Ci) × Wi over the first 17 characters of a credit code, written
