@@ -11,20 +11,24 @@ import (
 	"hash/crc32"
 	"io"
 	"os"
+	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	duckdb "github.com/duckdb/duckdb-go/v2"
 	"github.com/zhuqi/zhuqi"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/transform"
 )
 
-// A daily full export repeats most tickets unchanged. For a simple UTF-8 CSV (one record
-// a line, scan.Simple) the raw hash of a row is a hash of its line as written (two CRC-32s,
-// Castagnoli and IEEE, which the CPU computes), seeded with the configuration and the
-// header line, and its ticket id is read straight from its
-// cell: one quick pass in Go (digestCSV) tells which rows changed since their ticket's
-// current version before any row is parsed, and only those are staged (linesSource).
-// Other files hash their staged cells in SQL (rawHashSQL).
+// A daily full export repeats most tickets unchanged. For a CSV whose records are lines
+// (scan.Lines), in UTF-8 or GB18030 (GBK), the raw hash of a row is a hash of its line as
+// written (two CRC-32s, Castagnoli and IEEE, which the CPU computes), seeded with the
+// configuration and the header line, and its ticket id is read straight from its cell: one
+// quick pass in Go (digestCSV) tells which rows changed since their ticket's current
+// version before any row is parsed, and only those are staged (linesSource), or read in Go
+// when they are new tickets (direct.go). Other files hash their staged cells in SQL
+// (rawHashSQL).
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
@@ -37,6 +41,65 @@ func lineHash(seedC, seedI uint32, line []byte) uint64 {
 func lineSeeds(seedText string, head []byte) (uint32, uint32) {
 	b := []byte(seedText + "\n" + string(head))
 	return crc32.Checksum(b, castagnoli), crc32.ChecksumIEEE(b)
+}
+
+// lineEncoding reports whether the digest reads lines of a file in encoding enc (as
+// csvDecoder names it) with delimiter delim: UTF-8, and GB18030 (GBK) with a delimiter
+// below 0x40, which no byte of its multi-byte characters can be.
+func lineEncoding(enc string, delim byte) bool {
+	return enc == "utf-8" || enc == "gb18030" && delim < 0x40
+}
+
+// lineDecoder turns text in enc into UTF-8: nil for UTF-8 itself. Each caller needs its
+// own, and the text it returns is good until the next call.
+func lineDecoder(enc string) func([]byte) []byte {
+	if enc != "gb18030" {
+		return nil
+	}
+	d := simplifiedchinese.GB18030.NewDecoder()
+	buf := make([]byte, 4096)
+	return func(b []byte) []byte {
+		ascii := true
+		for _, c := range b {
+			if c >= utf8.RuneSelf {
+				ascii = false
+				break
+			}
+		}
+		if ascii {
+			return b // the same in both
+		}
+		for {
+			d.Reset()
+			n, _, err := d.Transform(buf, b, true)
+			if err == transform.ErrShortDst {
+				buf = make([]byte, 2*len(buf)+len(b))
+				continue
+			}
+			if err != nil {
+				return b // not reached: GB18030 decodes any bytes, invalid ones as U+FFFD
+			}
+			return buf[:n]
+		}
+	}
+}
+
+// blankLineIn is blankLine for a line in an encoding decode turns into UTF-8 (nil: UTF-8).
+// Most lines start with an ASCII cell and are settled without decoding.
+func blankLineIn(line []byte, delim byte, decode func([]byte) []byte) bool {
+	if decode == nil {
+		return blankLine(line, delim)
+	}
+	for _, c := range line {
+		switch {
+		case c == delim || c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '"':
+		case c < utf8.RuneSelf:
+			return false
+		default:
+			return blankLine(decode(line), delim)
+		}
+	}
+	return blankLine(line, delim)
 }
 
 // lineReader reads the data lines of a simple CSV after its header line, numbering them
@@ -185,14 +248,16 @@ func blankLine(line []byte, delim byte) bool {
 }
 
 // digestCSV fills rawTable (_row, ticket_id, raw_hash, and _off: where the line starts)
-// from the lines of a simple CSV whose ticket id is in column idCol, seeding the hashes
-// with seedText and the header line, and returns how many blank lines it passed over.
-func digestCSV(ctx context.Context, conn *sql.Conn, path string, sc *scan, idCol int, seedText string, batch int, progress func(int64)) (int64, error) {
+// from the lines of a CSV in encoding enc whose records are lines (scan.Lines) and whose
+// ticket id is in column idCol, seeding the hashes with seedText and the header line as
+// written, and returns how many blank lines it passed over.
+func digestCSV(ctx context.Context, conn *sql.Conn, path string, sc *scan, enc string, idCol int, seedText string, batch int, progress func(int64)) (int64, error) {
 	lr, head, err := openLines(path, sc)
 	if err != nil {
 		return 0, err
 	}
 	defer lr.Close()
+	decode := lineDecoder(enc)
 	seedC, seedI := lineSeeds(seedText, head)
 	var blanks int64
 	schema := arrow.NewSchema([]arrow.Field{
@@ -212,12 +277,15 @@ func digestCSV(ctx context.Context, conn *sql.Conn, path string, sc *scan, idCol
 			if err != nil {
 				return n, err
 			}
-			if blankLine(line, sc.Delim) {
+			if blankLineIn(line, sc.Delim, decode) {
 				blanks++
 				continue
 			}
 			rowB.Append(num)
 			id, _ := cell(line, sc.Delim, idCol)
+			if decode != nil {
+				id = decode(id)
+			}
 			if id = bytes.Trim(id, cellSpace); len(id) > 0 {
 				idB.BinaryBuilder.Append(id)
 			} else {
@@ -255,10 +323,10 @@ type lineCompare struct {
 // and skipTable, and says how to read the rows left to parse. When at most a quarter are
 // left it lists them, for staging only those. Else, when direct is true and most of them
 // are new tickets, it plans the direct path.
-func (s *Store) compareLines(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, path string, sc *scan, m *mapping, direct bool, lap func(string), progress func(int64)) (lineCompare, error) {
+func (s *Store) compareLines(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, path string, sc *scan, m *mapping, enc string, direct bool, lap func(string), progress func(int64)) (lineCompare, error) {
 	var lc lineCompare
 	var err error
-	lc.blanks, err = digestCSV(ctx, conn, path, sc, m.Source["ticket_id"], cfgPrint(cfg), cfg.Ingest.BatchRows, progress)
+	lc.blanks, err = digestCSV(ctx, conn, path, sc, enc, m.Source["ticket_id"], cfgPrint(cfg), cfg.Ingest.BatchRows, progress)
 	if err != nil {
 		return lc, err
 	}
@@ -351,18 +419,19 @@ type linesSource struct {
 	f       *os.File
 	want    []lineRef
 	delim   rune
+	decode  func([]byte) []byte // nil for UTF-8
 	maxCell int
 	buf     []byte // the file from off
 	off     int64
 	read    int64 // bytes read, for progress
 }
 
-func openCSVLines(path string, want []lineRef, delim byte, maxCell int) (*linesSource, error) {
+func openCSVLines(path string, want []lineRef, delim byte, enc string, maxCell int) (*linesSource, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	return &linesSource{f: f, want: want, delim: rune(delim), maxCell: maxCell}, nil
+	return &linesSource{f: f, want: want, delim: rune(delim), decode: lineDecoder(enc), maxCell: maxCell}, nil
 }
 
 // lineWindow is how much of the file linesSource reads at a time; a variable for tests.
@@ -409,6 +478,9 @@ func (s *linesSource) Next() (row, error) {
 	}
 	if err != nil {
 		return row{}, err
+	}
+	if s.decode != nil {
+		line = s.decode(line)
 	}
 	r := csv.NewReader(bytes.NewReader(line))
 	r.Comma, r.FieldsPerRecord, r.LazyQuotes = s.delim, -1, true

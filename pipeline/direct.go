@@ -18,14 +18,15 @@ import (
 )
 
 // A first load of a large export is mostly new tickets written in the common forms: ISO
-// timestamps, known labels, valid codes. Parsing each cell in SQL, then storing the parsed
-// rows and writing them again as versions, cost three times DuckDB's own typed read of the
-// file. For a simple UTF-8 ticket CSV, directParser parses a line in Go when every cell is
-// in one of those forms, which have exactly one reading: the row then goes straight into
-// ticket_versions as typed Arrow columns (template tickets_direct). Any other row (a blank
-// required cell, a Chinese date, an unknown label, padding, a bad code) goes through the
-// SQL of normalizeSQL, which holds every rule of DOMAIN §1.3 and its messages. Both give
-// the same values, so the same row hash (TestDirect_SameAsSQL).
+// or slashed timestamps, known labels, valid codes. Parsing each cell in SQL, then storing
+// the parsed rows and writing them again as versions, cost three times DuckDB's own typed
+// read of the file. For a ticket CSV whose records are lines (UTF-8 or GB18030, see
+// digest.go), directParser parses a line in Go when every cell is in one of those forms,
+// which have exactly one reading: the row then goes straight into ticket_versions as typed
+// Arrow columns (template tickets_direct). Any other row (a blank required cell, a Chinese
+// date, an unknown label, padding, a bad code) goes through the SQL of normalizeSQL, which
+// holds every rule of DOMAIN §1.3 and its messages. Both give the same values, so the same
+// row hash (TestDirect_SameAsSQL).
 
 // readNewInGo turns the direct path on; tests turn it off to compare with SQL.
 var readNewInGo = true
@@ -41,7 +42,7 @@ type directCol struct {
 	credit   bool
 }
 
-// directParser parses lines of a simple UTF-8 ticket CSV.
+// directParser parses lines of a ticket CSV, as UTF-8.
 type directParser struct {
 	delim    byte
 	width    int
@@ -218,7 +219,7 @@ func (p *directParser) cell(dc *directColumn, c *directCol, cells [][]byte) bool
 		}
 		dc.addText(t)
 	case zhuqi.TypeTimestamp:
-		us, ok := parseISO(t)
+		us, ok := parseTime(t)
 		if !ok {
 			return false
 		}
@@ -332,48 +333,62 @@ const (
 	maxDirectTime = 2208988800 * 1000000
 )
 
-// parseISO reads YYYY-MM-DD, YYYY-MM-DD HH:MM or YYYY-MM-DD HH:MM:SS with every field
-// in range (what DuckDB's cast to TIMESTAMP reads the same way), in microseconds.
-func parseISO(t []byte) (int64, bool) {
-	if len(t) != 10 && len(t) != 16 && len(t) != 19 {
-		return 0, false
-	}
-	num := func(s []byte) (int64, bool) {
+// parseTime reads a date as YYYY-M-D or YYYY/M/D (month and day of one or two digits),
+// alone or followed by a space and H:MM or H:MM:SS (hour of one or two digits), with every
+// field in range: forms that DuckDB's cast to TIMESTAMP and the configured strptime forms
+// read alike (TestDirect_SameAsSQL). It returns microseconds since 1970.
+func parseTime(t []byte) (int64, bool) {
+	// digits reads 1 to max digits at t[*i:].
+	digits := func(i *int, max int) (int64, bool) {
 		var n int64
-		for _, c := range s {
-			if c < '0' || c > '9' {
-				return 0, false
+		k := 0
+		for *i < len(t) && k < max && t[*i] >= '0' && t[*i] <= '9' {
+			n = n*10 + int64(t[*i]-'0')
+			*i++
+			k++
+		}
+		return n, k > 0
+	}
+	i := 0
+	y, ok := digits(&i, 4)
+	if !ok || i != 4 || i >= len(t) || t[i] != '-' && t[i] != '/' {
+		return 0, false
+	}
+	sep := t[i]
+	i++
+	mo, ok := digits(&i, 2)
+	if !ok || i >= len(t) || t[i] != sep {
+		return 0, false
+	}
+	i++
+	d, ok := digits(&i, 2)
+	if !ok || mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) {
+		return 0, false
+	}
+	var h, mi, sec int64
+	if i < len(t) {
+		if t[i] != ' ' {
+			return 0, false
+		}
+		i++
+		if h, ok = digits(&i, 2); !ok || i >= len(t) || t[i] != ':' {
+			return 0, false
+		}
+		i++
+		if mi, ok = digits(&i, 2); !ok || i != len(t) && t[i] != ':' || t[i-2] == ':' {
+			return 0, false // minutes have two digits
+		}
+		if i < len(t) {
+			i++
+			if sec, ok = digits(&i, 2); !ok || t[i-2] == ':' {
+				return 0, false // and so have seconds
 			}
-			n = n*10 + int64(c-'0')
 		}
-		return n, true
-	}
-	if t[4] != '-' || t[7] != '-' {
-		return 0, false
-	}
-	y, ok1 := num(t[0:4])
-	mo, ok2 := num(t[5:7])
-	d, ok3 := num(t[8:10])
-	if !ok1 || !ok2 || !ok3 || mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) {
-		return 0, false
-	}
-	var h, mi, s int64
-	if len(t) >= 16 {
-		var ok4, ok5 bool
-		h, ok4 = num(t[11:13])
-		mi, ok5 = num(t[14:16])
-		if t[10] != ' ' || t[13] != ':' || !ok4 || !ok5 || h > 23 || mi > 59 {
+		if i != len(t) || h > 23 || mi > 59 || sec > 59 {
 			return 0, false
 		}
 	}
-	if len(t) == 19 {
-		var ok6 bool
-		s, ok6 = num(t[17:19])
-		if t[16] != ':' || !ok6 || s > 59 {
-			return 0, false
-		}
-	}
-	return (daysFromCivil(y, mo, d)*86400 + h*3600 + mi*60 + s) * 1000000, true
+	return (daysFromCivil(y, mo, d)*86400 + h*3600 + mi*60 + sec) * 1000000, true
 }
 
 func daysIn(y, m int64) int64 {
@@ -673,7 +688,7 @@ const (
 // returns how many it loaded and, in order, the numbers of the lines planned planDirect
 // that p could not read or planned planSQL: those are for SQL. A goroutine parses the
 // lines ahead of DuckDB, so that parsing a batch overlaps writing the one before.
-func loadDirect(ctx context.Context, conn *sql.Conn, lr *lineReader, p *directParser, plan []byte, seedC, seedI uint32, insertSQL string, batch int, progress func(int64)) (loaded int64, rest []lineRef, err error) {
+func loadDirect(ctx context.Context, conn *sql.Conn, lr *lineReader, enc string, p *directParser, plan []byte, seedC, seedI uint32, insertSQL string, batch int, progress func(int64)) (loaded int64, rest []lineRef, err error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	// Each batch is fresh memory that DuckDB lets go of a few batches later; collect it
@@ -685,7 +700,7 @@ func loadDirect(ctx context.Context, conn *sql.Conn, lr *lineReader, p *directPa
 	var perr error
 	go func() {
 		defer close(out)
-		perr = produceDirect(ctx, lr, p, plan, seedC, seedI, schema, batch, out, &rest, progress)
+		perr = produceDirect(ctx, lr, lineDecoder(enc), p, plan, seedC, seedI, schema, batch, out, &rest, progress)
 	}()
 	for more := true; more; {
 		cr := &chanReader{ctx: ctx, in: out}
@@ -715,7 +730,7 @@ func loadDirect(ctx context.Context, conn *sql.Conn, lr *lineReader, p *directPa
 
 // produceDirect parses the lines of lr into record batches of at most batch rows sent on
 // out, with a nil batch after every insertRows rows (the end of one statement's stream).
-func produceDirect(ctx context.Context, lr *lineReader, p *directParser, plan []byte, seedC, seedI uint32, schema *arrow.Schema, batch int, out chan<- arrow.RecordBatch, rest *[]lineRef, progress func(int64)) error {
+func produceDirect(ctx context.Context, lr *lineReader, decode func([]byte) []byte, p *directParser, plan []byte, seedC, seedI uint32, schema *arrow.Schema, batch int, out chan<- arrow.RecordBatch, rest *[]lineRef, progress func(int64)) error {
 	d := newDirectBatch(p, schema, batch)
 	send := func(r arrow.RecordBatch) error {
 		select {
@@ -740,7 +755,11 @@ func produceDirect(ctx context.Context, lr *lineReader, p *directParser, plan []
 		if num >= int64(len(plan)) || plan[num] == planNone {
 			continue
 		}
-		if plan[num] == planSQL || !p.parse(d, line, num, lineHash(seedC, seedI, line)) {
+		text := line
+		if decode != nil {
+			text = decode(line)
+		}
+		if plan[num] == planSQL || !p.parse(d, text, num, lineHash(seedC, seedI, line)) {
 			*rest = append(*rest, lineRef{num, lr.at})
 			continue
 		}
@@ -833,7 +852,7 @@ func (s *Store) loadNew(ctx context.Context, conn *sql.Conn, tx *sql.Tx, cfg *zh
 	}
 	defer lr.Close()
 	seedC, seedI := lineSeeds(cfgPrint(cfg), head)
-	n, rest, err := loadDirect(ctx, conn, lr, newDirectParser(cfg, m, sc.Delim), plan, seedC, seedI, b.String(), cfg.Ingest.BatchRows, progress)
+	n, rest, err := loadDirect(ctx, conn, lr, rep.Encoding, newDirectParser(cfg, m, sc.Delim), plan, seedC, seedI, b.String(), cfg.Ingest.BatchRows, progress)
 	rep.Direct = n
 	return rest, err
 }

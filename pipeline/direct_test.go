@@ -11,9 +11,11 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/zhuqi/zhuqi"
 	"github.com/zhuqi/zhuqi/sample"
+	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 // edgeCells are cells in forms the direct path must read exactly as SQL does, or leave
@@ -21,7 +23,8 @@ import (
 var edgeCells = map[string][]string{
 	"created_at": {"2024-02-29 10:00", "2023-02-29 10:00", "2026-10-03", "2026-10-03 24:00", "2026-13-01", "2026-10-03 09:60",
 		"2026-10-03 23:59:59", "2026-10-03T10:00:00", "2026/10/3 14:05", "2026年10月3日", "1999-12-31 10:00", "2040-01-01 00:00",
-		"2039-12-31 23:59:59", "2000-01-01 00:00", " 2026-10-03 10:00", "2026-10-03 10:00\u3000", "46000", "2026-10-03 10:00:00.5"},
+		"2039-12-31 23:59:59", "2000-01-01 00:00", " 2026-10-03 10:00", "2026-10-03 10:00\u3000", "46000", "2026-10-03 10:00:00.5",
+		"2026/1/3 8:05", "2026-1-3", "2026/10/03 14:05:09", "2026-10-3 9:05:07", "2026/2/29 10:00", "2026/10/3 14:5"},
 	"resolved_at":  {"2026-10-03", "2020-01-01 00:00", "", "2026-10-03 10:00+08:00"},
 	"amount":       {"0.5", "-3", "12345678901234.1234", "123456789012345", "1.23456", "1,234.5", ".5", "5.", "+5", "007", "-0", "0.0000", "１２", "1e3"},
 	"credit_code":  {"91370700ma3c8h1p2x", creditCode("91370700MA3C8H1P2"), "91370700MA3C8H1P2X", "913707OOMA3C8H1P2X", "x"},
@@ -38,7 +41,8 @@ var edgeCells = map[string][]string{
 // them (values, row hash, raw hash, timing); the rows it leaves to SQL get the same rejects
 // and warnings. Two stores ingest the same snapshots, one with the direct path off.
 func TestDirect_SameAsSQL(t *testing.T) {
-	t.Run("default configuration", func(t *testing.T) { sameAsSQL(t, zhuqi.Default()) })
+	t.Run("default configuration", func(t *testing.T) { sameAsSQL(t, zhuqi.Default(), false) })
+	t.Run("GB18030 files", func(t *testing.T) { sameAsSQL(t, zhuqi.Default(), true) })
 	t.Run("office configuration", func(t *testing.T) {
 		// An office's own label and defaults for empty cells.
 		cfg := zhuqi.Default()
@@ -48,11 +52,13 @@ func TestDirect_SameAsSQL(t *testing.T) {
 			}
 		}
 		cfg.EnumEmpty["on_site"], cfg.EnumEmpty["satisfaction"] = "true", "basic"
-		sameAsSQL(t, cfg)
+		sameAsSQL(t, cfg, false)
 	})
 }
 
-func sameAsSQL(t *testing.T, cfg *zhuqi.Config) {
+// sameAsSQL compares the two paths under cfg; gb18030 writes the files in GB18030 (what
+// "GBK" exports are read as).
+func sameAsSQL(t *testing.T, cfg *zhuqi.Config, gb18030 bool) {
 	dir := t.TempDir()
 	sum, err := sample.Generate(context.Background(), sample.Options{Out: dir, Tickets: 3000, Variants: []string{}})
 	if err != nil {
@@ -71,6 +77,18 @@ func sameAsSQL(t *testing.T, cfg *zhuqi.Config) {
 	// gets every edge cell, each in its own row.
 	for i := range files {
 		files[i] = withEdgeCells(t, files[i], i == 0)
+		if gb18030 {
+			data, err := os.ReadFile(files[i])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if data, err = simplifiedchinese.GB18030.NewEncoder().Bytes(data); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(files[i], data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 
 	direct, viaSQL := MustOpenStore(t), MustOpenStore(t)
@@ -87,6 +105,12 @@ func sameAsSQL(t *testing.T, cfg *zhuqi.Config) {
 		}
 		if i == 0 && (repD.Direct < 1000 || repD.Direct == repD.Loaded) {
 			t.Errorf("snapshot 1: %d rows read in Go of %d loaded; want most, not all (the edge rows go to SQL)", repD.Direct, repD.Loaded)
+		}
+		if gb18030 && repD.Encoding != "gb18030" {
+			t.Fatalf("encoding %s, want gb18030", repD.Encoding)
+		}
+		if i == 1 && repD.Staging != "arrow, changed rows only" {
+			t.Errorf("snapshot 2: staging %s, want only the changed rows staged", repD.Staging)
 		}
 		if repS.Direct != 0 {
 			t.Errorf("direct path off, yet %d rows read in Go", repS.Direct)
@@ -233,5 +257,28 @@ func TestDirect_Cancelled(t *testing.T) {
 	}
 	if got := fingerprint(t, s); got != before {
 		t.Errorf("database changed:\n%s\n%s", before, got)
+	}
+}
+
+func TestParseTime(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want string // "" for not read
+	}{
+		{"2026-10-03 14:05", "2026-10-03 14:05:00"}, {"2026-10-03", "2026-10-03 00:00:00"},
+		{"2026/1/3 8:05", "2026-01-03 08:05:00"}, {"2026/10/3 14:05:09", "2026-10-03 14:05:09"},
+		{"2024-02-29 23:59:59", "2024-02-29 23:59:59"}, {"2026-1-3", "2026-01-03 00:00:00"},
+		{"2023-02-29", ""}, {"2026/10-03", ""}, {"2026-10-03 14:5", ""}, {"2026-10-03 14:05:9", ""},
+		{"2026-10-03 24:00", ""}, {"2026-10-03T14:05", ""}, {"26-10-03", ""}, {"2026-10-03 14:05:", ""},
+		{"2026-10-03 ", ""}, {"2026-013-03", ""}, {"2026-10-03 14:05:09.5", ""}, {"2026-10-03 014:05", ""},
+	} {
+		us, ok := parseTime([]byte(c.in))
+		got := ""
+		if ok {
+			got = time.UnixMicro(us).UTC().Format("2006-01-02 15:04:05")
+		}
+		if got != c.want {
+			t.Errorf("parseTime(%q) = %q, want %q", c.in, got, c.want)
+		}
 	}
 }

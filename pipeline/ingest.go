@@ -171,7 +171,7 @@ func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt 
 					return err
 				}
 				rep.step("new tickets", s.Now(), &mark)
-				ls, err := openCSVLines(path, rest, sc.Delim, cfg.Ingest.MaxCellChars)
+				ls, err := openCSVLines(path, rest, sc.Delim, rep.Encoding, cfg.Ingest.MaxCellChars)
 				if err != nil {
 					return err
 				}
@@ -264,32 +264,32 @@ func (s *Store) stage(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, pa
 	width := len(m.Headers)
 
 	var compared bool
-	if sc.Format == FormatCSV && sc.Simple && at == 0 && rep.Encoding == "utf-8" {
-		if opt.Kind == zhuqi.KindTickets {
-			// Hash the lines and compare them with the current versions first; when most
-			// rows are unchanged, stage only the others; when most are new tickets, read
-			// those in Go (direct.go) and stage the others.
-			lc, err := s.compareLines(ctx, conn, cfg, path, sc, m, readNewInGo, lap, progress)
+	if sc.Format == FormatCSV && sc.Lines && at == 0 && opt.Kind == zhuqi.KindTickets && lineEncoding(rep.Encoding, sc.Delim) {
+		// Hash the lines and compare them with the current versions first; when most rows
+		// are unchanged, stage only the others; when most are new tickets, read those in Go
+		// (direct.go) and stage the others.
+		lc, err := s.compareLines(ctx, conn, cfg, path, sc, m, rep.Encoding, readNewInGo, lap, progress)
+		if err != nil {
+			return nil, stageStats{}, err
+		}
+		if lc.plan != nil {
+			rep.Staging = stagingDirect
+			return m, stageStats{Blank: lc.blanks, Compared: true, Plan: lc.plan, Partial: true}, nil
+		}
+		if lc.todo != nil {
+			rep.Staging = "arrow, changed rows only"
+			ls, err := openCSVLines(path, lc.todo, sc.Delim, rep.Encoding, cfg.Ingest.MaxCellChars)
 			if err != nil {
 				return nil, stageStats{}, err
 			}
-			if lc.plan != nil {
-				rep.Staging = stagingDirect
-				return m, stageStats{Blank: lc.blanks, Compared: true, Plan: lc.plan, Partial: true}, nil
-			}
-			if lc.todo != nil {
-				rep.Staging = "arrow, changed rows only"
-				ls, err := openCSVLines(path, lc.todo, sc.Delim, cfg.Ingest.MaxCellChars)
-				if err != nil {
-					return nil, stageStats{}, err
-				}
-				defer ls.Close()
-				st, err := stageRows(ctx, conn, ls, width, cfg.Ingest.BatchRows, nil)
-				st.Blank, st.Compared, st.Partial = lc.blanks, true, true
-				return m, st, err
-			}
-			compared = true
+			defer ls.Close()
+			st, err := stageRows(ctx, conn, ls, width, cfg.Ingest.BatchRows, nil)
+			st.Blank, st.Compared, st.Partial = lc.blanks, true, true
+			return m, st, err
 		}
+		compared = true
+	}
+	if sc.Format == FormatCSV && sc.Simple && at == 0 && rep.Encoding == "utf-8" {
 		rep.Staging = "duckdb read_csv"
 		st, err := stageCSVFast(ctx, conn, path, sc, width, cfg.Ingest.MaxLineBytes)
 		if err == nil {

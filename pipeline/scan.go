@@ -34,8 +34,11 @@ type scan struct {
 	// CSV structure (UTF-8 or single-byte-compatible encodings such as GBK).
 	Delim   byte
 	Records int64 // data records after the first line
-	// Simple is true when every record is one line with the header's field count, quotes
-	// only around whole fields, and no blank lines: then record k is line k+1.
+	// Lines is true when every record is one line with the header's field count and
+	// quotes only around whole fields: then record k is line k+1. (In GBK and GB18030 too:
+	// their multi-byte characters use no byte of a line end, quote or delimiter below 0x40.)
+	Lines bool
+	// Simple is Lines in valid UTF-8 (DuckDB's CSV reader reads it).
 	Simple bool
 }
 
@@ -171,7 +174,8 @@ func scanFile(ctx context.Context, path string, maxLine int64, progress func(int
 		if sc.Records < 0 {
 			sc.Records = 0
 		}
-		sc.Simple = cs.simple && sc.UTF8 && sc.BOM != "utf-16le" && sc.BOM != "utf-16be"
+		sc.Lines = cs.simple && sc.BOM != "utf-16le" && sc.BOM != "utf-16be"
+		sc.Simple = sc.Lines && sc.UTF8
 	}
 	return sc, nil
 }

@@ -31,23 +31,28 @@ func TestStageRows_Streamed(t *testing.T) {
 	cfg := zhuqi.Default()
 	cfg.Ingest.BatchRows = 7
 
-	t.Run("OK_ManyBatches", func(t *testing.T) {
-		s := MustOpenStore(t)
-		rows := streamRows(100)
-		rows[40] = make([]string, len(snapHeader)) // a blank row
-		p := writeFile(t, dir, "many_2026-10-31.csv", gbk(t, csvBytes(t, snapHeader, rows)))
-		rep, err := s.Ingest(context.Background(), cfg, p, Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if rep.Staging != "arrow" || rep.Read != 99 || rep.Loaded != 99 || rep.Blank != 1 {
-			t.Errorf("staging %s read %d loaded %d blank %d, want arrow 99 99 1", rep.Staging, rep.Read, rep.Loaded, rep.Blank)
-		}
-		got := queryStrings(t, s, "SELECT min(row_number) || '-' || max(row_number) || '/' || count(*) FROM ticket_versions")
-		if len(got) != 1 || got[0] != "2-101/99" {
-			t.Errorf("rows %v, want 2-101/99", got)
-		}
-	})
+	// Through stageRows, and through the direct path (new tickets read in Go).
+	for _, staging := range []string{"arrow", stagingDirect} {
+		t.Run("OK_ManyBatches/"+staging, func(t *testing.T) {
+			defer func(on bool) { readNewInGo = on }(readNewInGo)
+			readNewInGo = staging == stagingDirect
+			s := MustOpenStore(t)
+			rows := streamRows(100)
+			rows[40] = make([]string, len(snapHeader)) // a blank row
+			p := writeFile(t, dir, "many_2026-10-31.csv", gbk(t, csvBytes(t, snapHeader, rows)))
+			rep, err := s.Ingest(context.Background(), cfg, p, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Staging != staging || rep.Read != 99 || rep.Loaded != 99 || rep.Blank != 1 {
+				t.Errorf("staging %s read %d loaded %d blank %d, want %s 99 99 1", rep.Staging, rep.Read, rep.Loaded, rep.Blank, staging)
+			}
+			got := queryStrings(t, s, "SELECT min(row_number) || '-' || max(row_number) || '/' || count(*) FROM ticket_versions")
+			if len(got) != 1 || got[0] != "2-101/99" {
+				t.Errorf("rows %v, want 2-101/99", got)
+			}
+		})
+	}
 
 	t.Run("Err_MidFileAfterSeveralBatches", func(t *testing.T) {
 		for _, ext := range []string{"csv", "xlsx"} {
