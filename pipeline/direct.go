@@ -852,7 +852,9 @@ func (s *Store) loadNew(ctx context.Context, conn *sql.Conn, tx *sql.Tx, cfg *zh
 	}
 	defer lr.Close()
 	seedC, seedI := lineSeeds(cfgPrint(cfg), head)
-	n, rest, err := loadDirect(ctx, conn, lr, rep.Encoding, newDirectParser(cfg, m, sc.Delim), plan, seedC, seedI, b.String(), cfg.Ingest.BatchRows, progress)
+	// Half batches: DuckDB holds on to several batches of text while it writes them, and
+	// whole ones added some 130 MiB to a 10M-ticket ingest's peak (0.5 s faster at 1M).
+	n, rest, err := loadDirect(ctx, conn, lr, rep.Encoding, newDirectParser(cfg, m, sc.Delim), plan, seedC, seedI, b.String(), max(cfg.Ingest.BatchRows/2, 1), progress)
 	rep.Direct = n
 	return rest, err
 }
