@@ -755,11 +755,15 @@ func produceDirect(ctx context.Context, lr *lineReader, decode func([]byte) []by
 		if num >= int64(len(plan)) || plan[num] == planNone {
 			continue
 		}
-		text := line
-		if decode != nil {
-			text = decode(line)
+		ok := plan[num] == planDirect
+		if ok {
+			text := line
+			if decode != nil {
+				text = decode(line)
+			}
+			ok = p.parse(d, text, num, lineHash(seedC, seedI, line))
 		}
-		if plan[num] == planSQL || !p.parse(d, text, num, lineHash(seedC, seedI, line)) {
+		if !ok {
 			*rest = append(*rest, lineRef{num, lr.at})
 			continue
 		}
