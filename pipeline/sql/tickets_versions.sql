@@ -8,9 +8,10 @@
 -- The new version becomes current when its snapshot is not older than the current one's
 -- (an older snapshot ingested late is kept as history only). Each new version gets its
 -- timing columns (timing.sql).
--- (Hashes are taken below the joins, nothing wide is carried through a join, and the
--- updates filter zq_changed first: else DuckDB may build a hash table of wide rows, or of
--- every row, which cost seconds and hundreds of MiB per million rows.)
+-- (Hashes are taken below the joins, nothing wide is carried through a join, the current
+-- versions are those of the loaded ids, and the updates filter zq_changed first: else
+-- DuckDB may build a hash table of wide rows, or of every row, which cost seconds and
+-- hundreds of MiB per million rows.)
 CREATE OR REPLACE TEMP TABLE zq_changed AS
 SELECT i._row, i.ticket_id, i.row_hash, r.raw_hash,
     c.ticket_id IS NULL OR c.row_hash <> i.row_hash AS is_new,
@@ -19,7 +20,8 @@ SELECT i._row, i.ticket_id, i.row_hash, r.raw_hash,
     coalesce(c.row_hash = i.row_hash AND c.raw_hash IS DISTINCT FROM r.raw_hash, false) AS lends
 FROM (SELECT n._row, n.ticket_id, hash({{.ColsN}}) AS row_hash FROM zq_loaded n) i
 JOIN (SELECT _row, raw_hash FROM zq_raw) r USING (_row)
-LEFT JOIN (SELECT ticket_id, as_of, row_hash, raw_hash FROM ticket_versions WHERE is_current) c USING (ticket_id);
+LEFT JOIN (SELECT ticket_id, as_of, row_hash, raw_hash FROM ticket_versions
+           WHERE is_current AND ticket_id IN (SELECT ticket_id FROM zq_loaded)) c USING (ticket_id);
 
 -- A parsed row equal to its current version (its raw text changed, or the configuration
 -- did) lends that version its raw hash, so the next export skips it again.
