@@ -2,6 +2,8 @@ package pipeline
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -79,6 +81,36 @@ func TestIngest_ChangedRowsOnly(t *testing.T) {
 	}
 }
 
+// TestIngest_ManyRowsChanged: when more than a quarter of the rows changed, and they are
+// not new tickets, the whole file is staged and parsed in SQL. The rows found unchanged
+// in Go must then be in rawTable and skipTable too: skipped once, counted once.
+func TestIngest_ManyRowsChanged(t *testing.T) {
+	dir := t.TempDir()
+	const n = 40
+	s := MustOpenStore(t)
+	mustIngest(t, s, writeFile(t, dir, "tickets_2026-10-30.csv", []byte(digestLines(n, nil))), Options{})
+	changed := map[int]string{}
+	for i := 10; i < 30; i++ {
+		changed[i] = "已办结"
+	}
+	// The last line repeats X035 (unchanged) to the byte: the first stays, the second is
+	// rejected.
+	body := digestLines(n, changed) + "\"潍坊华星机械有限公司,35\",X035,奎文区,用地,2026-10-03 14:05,办理中,\r\n"
+	rep := mustIngest(t, s, writeFile(t, dir, "tickets_2026-10-31.csv", []byte(body)), Options{})
+	if rep.Staging != "duckdb read_csv" {
+		t.Errorf("staging = %s, want the whole file staged by DuckDB", rep.Staging)
+	}
+	if rep.Read != n+1 || rep.Unchanged != n-20 || rep.Versions != 20 || rep.Rejected != 1 {
+		t.Errorf("read %d unchanged %d versions %d rejected %d, want %d %d 20 1", rep.Read, rep.Unchanged, rep.Versions, rep.Rejected, n+1, n-20)
+	}
+	if got := queryStrings(t, s, "SELECT count(*) || ' ' || count_if(status = 'resolved') FROM tickets"); got[0] != fmt.Sprint(n, " 20") {
+		t.Errorf("current tickets, resolved = %s, want %d 20", got[0], n)
+	}
+	if got, want := strings.Join(queryStrings(t, s, "SELECT row_number || ':' || code FROM rejects ORDER BY row_number"), " "), "42:duplicate_id"; got != want {
+		t.Errorf("rejects = %s, want %s", got, want)
+	}
+}
+
 func TestCell(t *testing.T) {
 	line := []byte(`a,"b,1","c ""2""",,"",f`)
 	for i, want := range []string{"a", "b,1", `c "2"`, "", "", "f"} {
@@ -98,5 +130,24 @@ func TestCell(t *testing.T) {
 		if got := blankLine([]byte(c.line), ','); got != c.blank {
 			t.Errorf("blankLine(%q) = %v, want %v", c.line, got, c.blank)
 		}
+	}
+}
+
+func TestRadixSort(t *testing.T) {
+	for _, n := range []int{0, 1, 100, 5000, 70000} {
+		v := make([]uint64, n)
+		for i := range v {
+			v[i] = rand.Uint64() >> (i % 3 * 20) // high, middle and low bits vary
+		}
+		want := slices.Clone(v)
+		slices.Sort(want)
+		radixSort(v)
+		if !slices.Equal(v, want) {
+			t.Fatalf("n=%d: not sorted", n)
+		}
+	}
+	rep := repeatedHashes([]uint64{9, 3, 9, 1, 3, 3, 7})
+	if len(rep) != 2 || !rep[9] || !rep[3] {
+		t.Errorf("repeatedHashes = %v, want 3 and 9", rep)
 	}
 }

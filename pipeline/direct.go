@@ -158,6 +158,18 @@ func (p *directParser) parse(d *directBatch, line []byte, row int64, hash uint64
 	return true
 }
 
+// sameID reports whether the ticket id of the row parse took last is the one digestCSV
+// reads from its line as written (with decode, its own decoder): the repeated ids were
+// found with that one.
+func (p *directParser) sameID(line []byte, decode func([]byte) []byte) bool {
+	src := p.cols[0].src
+	id, _ := cell(line, p.delim, src)
+	if decode != nil {
+		id = decode(id)
+	}
+	return bytes.Equal(bytes.Trim(id, cellSpace), p.cells[src])
+}
+
 // appendJSONString appends s, valid UTF-8, as a JSON string written the way DuckDB's
 // json_object writes it (its cast from text to JSON keeps the text as it is, and the row
 // hash covers it): quote, backslash and control characters escaped, the short forms where
@@ -700,7 +712,7 @@ func loadDirect(ctx context.Context, conn *sql.Conn, lr *lineReader, enc string,
 	var perr error
 	go func() {
 		defer close(out)
-		perr = produceDirect(ctx, lr, lineDecoder(enc), p, plan, seedC, seedI, schema, batch, out, &rest, progress)
+		perr = produceDirect(ctx, lr, enc, p, plan, seedC, seedI, schema, batch, out, &rest, progress)
 	}()
 	for more := true; more; {
 		cr := &chanReader{ctx: ctx, in: out}
@@ -730,8 +742,9 @@ func loadDirect(ctx context.Context, conn *sql.Conn, lr *lineReader, enc string,
 
 // produceDirect parses the lines of lr into record batches of at most batch rows sent on
 // out, with a nil batch after every insertRows rows (the end of one statement's stream).
-func produceDirect(ctx context.Context, lr *lineReader, decode func([]byte) []byte, p *directParser, plan []byte, seedC, seedI uint32, schema *arrow.Schema, batch int, out chan<- arrow.RecordBatch, rest *[]lineRef, progress func(int64)) error {
+func produceDirect(ctx context.Context, lr *lineReader, enc string, p *directParser, plan []byte, seedC, seedI uint32, schema *arrow.Schema, batch int, out chan<- arrow.RecordBatch, rest *[]lineRef, progress func(int64)) error {
 	d := newDirectBatch(p, schema, batch)
+	decode, decodeID := lineDecoder(enc), lineDecoder(enc)
 	send := func(r arrow.RecordBatch) error {
 		select {
 		case out <- r:
@@ -762,6 +775,9 @@ func produceDirect(ctx context.Context, lr *lineReader, decode func([]byte) []by
 				text = decode(line)
 			}
 			ok = p.parse(d, text, num, lineHash(seedC, seedI, line))
+			if ok && !p.sameID(line, decodeID) {
+				return fmt.Errorf("row %d: the ticket id read from the line differs from the parsed one; nothing was loaded (a bug: please report it with the file)", num)
+			}
 		}
 		if !ok {
 			*rest = append(*rest, lineRef{num, lr.at})

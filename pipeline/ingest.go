@@ -114,7 +114,7 @@ func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt 
 		if err != nil {
 			return err
 		}
-		rep.Blank = stats.Blank
+		rep.Blank, rep.unchangedInGo = stats.Blank, stats.Matched
 		rep.step("stage", s.Now(), &mark)
 		// Every row carries its number from here on: DuckDB need not keep insertion
 		// order, which lets it write without buffering whole row groups in memory.
@@ -123,7 +123,7 @@ func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt 
 		}
 		defer conn.ExecContext(context.Background(), "RESET preserve_insertion_order")
 		// parse fills normTable from the staged rows; directID is the ingest whose new
-		// tickets the direct path stored already (0: none).
+		// tickets, stored already by the direct path, are in rawTable (0: none).
 		parse := func(directID int64) error {
 			source := stageTable
 			if opt.Kind == zhuqi.KindTickets && !stats.Partial {
@@ -179,7 +179,13 @@ func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt 
 				if _, err := stageRows(ctx, conn, ls, len(m.Headers), cfg.Ingest.BatchRows, nil); err != nil {
 					return err
 				}
-				return parse(id)
+				if !stats.RawLater {
+					return parse(id)
+				}
+				if err := compareFirstLoad(ctx, conn, path, rest, sc, rep.Encoding, m.Source["ticket_id"], cfgPrint(cfg), cfg.Ingest.BatchRows); err != nil {
+					return err
+				}
+				return parse(0)
 			}
 		}
 		if opt.Progress != nil {
@@ -274,7 +280,7 @@ func (s *Store) stage(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, pa
 		}
 		if lc.plan != nil {
 			rep.Staging = stagingDirect
-			return m, stageStats{Blank: lc.blanks, Compared: true, Plan: lc.plan, Partial: true}, nil
+			return m, stageStats{Blank: lc.blanks, Compared: true, Plan: lc.plan, Partial: true, RawLater: lc.rawLater, Matched: lc.matched}, nil
 		}
 		if lc.todo != nil {
 			rep.Staging = "arrow, changed rows only"
@@ -284,7 +290,7 @@ func (s *Store) stage(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, pa
 			}
 			defer ls.Close()
 			st, err := stageRows(ctx, conn, ls, width, cfg.Ingest.BatchRows, nil)
-			st.Blank, st.Compared, st.Partial = lc.blanks, true, true
+			st.Blank, st.Compared, st.Partial, st.Matched = lc.blanks, true, true, lc.matched
 			return m, st, err
 		}
 		compared = true

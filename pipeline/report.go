@@ -48,6 +48,8 @@ type Report struct {
 	// Steps times each step of the ingest (scan, stage, normalise, duplicates, and the
 	// writes), for tuning; kept in the ledger's report JSON.
 	Steps []Step `json:"steps,omitempty"`
+
+	unchangedInGo int64 // unchanged rows found in Go, not in skipTable (lineCompare.matched)
 }
 
 // Step is the duration of one step of an ingest.
@@ -117,6 +119,7 @@ func (s *Store) summarise(ctx context.Context, tx *sql.Tx, rep *Report) error {
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+skipTable).Scan(&rep.Unchanged); err != nil {
 			return err
 		}
+		rep.Unchanged += rep.unchangedInGo
 		rep.Read += rep.Unchanged + rep.Direct
 		rep.Loaded += rep.Unchanged + rep.Direct
 	}

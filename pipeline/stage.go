@@ -32,6 +32,10 @@ type stageStats struct {
 	Plan []byte
 	// Partial is true when only the rows left to parse are staged (none unchanged).
 	Partial bool
+	// RawLater is lineCompare.rawLater.
+	RawLater bool
+	// Matched counts the unchanged rows found in Go (lineCompare.matched).
+	Matched int64
 }
 
 func stageColumns(width int) []string {

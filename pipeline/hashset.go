@@ -1,0 +1,121 @@
+package pipeline
+
+import (
+	"hash/maphash"
+	"math/bits"
+	"slices"
+)
+
+// hashSet is a set of 64-bit hashes (the current versions' raw hashes) in an order (the
+// table's, which is mostly the order of the export the versions came from), looked up in
+// that order. A lookup first tries the hash after the one found last, so that a daily
+// export, which lists its tickets in the same order every day, reads the set from start
+// to end; else it probes a table (open addressing), which then sets where the next
+// lookup starts. (Random probes alone cost three times as much, each a cache miss.)
+type hashSet struct {
+	order []uint64
+	next  int     // where the next hash is expected in order
+	slots []int32 // index in order + 1; 0 marks an empty slot
+	zero  bool    // whether 0 is in the set
+}
+
+// newHashSet makes the set of hashes, in their order.
+func newHashSet(hashes []uint64) *hashSet {
+	s := &hashSet{order: hashes, slots: make([]int32, 1<<bits.Len(uint(len(hashes)+len(hashes)/2)|15))}
+	mask := uint64(len(s.slots) - 1)
+	for k, h := range hashes {
+		if h == 0 {
+			s.zero = true
+			continue
+		}
+		for i := mix(h) & mask; ; i = (i + 1) & mask {
+			if j := s.slots[i]; j == 0 {
+				s.slots[i] = int32(k + 1)
+				break
+			} else if hashes[j-1] == h {
+				break
+			}
+		}
+	}
+	return s
+}
+
+func (s *hashSet) has(h uint64) bool {
+	if s.next < len(s.order) && s.order[s.next] == h {
+		s.next++
+		return true
+	}
+	if h == 0 {
+		return s.zero
+	}
+	if len(s.order) == 0 {
+		return false
+	}
+	mask := uint64(len(s.slots) - 1)
+	for i := mix(h) & mask; ; i = (i + 1) & mask {
+		j := s.slots[i]
+		if j == 0 {
+			return false
+		}
+		if s.order[j-1] == h {
+			s.next = int(j)
+			return true
+		}
+	}
+}
+
+func (s *hashSet) len() int { return len(s.order) }
+
+// mix spreads the bits of a hash whose low bits alone may not be (a pair of CRC-32s).
+func mix(h uint64) uint64 {
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	return h ^ h>>33
+}
+
+var idSeed = maphash.MakeSeed()
+
+// idHash hashes a ticket id as read from a line, for finding ids a file repeats.
+func idHash(id []byte) uint64 { return maphash.Bytes(idSeed, id) }
+
+// repeatedHashes returns the values ids holds more than once (sorting ids).
+func repeatedHashes(ids []uint64) map[uint64]bool {
+	radixSort(ids)
+	var rep map[uint64]bool
+	for i := 1; i < len(ids); i++ {
+		if ids[i] == ids[i-1] {
+			if rep == nil {
+				rep = map[uint64]bool{}
+			}
+			rep[ids[i]] = true
+		}
+	}
+	return rep
+}
+
+// radixSort sorts v, 16 bits a pass (four times as fast as slices.Sort on a million
+// hashes).
+func radixSort(v []uint64) {
+	if len(v) < 1<<12 {
+		slices.Sort(v)
+		return
+	}
+	tmp := make([]uint64, len(v))
+	var count [1 << 16]int
+	for shift := 0; shift < 64; shift += 16 {
+		clear(count[:])
+		for _, x := range v {
+			count[x>>shift&0xffff]++
+		}
+		sum := 0
+		for i, c := range count {
+			count[i], sum = sum, sum+c
+		}
+		for _, x := range v {
+			k := x >> shift & 0xffff
+			tmp[count[k]] = x
+			count[k]++
+		}
+		v, tmp = tmp, v
+	}
+}
