@@ -11,6 +11,7 @@ import (
 	"hash/crc32"
 	"io"
 	"os"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -256,50 +257,92 @@ type lineDigest struct {
 	ids     []uint64 // idHash of every row with a ticket id, for repeated ids
 }
 
+// lineDigester digests the lines of one file (digestCSV), counting into lineDigest.
+type lineDigester struct {
+	lineDigest
+	delim        byte
+	idCol        int
+	decode       func([]byte) []byte
+	seedC, seedI uint32
+	cur          *hashSet // nil: the lines are not hashed
+	at           int      // cursor in cur
+}
+
+func newLineDigester(head []byte, sc *scan, enc string, idCol int, seedText string, cur *hashSet) *lineDigester {
+	g := &lineDigester{delim: sc.Delim, idCol: idCol, decode: lineDecoder(enc), cur: cur}
+	g.seedC, g.seedI = lineSeeds(seedText, head)
+	return g
+}
+
+// row digests a line. It returns its ticket id (nil: none) and raw hash, and false for
+// a blank line or a row matched in cur.
+func (g *lineDigester) row(line []byte) ([]byte, uint64, bool) {
+	if blankLineIn(line, g.delim, g.decode) {
+		g.blanks++
+		return nil, 0, false
+	}
+	g.rows++
+	id, _ := cell(line, g.delim, g.idCol)
+	if g.decode != nil {
+		id = g.decode(id)
+	}
+	id = bytes.Trim(id, cellSpace)
+	if len(id) > 0 {
+		g.ids = append(g.ids, idHash(id))
+	}
+	if g.cur == nil {
+		return id, 0, true
+	}
+	h := lineHash(g.seedC, g.seedI, line)
+	if len(id) > 0 && g.cur.has(h, &g.at) {
+		g.matched++
+		return nil, 0, false
+	}
+	return id, h, true
+}
+
 // digestCSV passes over the lines of a CSV in encoding enc whose records are lines
 // (scan.Lines) and whose ticket id is in column idCol, hashing each line (seeded with
-// seedText and the header line as written) and its ticket id. A row whose raw hash is in
-// cur (the current versions') counts as matched and goes no further. Of the others, when
-// plan is nil, the _row, ticket_id, raw_hash and _off (where the line starts) go into
-// rawTable; else plan gets planDirect for a row with a ticket id and planSQL for one
-// without, and rawTable is not touched.
+// seedText and the header line as written) and its ticket id. When plan is nil, a row
+// whose raw hash is in cur (the current versions') counts as matched and goes no further,
+// and the _row, ticket_id, raw_hash and _off (where the line starts) of the others go
+// into rawTable. Else (an empty database) plan gets planDirect for a row with a ticket id
+// and planSQL for one without, and the lines are not hashed.
 func digestCSV(ctx context.Context, conn *sql.Conn, path string, sc *scan, enc string, idCol int, seedText string, cur *hashSet, plan []byte, batch int, progress func(int64)) (lineDigest, error) {
-	var d lineDigest
 	lr, head, err := openLines(path, sc)
 	if err != nil {
-		return d, err
+		return lineDigest{}, err
 	}
 	defer lr.Close()
-	decode := lineDecoder(enc)
-	seedC, seedI := lineSeeds(seedText, head)
-	d.ids = make([]uint64, 0, sc.Records)
-	// next returns the next row that is neither blank nor matched, with its ticket id
-	// (nil: none) and raw hash.
-	next := func() ([]byte, int64, []byte, uint64, error) {
+	if plan == nil && cur.len() > 0 {
+		// Most rows will match: two goroutines digest a half of the file each.
+		d, rows, ok, err := digestHalves(ctx, path, lr.pos, sc, enc, idCol, seedText, cur, head)
+		if err != nil {
+			return d, err
+		}
+		if ok {
+			if progress != nil {
+				progress(sc.Size)
+			}
+			return d, insertRaw(ctx, conn, rows, batch)
+		}
+	}
+	if plan != nil {
+		cur = nil
+	}
+	g := newLineDigester(head, sc, enc, idCol, seedText, cur)
+	g.ids = make([]uint64, 0, sc.Records)
+	// next returns the next row that is neither blank nor matched, with its number, ticket
+	// id and raw hash.
+	next := func() (int64, []byte, uint64, error) {
 		for {
 			line, num, err := lr.next()
 			if err != nil {
-				return nil, 0, nil, 0, err
+				return 0, nil, 0, err
 			}
-			if blankLineIn(line, sc.Delim, decode) {
-				d.blanks++
-				continue
+			if id, h, ok := g.row(line); ok {
+				return num, id, h, nil
 			}
-			d.rows++
-			id, _ := cell(line, sc.Delim, idCol)
-			if decode != nil {
-				id = decode(id)
-			}
-			id = bytes.Trim(id, cellSpace)
-			h := lineHash(seedC, seedI, line)
-			if len(id) > 0 {
-				d.ids = append(d.ids, idHash(id))
-				if cur.has(h) {
-					d.matched++
-					continue
-				}
-			}
-			return line, num, id, h, nil
 		}
 	}
 	if plan != nil {
@@ -309,27 +352,27 @@ func digestCSV(ctx context.Context, conn *sql.Conn, path string, sc *scan, enc s
 					progress(lr.cr.n)
 				}
 				if err := ctx.Err(); err != nil {
-					return d, err
+					return g.lineDigest, err
 				}
 			}
-			_, num, id, _, err := next()
+			num, id, _, err := next()
 			if err == io.EOF {
 				break
 			}
 			if err != nil {
-				return d, err
+				return g.lineDigest, err
 			}
 			if num >= int64(len(plan)) {
-				return d, fmt.Errorf("digest: row %d beyond the file's %d lines", num, len(plan)-1)
+				return g.lineDigest, fmt.Errorf("digest: row %d beyond the file's %d lines", num, len(plan)-1)
 			}
 			if len(id) == 0 {
 				plan[num] = planSQL
-				d.forSQL++
+				g.forSQL++
 			} else {
 				plan[num] = planDirect
 			}
 		}
-		return d, nil
+		return g.lineDigest, nil
 	}
 	fill := func(b *array.RecordBuilder) (int, error) {
 		rowB := b.Field(0).(*array.Int64Builder)
@@ -338,7 +381,7 @@ func digestCSV(ctx context.Context, conn *sql.Conn, path string, sc *scan, enc s
 		offB := b.Field(3).(*array.Int64Builder)
 		n := 0
 		for n < batch {
-			_, num, id, h, err := next()
+			num, id, h, err := next()
 			if err != nil {
 				return n, err
 			}
@@ -358,12 +401,158 @@ func digestCSV(ctx context.Context, conn *sql.Conn, path string, sc *scan, enc s
 		return n, nil
 	}
 	if err := createRaw(ctx, conn); err != nil {
-		return d, err
+		return g.lineDigest, err
 	}
 	if err := insertArrow(ctx, conn, newBatchReader(ctx, rawSchema, fill), rawTable); err != nil {
-		return d, fmt.Errorf("hash rows: %w", err)
+		return g.lineDigest, fmt.Errorf("hash rows: %w", err)
 	}
-	return d, nil
+	return g.lineDigest, nil
+}
+
+// rawRow is a row for rawTable.
+type rawRow struct {
+	row, off int64
+	hash     uint64
+	id       []byte // nil: none
+}
+
+// digestHalves digests the data lines of a file (from offset start) as digestCSV does, in
+// two halves at once, and returns the rows not matched in cur. ok is false, and the work
+// is lost, when more than a quarter of the rows were not matched: then they are streamed
+// into DuckDB rather than held in memory.
+func digestHalves(ctx context.Context, path string, start int64, sc *scan, enc string, idCol int, seedText string, cur *hashSet, head []byte) (d lineDigest, rows []rawRow, ok bool, err error) {
+	split, err := lineStart(path, start+(sc.Size-start)/2)
+	if err != nil || split <= start || split >= sc.Size {
+		return d, nil, false, err
+	}
+	limit := sc.Records/8 + 1024 // per half
+	type half struct {
+		g     *lineDigester
+		rows  []rawRow
+		lines int64
+		over  bool // more rows than limit not matched
+		err   error
+	}
+	var halves [2]half
+	var wg sync.WaitGroup
+	for i, r := range [2][2]int64{{start, split}, {split, sc.Size}} {
+		wg.Add(1)
+		go func(h *half, from, to int64) {
+			defer wg.Done()
+			h.g = newLineDigester(head, sc, enc, idCol, seedText, cur)
+			h.g.ids = make([]uint64, 0, sc.Records/2+1024)
+			lr, err := openLineRange(path, from, to)
+			if err != nil {
+				h.err = err
+				return
+			}
+			defer lr.Close()
+			for {
+				line, num, err := lr.next()
+				if err == io.EOF {
+					h.lines = lr.num
+					return
+				}
+				if err != nil {
+					h.err = err
+					return
+				}
+				if num%(1<<16) == 0 && ctx.Err() != nil {
+					h.err = ctx.Err()
+					return
+				}
+				id, hash, keep := h.g.row(line)
+				if !keep {
+					continue
+				}
+				if int64(len(h.rows)) >= limit {
+					h.over = true
+					return
+				}
+				h.rows = append(h.rows, rawRow{row: num, off: lr.at, hash: hash, id: bytes.Clone(id)})
+			}
+		}(&halves[i], r[0], r[1])
+	}
+	wg.Wait()
+	for _, h := range halves {
+		if h.err != nil || h.over {
+			return d, nil, false, h.err
+		}
+	}
+	// Row numbers: the header is row 1; the second half's count on from the first's.
+	for k := range halves[0].rows {
+		halves[0].rows[k].row++
+	}
+	for k := range halves[1].rows {
+		halves[1].rows[k].row += 1 + halves[0].lines
+	}
+	a, b := halves[0].g, halves[1].g
+	d = lineDigest{blanks: a.blanks + b.blanks, rows: a.rows + b.rows, matched: a.matched + b.matched, ids: append(a.ids, b.ids...)}
+	return d, append(halves[0].rows, halves[1].rows...), true, nil
+}
+
+// lineStart returns where the first line starting at or after off starts (the file's size
+// when none does within 1 MiB).
+func lineStart(path string, off int64) (int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	buf := make([]byte, 1<<20)
+	n, err := f.ReadAt(buf, off-1)
+	if err != nil && err != io.EOF {
+		return 0, err
+	}
+	if i := bytes.IndexByte(buf[:n], '\n'); i >= 0 {
+		return off + int64(i), nil
+	}
+	st, err := f.Stat()
+	if err != nil {
+		return 0, err
+	}
+	return st.Size(), nil
+}
+
+// openLineRange reads the lines of a file between offsets from and to, which start lines;
+// next numbers them from 1.
+func openLineRange(path string, from, to int64) (*lineReader, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	cr := &countingReader{r: io.NewSectionReader(f, from, to-from)}
+	return &lineReader{f: f, cr: cr, r: bufio.NewReaderSize(cr, 1<<20), pos: from}, nil
+}
+
+// insertRaw creates rawTable with rows.
+func insertRaw(ctx context.Context, conn *sql.Conn, rows []rawRow, batch int) error {
+	if err := createRaw(ctx, conn); err != nil {
+		return err
+	}
+	fill := func(b *array.RecordBuilder) (int, error) {
+		n := 0
+		for ; n < batch && len(rows) > 0; n++ {
+			r := rows[0]
+			rows = rows[1:]
+			b.Field(0).(*array.Int64Builder).Append(r.row)
+			if len(r.id) > 0 {
+				b.Field(1).(*array.StringBuilder).BinaryBuilder.Append(r.id)
+			} else {
+				b.Field(1).(*array.StringBuilder).AppendNull()
+			}
+			b.Field(2).(*array.Uint64Builder).Append(r.hash)
+			b.Field(3).(*array.Int64Builder).Append(r.off)
+		}
+		if n == 0 {
+			return 0, io.EOF
+		}
+		return n, nil
+	}
+	if err := insertArrow(ctx, conn, newBatchReader(ctx, rawSchema, fill), rawTable); err != nil {
+		return fmt.Errorf("hash rows: %w", err)
+	}
+	return nil
 }
 
 var rawSchema = arrow.NewSchema([]arrow.Field{
@@ -514,6 +703,7 @@ func (s *Store) compareLines(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Con
 			return lc, err
 		}
 		var again []lineRef
+		var at int
 		for i, r := range refs {
 			switch {
 			case plan != nil:
@@ -521,7 +711,7 @@ func (s *Store) compareLines(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Con
 					plan[r.row] = planSQL
 					d.forSQL++
 				}
-			case cur.has(hashes[i]): // matched, so not in rawTable yet
+			case cur.has(hashes[i], &at): // matched, so not in rawTable yet
 				again = append(again, r)
 				lc.matched--
 			}

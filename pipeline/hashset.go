@@ -8,13 +8,13 @@ import (
 
 // hashSet is a set of 64-bit hashes (the current versions' raw hashes) in an order (the
 // table's, which is mostly the order of the export the versions came from), looked up in
-// that order. A lookup first tries the hash after the one found last, so that a daily
-// export, which lists its tickets in the same order every day, reads the set from start
-// to end; else it probes a table (open addressing), which then sets where the next
-// lookup starts. (Random probes alone cost three times as much, each a cache miss.)
+// that order. A lookup first tries the hash after the one found last (a cursor, one for
+// each reader), so that a daily export, which lists its tickets in the same order every
+// day, reads the set from start to end; else it probes a table (open addressing), which
+// then moves the cursor. (Random probes alone cost three times as much, each a cache
+// miss.) It is safe for concurrent lookups.
 type hashSet struct {
 	order []uint64
-	next  int     // where the next hash is expected in order
 	slots []int32 // index in order + 1; 0 marks an empty slot
 	zero  bool    // whether 0 is in the set
 }
@@ -40,9 +40,10 @@ func newHashSet(hashes []uint64) *hashSet {
 	return s
 }
 
-func (s *hashSet) has(h uint64) bool {
-	if s.next < len(s.order) && s.order[s.next] == h {
-		s.next++
+// has reports whether h is in the set, looking first at cursor *at, which it moves.
+func (s *hashSet) has(h uint64, at *int) bool {
+	if *at < len(s.order) && s.order[*at] == h {
+		*at++
 		return true
 	}
 	if h == 0 {
@@ -58,7 +59,7 @@ func (s *hashSet) has(h uint64) bool {
 			return false
 		}
 		if s.order[j-1] == h {
-			s.next = int(j)
+			*at = int(j)
 			return true
 		}
 	}
