@@ -662,8 +662,10 @@ type lineCompare struct {
 	// matched counts the unchanged rows found in Go, which are in neither rawTable nor
 	// skipTable.
 	matched int64
-	// todo lists the rows left to parse, in order, when they are at most a quarter of all.
-	todo []lineRef
+	// todo lists the rows left to parse, in order, when they are at most a quarter of all;
+	// todoSQL marks those that must be parsed in SQL (a repeated id, or none).
+	todo    []lineRef
+	todoSQL []bool
 	// plan says what becomes of each row (planNone, planDirect, planSQL), by row number,
 	// when the direct path reads the new tickets (direct.go).
 	plan []byte
@@ -740,7 +742,7 @@ func (s *Store) compareLines(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Con
 	}
 	lap("compare")
 	if left := d.rows - lc.matched - skipped; 4*left <= d.rows {
-		lc.todo, err = todoRows(ctx, conn, left)
+		lc.todo, lc.todoSQL, err = todoRows(ctx, conn, left)
 		return lc, err
 	}
 	if direct {
@@ -789,22 +791,26 @@ func compareRaw(ctx context.Context, conn *sql.Conn) error {
 	return nil
 }
 
-// todoRows lists the n rows of rawTable not in skipTable, in order.
-func todoRows(ctx context.Context, conn *sql.Conn, n int64) ([]lineRef, error) {
-	rows, err := conn.QueryContext(ctx, "SELECT _row, _off FROM "+rawTable+" ANTI JOIN "+skipTable+" USING (_row) ORDER BY _row")
+// todoRows lists the n rows of rawTable not in skipTable, in order, and marks those
+// whose ticket id is repeated in the file, or missing.
+func todoRows(ctx context.Context, conn *sql.Conn, n int64) ([]lineRef, []bool, error) {
+	rows, err := conn.QueryContext(ctx, fmt.Sprintf(`SELECT r._row, r._off, r.ticket_id IS NULL OR d.ticket_id IS NOT NULL
+FROM (SELECT * FROM %s ANTI JOIN %s USING (_row)) r LEFT JOIN %s d ON d.ticket_id = r.ticket_id
+ORDER BY r._row`, rawTable, skipTable, dupTable))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer rows.Close()
-	todo := make([]lineRef, 0, n)
+	todo, forSQL := make([]lineRef, 0, n), make([]bool, 0, n)
 	for rows.Next() {
 		var r lineRef
-		if err := rows.Scan(&r.row, &r.off); err != nil {
-			return nil, err
+		var f bool
+		if err := rows.Scan(&r.row, &r.off, &f); err != nil {
+			return nil, nil, err
 		}
-		todo = append(todo, r)
+		todo, forSQL = append(todo, r), append(forSQL, f)
 	}
-	return todo, rows.Err()
+	return todo, forSQL, rows.Err()
 }
 
 // planRows plans the rows of rawTable not in skipTable: planDirect for a new ticket (an id

@@ -878,3 +878,73 @@ func (s *Store) loadNew(ctx context.Context, conn *sql.Conn, tx *sql.Tx, cfg *zh
 	rep.Direct = n
 	return rest, err
 }
+
+// parsedTable holds the rows parseChanged read, as normTable has them.
+const parsedTable = "zq_parsed"
+
+// parseChanged reads in Go, as directParser does, the rows at todo not marked forSQL
+// into parsedTable: the rows of a daily export that changed since their ticket's current
+// version, compared with it in SQL (write) once in normTable. It returns how many it
+// read, and the rows left for SQL, in order.
+func parseChanged(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, path string, sc *scan, m *mapping, enc string, todo []lineRef, forSQL []bool, batch int) (int64, []lineRef, error) {
+	ls, err := openCSVLines(path, nil, sc.Delim, enc, 0)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer ls.Close()
+	p := newDirectParser(cfg, m, sc.Delim)
+	schema := directSchema()
+	d := newDirectBatch(p, schema, batch)
+	decodeID := lineDecoder(enc)
+	var rest []lineRef
+	var n int64
+	k := 0
+	next := func() (arrow.RecordBatch, error) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		for ; k < len(todo) && d.n < batch; k++ {
+			ref := todo[k]
+			if forSQL[k] {
+				rest = append(rest, ref)
+				continue
+			}
+			line, err := ls.line(ref.off)
+			if err == io.EOF {
+				return nil, fmt.Errorf("%w: the file ended before row %d: was it changed while being read?", ErrFileUnreadable, ref.row)
+			}
+			if err != nil {
+				return nil, err
+			}
+			text := line
+			if ls.decode != nil {
+				text = ls.decode(line)
+			}
+			if !p.parse(d, text, ref.row, 0) {
+				rest = append(rest, ref)
+				continue
+			}
+			if !p.sameID(line, decodeID) {
+				return nil, fmt.Errorf("row %d: the ticket id read from the line differs from the parsed one; nothing was loaded (a bug: please report it with the file)", ref.row)
+			}
+			n++
+		}
+		if d.n == 0 {
+			return nil, nil
+		}
+		return d.record(schema), nil
+	}
+	fr := newFuncReader(schema, next)
+	// Every column, raw_hash too: selecting some columns of a registered Arrow stream
+	// reads the wrong buffers (empty text, or a crash; duckdb/duckdb-go#28 and #24).
+	q := "CREATE OR REPLACE TEMP TABLE " + parsedTable + " AS SELECT * REPLACE (extra::JSON AS extra) FROM zq_arrow"
+	err = execView(ctx, conn, fr, q)
+	fr.Release()
+	if fr.err != nil {
+		return 0, nil, fr.err
+	}
+	if err != nil {
+		return 0, nil, fmt.Errorf("parse changed rows: %w", err)
+	}
+	return n, rest, nil
+}

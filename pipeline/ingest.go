@@ -143,6 +143,11 @@ func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt 
 			if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE "+normTable+" AS "+normalizeSQL(cfg, opt.Kind, m, source)); err != nil {
 				return fmt.Errorf("normalise: %w", err)
 			}
+			if stats.Parsed > 0 {
+				if _, err := conn.ExecContext(ctx, "INSERT INTO "+normTable+" BY NAME SELECT * EXCLUDE (raw_hash), "+noWarnings+" AS warns FROM "+parsedTable); err != nil {
+					return fmt.Errorf("normalise: rows read in Go: %w", err)
+				}
+			}
 			rep.step("normalise", s.Now(), &mark)
 			if stats.Compared {
 				if err := checkLineIDs(ctx, conn, directID); err != nil {
@@ -284,13 +289,20 @@ func (s *Store) stage(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, pa
 		}
 		if lc.todo != nil {
 			rep.Staging = "arrow, changed rows only"
-			ls, err := openCSVLines(path, lc.todo, sc.Delim, rep.Encoding, cfg.Ingest.MaxCellChars)
+			rest, parsed := lc.todo, int64(0)
+			if readNewInGo {
+				// The rows directParser reads are parsed in Go, the others staged for SQL.
+				if parsed, rest, err = parseChanged(ctx, conn, cfg, path, sc, m, rep.Encoding, lc.todo, lc.todoSQL, cfg.Ingest.BatchRows); err != nil {
+					return nil, stageStats{}, err
+				}
+			}
+			ls, err := openCSVLines(path, rest, sc.Delim, rep.Encoding, cfg.Ingest.MaxCellChars)
 			if err != nil {
 				return nil, stageStats{}, err
 			}
 			defer ls.Close()
 			st, err := stageRows(ctx, conn, ls, width, cfg.Ingest.BatchRows, nil)
-			st.Blank, st.Compared, st.Partial, st.Matched = lc.blanks, true, true, lc.matched
+			st.Blank, st.Compared, st.Partial, st.Matched, st.Parsed = lc.blanks, true, true, lc.matched, parsed
 			return m, st, err
 		}
 		compared = true
@@ -535,7 +547,7 @@ func dropTemps(conn *sql.Conn) {
 	for _, v := range []string{stageTable, todoView, "zq_loaded", "zq_arrow"} {
 		conn.ExecContext(context.Background(), "DROP VIEW IF EXISTS "+v)
 	}
-	for _, t := range []string{stageTable, stageTable + "_raw", normTable, dupTable, rawTable, skipTable, "zq_changed", "zq_calk"} {
+	for _, t := range []string{stageTable, stageTable + "_raw", normTable, dupTable, rawTable, skipTable, parsedTable, "zq_changed", "zq_calk"} {
 		conn.ExecContext(context.Background(), "DROP TABLE IF EXISTS "+t)
 	}
 }

@@ -255,7 +255,7 @@ func normalizeSQL(cfg *zhuqi.Config, kind zhuqi.Kind, m *mapping, source string)
 		warnList = append(warnList, fmt.Sprintf("CASE WHEN %s THEN {'code': %s, 'col': %s, 'value': %s, 'msg': %s} END",
 			w.Cond, sqlString(w.Code), sqlString(w.Col), w.Value, w.Msg))
 	}
-	warnExpr := "[]::STRUCT(code VARCHAR, col VARCHAR, value VARCHAR, msg VARCHAR)[]"
+	warnExpr := noWarnings
 	if len(warns) > 0 {
 		warnExpr = fmt.Sprintf("CASE WHEN coalesce(%s, false) THEN list_filter([%s]::STRUCT(code VARCHAR, col VARCHAR, value VARCHAR, msg VARCHAR)[], lambda w: w IS NOT NULL) ELSE %s END",
 			strings.Join(anyWarn, " OR "), strings.Join(warnList, ",\n    "), warnExpr)
@@ -302,6 +302,9 @@ func enumChoices(cfg *zhuqi.Config, enum string) string {
 	}
 	return strings.ReplaceAll(strings.Join(out, "、"), "'", "''")
 }
+
+// noWarnings is normTable's warns of a row without warnings.
+const noWarnings = "[]::STRUCT(code VARCHAR, col VARCHAR, value VARCHAR, msg VARCHAR)[]"
 
 // rawHashSQL hashes every staged ticket row as read: the cells in canonical column order,
 // the unknown columns, the reader's notes and a fingerprint of the configuration (so that

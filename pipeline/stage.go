@@ -34,6 +34,8 @@ type stageStats struct {
 	Partial bool
 	// RawLater is lineCompare.rawLater.
 	RawLater bool
+	// Parsed counts the rows read in Go into parsedTable, for normTable (parseChanged).
+	Parsed int64
 	// Matched counts the unchanged rows found in Go (lineCompare.matched).
 	Matched int64
 }
@@ -204,6 +206,40 @@ func (r *stream) RecordBatch() arrow.RecordBatch { return r.cur }
 // threads ask the stream for it after one of them had released it (a crash, seen with
 // small batches).
 func (r *stream) Err() error { return nil }
+
+// funcReader is an array.RecordReader of the batches next returns, up to a nil one or an
+// error (kept in err).
+type funcReader struct {
+	stream
+	next func() (arrow.RecordBatch, error)
+	err  error
+	done bool
+}
+
+var _ array.RecordReader = (*funcReader)(nil)
+
+func newFuncReader(schema *arrow.Schema, next func() (arrow.RecordBatch, error)) *funcReader {
+	r := &funcReader{next: next}
+	r.init(schema, nil)
+	return r
+}
+
+func (r *funcReader) Next() bool {
+	r.drop()
+	if r.done {
+		return false
+	}
+	rec, err := r.next()
+	if err != nil || rec == nil {
+		if rec != nil {
+			rec.Release()
+		}
+		r.err, r.done = err, true
+		return false
+	}
+	r.cur = rec
+	return true
+}
 
 // batchReader is an array.RecordReader that builds record batches on demand with fill,
 // so a file of any size streams through bounded memory. fill appends up to one batch of
