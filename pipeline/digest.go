@@ -314,15 +314,18 @@ func digestCSV(ctx context.Context, conn *sql.Conn, path string, sc *scan, enc s
 		return lineDigest{}, err
 	}
 	defer lr.Close()
-	if plan == nil && cur.len() > 0 {
-		// Most rows will match: two goroutines digest a half of the file each.
-		d, rows, ok, err := digestHalves(ctx, path, lr.pos, sc, enc, idCol, seedText, cur, head)
+	if plan != nil || cur.len() > 0 {
+		// A first load, or most rows will match: two goroutines digest a half each.
+		d, rows, ok, err := digestHalves(ctx, path, lr.pos, sc, enc, idCol, seedText, cur, plan, head, batch, progress)
 		if err != nil {
 			return d, err
 		}
 		if ok {
 			if progress != nil {
 				progress(sc.Size)
+			}
+			if plan != nil {
+				return d, nil
 			}
 			return d, insertRaw(ctx, conn, rows, batch)
 		}
@@ -417,27 +420,33 @@ type rawRow struct {
 }
 
 // digestHalves digests the data lines of a file (from offset start) as digestCSV does, in
-// two halves at once, and returns the rows not matched in cur. ok is false, and the work
-// is lost, when more than a quarter of the rows were not matched: then they are streamed
-// into DuckDB rather than held in memory.
-func digestHalves(ctx context.Context, path string, start int64, sc *scan, enc string, idCol int, seedText string, cur *hashSet, head []byte) (d lineDigest, rows []rawRow, ok bool, err error) {
+// two halves at once, and returns the rows not matched in cur, or fills plan. ok is false,
+// and the work is lost, when more than a quarter of the rows were not matched: then they
+// are streamed into DuckDB rather than held in memory.
+func digestHalves(ctx context.Context, path string, start int64, sc *scan, enc string, idCol int, seedText string, cur *hashSet, plan []byte, head []byte, batch int, progress func(int64)) (d lineDigest, rows []rawRow, ok bool, err error) {
 	split, err := lineStart(path, start+(sc.Size-start)/2)
 	if err != nil || split <= start || split >= sc.Size {
 		return d, nil, false, err
 	}
 	limit := sc.Records/8 + 1024 // per half
+	if plan != nil {
+		cur = nil
+	}
 	type half struct {
 		g     *lineDigester
 		rows  []rawRow
+		flags []byte // by line, when planning: what plan gets
 		lines int64
 		over  bool // more rows than limit not matched
 		err   error
 	}
 	var halves [2]half
 	var wg sync.WaitGroup
+	var mu sync.Mutex // progress, read: bytes read by each half
+	var read [2]int64
 	for i, r := range [2][2]int64{{start, split}, {split, sc.Size}} {
 		wg.Add(1)
-		go func(h *half, from, to int64) {
+		go func(i int, h *half, from, to int64) {
 			defer wg.Done()
 			h.g = newLineDigester(head, sc, enc, idCol, seedText, cur)
 			h.g.ids = make([]uint64, 0, sc.Records/2+1024)
@@ -457,11 +466,30 @@ func digestHalves(ctx context.Context, path string, start int64, sc *scan, enc s
 					h.err = err
 					return
 				}
-				if num%(1<<16) == 0 && ctx.Err() != nil {
-					h.err = ctx.Err()
-					return
+				if num%int64(batch) == 0 {
+					if h.err = ctx.Err(); h.err != nil {
+						return
+					}
+					if progress != nil {
+						mu.Lock()
+						read[i] = lr.cr.n
+						progress(start + read[0] + read[1])
+						mu.Unlock()
+					}
 				}
 				id, hash, keep := h.g.row(line)
+				if plan != nil {
+					switch {
+					case !keep:
+						h.flags = append(h.flags, planNone)
+					case len(id) == 0:
+						h.flags = append(h.flags, planSQL)
+						h.g.forSQL++
+					default:
+						h.flags = append(h.flags, planDirect)
+					}
+					continue
+				}
 				if !keep {
 					continue
 				}
@@ -471,7 +499,7 @@ func digestHalves(ctx context.Context, path string, start int64, sc *scan, enc s
 				}
 				h.rows = append(h.rows, rawRow{row: num, off: lr.at, hash: hash, id: bytes.Clone(id)})
 			}
-		}(&halves[i], r[0], r[1])
+		}(i, &halves[i], r[0], r[1])
 	}
 	wg.Wait()
 	for _, h := range halves {
@@ -480,6 +508,13 @@ func digestHalves(ctx context.Context, path string, start int64, sc *scan, enc s
 		}
 	}
 	// Row numbers: the header is row 1; the second half's count on from the first's.
+	if plan != nil {
+		if int64(len(plan)) < 2+halves[0].lines+halves[1].lines {
+			return d, nil, false, fmt.Errorf("digest: more lines than the scan counted (%d)", len(plan)-2)
+		}
+		copy(plan[2:], halves[0].flags)
+		copy(plan[2+halves[0].lines:], halves[1].flags)
+	}
 	for k := range halves[0].rows {
 		halves[0].rows[k].row++
 	}
@@ -487,7 +522,7 @@ func digestHalves(ctx context.Context, path string, start int64, sc *scan, enc s
 		halves[1].rows[k].row += 1 + halves[0].lines
 	}
 	a, b := halves[0].g, halves[1].g
-	d = lineDigest{blanks: a.blanks + b.blanks, rows: a.rows + b.rows, matched: a.matched + b.matched, ids: append(a.ids, b.ids...)}
+	d = lineDigest{blanks: a.blanks + b.blanks, rows: a.rows + b.rows, matched: a.matched + b.matched, forSQL: a.forSQL + b.forSQL, ids: append(a.ids, b.ids...)}
 	return d, append(halves[0].rows, halves[1].rows...), true, nil
 }
 
