@@ -196,7 +196,7 @@ func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt 
 		if opt.Progress != nil {
 			opt.Progress(Progress{File: base, Step: "write", Done: st.Size(), Total: st.Size()})
 		}
-		return s.write(ctx, conn, cfg, opt.Kind, m, rep, started, mark, before)
+		return s.write(ctx, conn, cfg, opt.Kind, m, rep, started, mark, stats.RawLater, before)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("ingest %s: %w", path, err)
@@ -355,8 +355,9 @@ const stagingDirect = "arrow: new tickets parsed in Go, other rows in SQL"
 var insertRows int64 = 1 << 20
 
 // write commits the file's rejects, warnings, rows and ledger entry in one transaction.
-// before, if not nil, runs first in the transaction.
-func (s *Store) write(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, kind zhuqi.Kind, m *mapping, rep *Report, started, mark time.Time, before func(*sql.Tx, int64) error) error {
+// before, if not nil, runs first in the transaction; noCurrent says that no ticket of the
+// rows in normTable has a current version (a first load: see lineCompare.rawLater).
+func (s *Store) write(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, kind zhuqi.Kind, m *mapping, rep *Report, started, mark time.Time, noCurrent bool, before func(*sql.Tx, int64) error) error {
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -425,6 +426,7 @@ SELECT %d, %s, _row, w.col, w.value, w.code, w.msg FROM (SELECT _row, unnest(war
 			return err
 		}
 		data := versionsData(cal, id, asOf)
+		data["NoCurrent"] = noCurrent
 		var b bytes.Buffer
 		if err := sqlTemplates.ExecuteTemplate(&b, "tickets_versions.sql", data); err != nil {
 			return err

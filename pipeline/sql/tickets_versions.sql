@@ -5,6 +5,8 @@
 -- (a new version), becomes_current, had_current (its ticket has a current version) and
 -- lends (equal to the current version parsed, but read from other text). The columns come
 -- from zq_loaded when inserted.
+-- NoCurrent: none of the loaded tickets has a current version (a first load), so the
+-- current versions are not read.
 -- The new version becomes current when its snapshot is not older than the current one's
 -- (an older snapshot ingested late is kept as history only). Each new version gets its
 -- timing columns (timing.sql).
@@ -21,7 +23,7 @@ SELECT i._row, i.ticket_id, i.row_hash, r.raw_hash,
 FROM (SELECT n._row, n.ticket_id, hash({{.ColsN}}) AS row_hash FROM zq_loaded n) i
 JOIN (SELECT _row, raw_hash FROM zq_raw) r USING (_row)
 LEFT JOIN (SELECT ticket_id, as_of, row_hash, raw_hash FROM ticket_versions
-           WHERE is_current AND ticket_id IN (SELECT ticket_id FROM zq_loaded)) c USING (ticket_id);
+           WHERE is_current AND ticket_id IN (SELECT ticket_id FROM zq_loaded){{if .NoCurrent}} AND false{{end}}) c USING (ticket_id);
 
 -- A parsed row equal to its current version (its raw text changed, or the configuration
 -- did) lends that version its raw hash, so the next export skips it again.
