@@ -250,11 +250,11 @@ func blankLine(line []byte, delim byte) bool {
 
 // lineDigest is what digestCSV found.
 type lineDigest struct {
-	blanks  int64    // blank lines passed over
-	rows    int64    // data rows
-	matched int64    // rows whose raw hash is a current version's
-	forSQL  int64    // rows planned planSQL
-	ids     []uint64 // idHash of every row with a ticket id, for repeated ids
+	blanks  int64      // blank lines passed over
+	rows    int64      // data rows
+	matched int64      // rows whose raw hash is a current version's
+	forSQL  int64      // rows planned planSQL
+	ids     [][]uint64 // idHash of every row with a ticket id, in sorted runs, for repeated ids
 }
 
 // lineDigester digests the lines of one file (digestCSV), counting into lineDigest.
@@ -266,6 +266,15 @@ type lineDigester struct {
 	seedC, seedI uint32
 	cur          *hashSet // nil: the lines are not hashed
 	at           int      // cursor in cur
+	run          []uint64 // idHash of every row with a ticket id
+}
+
+// result is what g found, its ids sorted.
+func (g *lineDigester) result() lineDigest {
+	radixSort(g.run)
+	d := g.lineDigest
+	d.ids = [][]uint64{g.run}
+	return d
 }
 
 func newLineDigester(head []byte, sc *scan, enc string, idCol int, seedText string, cur *hashSet) *lineDigester {
@@ -288,7 +297,7 @@ func (g *lineDigester) row(line []byte) ([]byte, uint64, bool) {
 	}
 	id = bytes.Trim(id, cellSpace)
 	if len(id) > 0 {
-		g.ids = append(g.ids, idHash(id))
+		g.run = append(g.run, idHash(id))
 	}
 	if g.cur == nil {
 		return id, 0, true
@@ -334,7 +343,7 @@ func digestCSV(ctx context.Context, conn *sql.Conn, path string, sc *scan, enc s
 		cur = nil
 	}
 	g := newLineDigester(head, sc, enc, idCol, seedText, cur)
-	g.ids = make([]uint64, 0, sc.Records)
+	g.run = make([]uint64, 0, sc.Records)
 	// next returns the next row that is neither blank nor matched, with its number, ticket
 	// id and raw hash.
 	next := func() (int64, []byte, uint64, error) {
@@ -375,7 +384,7 @@ func digestCSV(ctx context.Context, conn *sql.Conn, path string, sc *scan, enc s
 				plan[num] = planDirect
 			}
 		}
-		return g.lineDigest, nil
+		return g.result(), nil
 	}
 	fill := func(b *array.RecordBuilder) (int, error) {
 		rowB := b.Field(0).(*array.Int64Builder)
@@ -409,7 +418,7 @@ func digestCSV(ctx context.Context, conn *sql.Conn, path string, sc *scan, enc s
 	if err := insertArrow(ctx, conn, newBatchReader(ctx, rawSchema, fill), rawTable); err != nil {
 		return g.lineDigest, fmt.Errorf("hash rows: %w", err)
 	}
-	return g.lineDigest, nil
+	return g.result(), nil
 }
 
 // rawRow is a row for rawTable.
@@ -449,7 +458,7 @@ func digestHalves(ctx context.Context, path string, start int64, sc *scan, enc s
 		go func(i int, h *half, from, to int64) {
 			defer wg.Done()
 			h.g = newLineDigester(head, sc, enc, idCol, seedText, cur)
-			h.g.ids = make([]uint64, 0, sc.Records/2+1024)
+			h.g.run = make([]uint64, 0, sc.Records/2+1024)
 			lr, err := openLineRange(path, from, to)
 			if err != nil {
 				h.err = err
@@ -460,6 +469,7 @@ func digestHalves(ctx context.Context, path string, start int64, sc *scan, enc s
 				line, num, err := lr.next()
 				if err == io.EOF {
 					h.lines = lr.num
+					radixSort(h.g.run)
 					return
 				}
 				if err != nil {
@@ -522,7 +532,7 @@ func digestHalves(ctx context.Context, path string, start int64, sc *scan, enc s
 		halves[1].rows[k].row += 1 + halves[0].lines
 	}
 	a, b := halves[0].g, halves[1].g
-	d = lineDigest{blanks: a.blanks + b.blanks, rows: a.rows + b.rows, matched: a.matched + b.matched, forSQL: a.forSQL + b.forSQL, ids: append(a.ids, b.ids...)}
+	d = lineDigest{blanks: a.blanks + b.blanks, rows: a.rows + b.rows, matched: a.matched + b.matched, forSQL: a.forSQL + b.forSQL, ids: [][]uint64{a.run, b.run}}
 	return d, append(halves[0].rows, halves[1].rows...), true, nil
 }
 
@@ -734,7 +744,7 @@ func (s *Store) compareLines(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Con
 	lc.blanks, lc.matched = d.blanks, d.matched
 	// Every row of a ticket id the file repeats is compared in SQL, which keeps the first
 	// (unless unchanged) and rejects the others.
-	if rep := repeatedHashes(d.ids); len(rep) > 0 {
+	if rep := repeatedHashes(d.ids...); len(rep) > 0 {
 		refs, hashes, err := repeatedRows(ctx, path, sc, enc, idCol, seed, rep)
 		if err != nil {
 			return lc, err

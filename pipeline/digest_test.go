@@ -81,6 +81,22 @@ func TestIngest_ChangedRowsOnly(t *testing.T) {
 	}
 }
 
+// TestIngest_ChangedRowsReadInGo: when every changed row is one directParser reads,
+// nothing is normalised in SQL, and the changed rows still become versions.
+func TestIngest_ChangedRowsReadInGo(t *testing.T) {
+	dir := t.TempDir()
+	const n = 40
+	s := MustOpenStore(t)
+	mustIngest(t, s, writeFile(t, dir, "tickets_2026-10-30.csv", []byte(digestLines(n, nil))), Options{})
+	rep := mustIngest(t, s, writeFile(t, dir, "tickets_2026-10-31.csv", []byte(digestLines(n, map[int]string{10: "已办结", 20: "已办结"}))), Options{})
+	if rep.Staging != "arrow, changed rows only" || rep.Read != n || rep.Unchanged != n-2 || rep.Versions != 2 || rep.Rejected != 0 {
+		t.Errorf("staging %s read %d unchanged %d versions %d rejected %d, want changed rows only, %d %d 2 0", rep.Staging, rep.Read, rep.Unchanged, rep.Versions, rep.Rejected, n, n-2)
+	}
+	if got, want := strings.Join(queryStrings(t, s, "SELECT ticket_id || ':' || row_number FROM tickets WHERE status = 'resolved' ORDER BY row_number"), " "), "X010:12 X020:22"; got != want {
+		t.Errorf("changed = %s, want %s", got, want)
+	}
+}
+
 // TestIngest_ManyRowsChanged: when more than a quarter of the rows changed, and they are
 // not new tickets, the whole file is staged and parsed in SQL. The rows found unchanged
 // in Go must then be in rawTable and skipTable too: skipped once, counted once.
@@ -146,8 +162,8 @@ func TestRadixSort(t *testing.T) {
 			t.Fatalf("n=%d: not sorted", n)
 		}
 	}
-	rep := repeatedHashes([]uint64{9, 3, 9, 1, 3, 3, 7})
-	if len(rep) != 2 || !rep[9] || !rep[3] {
-		t.Errorf("repeatedHashes = %v, want 3 and 9", rep)
+	rep := repeatedHashes([]uint64{1, 3, 3, 7, 9, 9}, []uint64{2, 7, 8}, []uint64{8})
+	if len(rep) != 4 || !rep[3] || !rep[7] || !rep[8] || !rep[9] {
+		t.Errorf("repeatedHashes = %v, want 3, 7, 8 and 9", rep)
 	}
 }

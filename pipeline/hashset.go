@@ -79,16 +79,35 @@ var idSeed = maphash.MakeSeed()
 // idHash hashes a ticket id as read from a line, for finding ids a file repeats.
 func idHash(id []byte) uint64 { return maphash.Bytes(idSeed, id) }
 
-// repeatedHashes returns the values ids holds more than once (sorting ids).
-func repeatedHashes(ids []uint64) map[uint64]bool {
-	radixSort(ids)
+// repeatedHashes returns the values that sorted runs of hashes hold more than once in
+// all.
+func repeatedHashes(runs ...[]uint64) map[uint64]bool {
 	var rep map[uint64]bool
-	for i := 1; i < len(ids); i++ {
-		if ids[i] == ids[i-1] {
-			if rep == nil {
-				rep = map[uint64]bool{}
+	add := func(h uint64) {
+		if rep == nil {
+			rep = map[uint64]bool{}
+		}
+		rep[h] = true
+	}
+	for x, a := range runs {
+		for i := 1; i < len(a); i++ {
+			if a[i] == a[i-1] {
+				add(a[i])
 			}
-			rep[ids[i]] = true
+		}
+		for _, b := range runs[x+1:] {
+			for i, j := 0, 0; i < len(a) && j < len(b); {
+				switch {
+				case a[i] < b[j]:
+					i++
+				case a[i] > b[j]:
+					j++
+				default:
+					add(a[i])
+					i++
+					j++
+				}
+			}
 		}
 	}
 	return rep

@@ -140,11 +140,19 @@ func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt 
 				source = todoView
 				rep.step("unchanged", s.Now(), &mark)
 			}
-			if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE "+normTable+" AS "+normalizeSQL(cfg, opt.Kind, m, source)); err != nil {
+			// The rows parseChanged read in Go join those normalised in SQL (if any).
+			inGo := "SELECT * EXCLUDE (raw_hash), NULL::VARCHAR AS problem, NULL::VARCHAR AS reason, " + noWarnings + " AS warns FROM " + parsedTable
+			norm := "CREATE OR REPLACE TEMP TABLE " + normTable + " AS "
+			if stats.Parsed > 0 && stats.Rows == 0 {
+				norm += inGo
+			} else {
+				norm += normalizeSQL(cfg, opt.Kind, m, source)
+			}
+			if _, err := conn.ExecContext(ctx, norm); err != nil {
 				return fmt.Errorf("normalise: %w", err)
 			}
-			if stats.Parsed > 0 {
-				if _, err := conn.ExecContext(ctx, "INSERT INTO "+normTable+" BY NAME SELECT * EXCLUDE (raw_hash), "+noWarnings+" AS warns FROM "+parsedTable); err != nil {
+			if stats.Parsed > 0 && stats.Rows > 0 {
+				if _, err := conn.ExecContext(ctx, "INSERT INTO "+normTable+" BY NAME "+inGo); err != nil {
 					return fmt.Errorf("normalise: rows read in Go: %w", err)
 				}
 			}
