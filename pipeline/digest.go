@@ -1029,14 +1029,7 @@ func checkLineIDs(ctx context.Context, conn *sql.Conn, directID int64) error {
 
 // currentHashes reads the raw hashes of the current ticket versions, in table order.
 func currentHashes(ctx context.Context, conn *sql.Conn) (*hashSet, error) {
-	var n int
-	if err := conn.QueryRowContext(ctx, "SELECT count(raw_hash) FROM ticket_versions WHERE is_current").Scan(&n); err != nil {
-		return nil, fmt.Errorf("current versions: %w", err)
-	}
-	if n == 0 {
-		return newHashSet(nil), nil
-	}
-	hashes := make([]uint64, 0, n)
+	var hashes []uint64
 	err := rawConn(conn, func(dc driver.Conn) error {
 		ar, err := duckdb.NewArrowFromConn(dc)
 		if err != nil {
