@@ -254,6 +254,7 @@ type lineDigest struct {
 	rows    int64      // data rows
 	matched int64      // rows whose raw hash is a current version's
 	forSQL  int64      // rows planned planSQL
+	again   int        // rows matched but put in rawTable for their repeated id
 	ids     [][]uint64 // idHash of every row with a ticket id, in sorted runs, for repeated ids
 }
 
@@ -766,6 +767,7 @@ func (s *Store) compareLines(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Con
 		if err := rawFromLines(ctx, conn, path, again, sc, enc, idCol, seed, batch); err != nil {
 			return lc, err
 		}
+		d.again = len(again)
 	}
 	lap("digest")
 	if plan != nil && d.rows > 0 && 4*d.forSQL <= d.rows+lc.blanks {
@@ -778,7 +780,9 @@ func (s *Store) compareLines(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Con
 			return lc, err
 		}
 	}
-	if err := compareRaw(ctx, conn); err != nil {
+	// A row in rawTable can equal its ticket's current version only if it was put there
+	// for its repeated id (again), or when nothing was matched in Go.
+	if err := compareRaw(ctx, conn, d.again > 0 || cur.len() == 0); err != nil {
 		return lc, err
 	}
 	var skipped int64
@@ -803,7 +807,7 @@ func (s *Store) compareLines(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Con
 			return lc, err
 		}
 		lc.matched = 0
-		return lc, compareRaw(ctx, conn)
+		return lc, compareRaw(ctx, conn, true)
 	}
 	return lc, nil
 }
@@ -817,24 +821,28 @@ func compareFirstLoad(ctx context.Context, conn *sql.Conn, path string, refs []l
 	if err := rawFromLines(ctx, conn, path, refs, sc, enc, idCol, seedText, batch); err != nil {
 		return err
 	}
-	if _, err := conn.ExecContext(ctx, dupSQL(zhuqi.KindTickets)); err != nil {
-		return fmt.Errorf("find repeated ids: %w", err)
-	}
 	// The database had no current versions, and no row for SQL shares its id with a row
 	// the direct path stored (the rows of a repeated id all went to SQL): none is skipped.
-	_, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE "+skipTable+" AS SELECT _row, ticket_id, raw_hash FROM "+rawTable+" LIMIT 0")
-	return err
+	return compareRaw(ctx, conn, false)
 }
 
-// compareRaw fills dupTable and skipTable from rawTable.
-func compareRaw(ctx context.Context, conn *sql.Conn) error {
-	for _, q := range []string{dupSQL(zhuqi.KindTickets), skipSQL()} {
+// compareRaw fills dupTable and skipTable from rawTable; skipTable stays empty unless
+// skip.
+func compareRaw(ctx context.Context, conn *sql.Conn, skip bool) error {
+	qs := []string{dupSQL(zhuqi.KindTickets), emptySkipSQL}
+	if skip {
+		qs[1] = skipSQL()
+	}
+	for _, q := range qs {
 		if _, err := conn.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("compare with current versions: %w", err)
 		}
 	}
 	return nil
 }
+
+// emptySkipSQL creates skipTable with no rows.
+var emptySkipSQL = "CREATE OR REPLACE TEMP TABLE " + skipTable + " AS SELECT _row, ticket_id, raw_hash FROM " + rawTable + " LIMIT 0"
 
 // todoRows lists the n rows of rawTable not in skipTable, in order, and marks those
 // whose ticket id is repeated in the file, or missing.
