@@ -388,24 +388,13 @@ func digestCSV(ctx context.Context, conn *sql.Conn, path string, sc *scan, enc s
 		return g.result(), nil
 	}
 	fill := func(b *array.RecordBuilder) (int, error) {
-		rowB := b.Field(0).(*array.Int64Builder)
-		idB := b.Field(1).(*array.StringBuilder)
-		hashB := b.Field(2).(*array.Uint64Builder)
-		offB := b.Field(3).(*array.Int64Builder)
 		n := 0
 		for n < batch {
 			num, id, h, err := next()
 			if err != nil {
 				return n, err
 			}
-			rowB.Append(num)
-			if len(id) > 0 {
-				idB.BinaryBuilder.Append(id)
-			} else {
-				idB.AppendNull()
-			}
-			hashB.Append(h)
-			offB.Append(lr.at)
+			appendRaw(b, rawRow{row: num, off: lr.at, hash: h, id: id})
 			n++
 		}
 		if progress != nil {
@@ -576,22 +565,26 @@ func insertRaw(ctx context.Context, conn *sql.Conn, rows []rawRow, batch int) er
 	if err := createRaw(ctx, conn); err != nil {
 		return err
 	}
+	return streamRaw(ctx, conn, batch, func() (rawRow, error) {
+		if len(rows) == 0 {
+			return rawRow{}, io.EOF
+		}
+		r := rows[0]
+		rows = rows[1:]
+		return r, nil
+	})
+}
+
+// streamRaw adds to rawTable the rows next returns, up to io.EOF.
+func streamRaw(ctx context.Context, conn *sql.Conn, batch int, next func() (rawRow, error)) error {
 	fill := func(b *array.RecordBuilder) (int, error) {
 		n := 0
-		for ; n < batch && len(rows) > 0; n++ {
-			r := rows[0]
-			rows = rows[1:]
-			b.Field(0).(*array.Int64Builder).Append(r.row)
-			if len(r.id) > 0 {
-				b.Field(1).(*array.StringBuilder).BinaryBuilder.Append(r.id)
-			} else {
-				b.Field(1).(*array.StringBuilder).AppendNull()
+		for ; n < batch; n++ {
+			r, err := next()
+			if err != nil {
+				return n, err
 			}
-			b.Field(2).(*array.Uint64Builder).Append(r.hash)
-			b.Field(3).(*array.Int64Builder).Append(r.off)
-		}
-		if n == 0 {
-			return 0, io.EOF
+			appendRaw(b, r)
 		}
 		return n, nil
 	}
@@ -599,6 +592,18 @@ func insertRaw(ctx context.Context, conn *sql.Conn, rows []rawRow, batch int) er
 		return fmt.Errorf("hash rows: %w", err)
 	}
 	return nil
+}
+
+// appendRaw appends r to a batch of rawSchema.
+func appendRaw(b *array.RecordBuilder, r rawRow) {
+	b.Field(0).(*array.Int64Builder).Append(r.row)
+	if len(r.id) > 0 {
+		b.Field(1).(*array.StringBuilder).BinaryBuilder.Append(r.id)
+	} else {
+		b.Field(1).(*array.StringBuilder).AppendNull()
+	}
+	b.Field(2).(*array.Uint64Builder).Append(r.hash)
+	b.Field(3).(*array.Int64Builder).Append(r.off)
 }
 
 var rawSchema = arrow.NewSchema([]arrow.Field{
@@ -629,40 +634,25 @@ func rawFromLines(ctx context.Context, conn *sql.Conn, path string, refs []lineR
 		return err
 	}
 	defer ls.Close()
-	fill := func(b *array.RecordBuilder) (int, error) {
-		n := 0
-		for ; n < batch && len(refs) > 0; n++ {
-			ref := refs[0]
-			refs = refs[1:]
-			line, err := ls.line(ref.off)
-			if err == io.EOF {
-				return n, fmt.Errorf("%w: the file ended before row %d: was it changed while being read?", ErrFileUnreadable, ref.row)
-			}
-			if err != nil {
-				return n, err
-			}
-			id, _ := cell(line, sc.Delim, idCol)
-			if ls.decode != nil {
-				id = ls.decode(id)
-			}
-			b.Field(0).(*array.Int64Builder).Append(ref.row)
-			if id = bytes.Trim(id, cellSpace); len(id) > 0 {
-				b.Field(1).(*array.StringBuilder).BinaryBuilder.Append(id)
-			} else {
-				b.Field(1).(*array.StringBuilder).AppendNull()
-			}
-			b.Field(2).(*array.Uint64Builder).Append(lineHash(seedC, seedI, line))
-			b.Field(3).(*array.Int64Builder).Append(ref.off)
+	return streamRaw(ctx, conn, batch, func() (rawRow, error) {
+		if len(refs) == 0 {
+			return rawRow{}, io.EOF
 		}
-		if n == 0 {
-			return 0, io.EOF
+		ref := refs[0]
+		refs = refs[1:]
+		line, err := ls.line(ref.off)
+		if err == io.EOF {
+			return rawRow{}, fmt.Errorf("%w: the file ended before row %d: was it changed while being read?", ErrFileUnreadable, ref.row)
 		}
-		return n, nil
-	}
-	if err := insertArrow(ctx, conn, newBatchReader(ctx, rawSchema, fill), rawTable); err != nil {
-		return fmt.Errorf("hash rows: %w", err)
-	}
-	return nil
+		if err != nil {
+			return rawRow{}, err
+		}
+		id, _ := cell(line, sc.Delim, idCol)
+		if ls.decode != nil {
+			id = ls.decode(id)
+		}
+		return rawRow{row: ref.row, off: ref.off, hash: lineHash(seedC, seedI, line), id: bytes.Trim(id, cellSpace)}, nil
+	})
 }
 
 // repeatedRows returns, in order, the rows of a CSV (as digestCSV reads it) whose ticket
