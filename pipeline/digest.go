@@ -268,6 +268,9 @@ type lineDigester struct {
 	cur          *hashSet // nil: the lines are not hashed
 	at           int      // cursor in cur
 	run          []uint64 // idHash of every row with a ticket id
+	// validate checks the lines row keeps for UTF-8 (scan.UTF8Partial); invalid says one
+	// was not.
+	validate, invalid bool
 }
 
 // result is what g found, its ids sorted.
@@ -279,7 +282,7 @@ func (g *lineDigester) result() lineDigest {
 }
 
 func newLineDigester(head []byte, sc *scan, enc string, idCol int, seedText string, cur *hashSet) *lineDigester {
-	g := &lineDigester{delim: sc.Delim, idCol: idCol, decode: lineDecoder(enc), cur: cur}
+	g := &lineDigester{delim: sc.Delim, idCol: idCol, decode: lineDecoder(enc), cur: cur, validate: sc.UTF8Partial && enc == "utf-8"}
 	g.seedC, g.seedI = lineSeeds(seedText, head)
 	return g
 }
@@ -300,13 +303,16 @@ func (g *lineDigester) row(line []byte) ([]byte, uint64, bool) {
 	if len(id) > 0 {
 		g.run = append(g.run, idHash(id))
 	}
-	if g.cur == nil {
-		return id, 0, true
+	var h uint64
+	if g.cur != nil {
+		h = lineHash(g.seedC, g.seedI, line)
+		if len(id) > 0 && g.cur.has(h, &g.at) {
+			g.matched++ // as it was when read before: no need to check it again
+			return nil, 0, false
+		}
 	}
-	h := lineHash(g.seedC, g.seedI, line)
-	if len(id) > 0 && g.cur.has(h, &g.at) {
-		g.matched++
-		return nil, 0, false
+	if g.validate && !utf8.Valid(line) {
+		g.invalid = true
 	}
 	return id, h, true
 }
@@ -385,6 +391,9 @@ func digestCSV(ctx context.Context, conn *sql.Conn, path string, sc *scan, enc s
 				plan[num] = planDirect
 			}
 		}
+		if g.invalid {
+			return g.lineDigest, errRescan
+		}
 		return g.result(), nil
 	}
 	fill := func(b *array.RecordBuilder) (int, error) {
@@ -407,6 +416,9 @@ func digestCSV(ctx context.Context, conn *sql.Conn, path string, sc *scan, enc s
 	}
 	if err := insertArrow(ctx, conn, newBatchReader(ctx, rawSchema, fill), rawTable); err != nil {
 		return g.lineDigest, fmt.Errorf("hash rows: %w", err)
+	}
+	if g.invalid {
+		return g.lineDigest, errRescan
 	}
 	return g.result(), nil
 }
@@ -505,6 +517,9 @@ func digestHalves(ctx context.Context, path string, start int64, sc *scan, enc s
 	for _, h := range halves {
 		if h.err != nil || h.over {
 			return d, nil, false, h.err
+		}
+		if h.g.invalid {
+			return d, nil, false, errRescan
 		}
 	}
 	// Row numbers: the header is row 1; the second half's count on from the first's.

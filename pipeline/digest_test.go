@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -165,5 +166,61 @@ func TestRadixSort(t *testing.T) {
 	rep := repeatedHashes([]uint64{1, 3, 3, 7, 9, 9}, []uint64{2, 7, 8}, []uint64{8})
 	if len(rep) != 4 || !rep[3] || !rep[7] || !rep[8] || !rep[9] {
 		t.Errorf("repeatedHashes = %v, want 3, 7, 8 and 9", rep)
+	}
+}
+
+// TestIngest_LazyUTF8: a ticket CSV is checked for UTF-8 in its first MiB by the scan and
+// in the lines the digest reads; a daily export's unchanged lines were read before.
+// Whatever the digest does not read, or a line that is not UTF-8 after all, makes the
+// file scanned again in full: GBK bytes past the first MiB are read as GB18030, on a first
+// load and on a later one, and a file with a title row above the header as UTF-8.
+func TestIngest_LazyUTF8(t *testing.T) {
+	dir := t.TempDir()
+	scans := func(rep *Report) int {
+		n := 0
+		for _, s := range rep.Steps {
+			if s.Name == "scan" {
+				n++
+			}
+		}
+		return n
+	}
+	file := func(name, title, late string) (string, int) {
+		var b bytes.Buffer
+		b.WriteString(title)
+		b.WriteString("ticket_id,enterprise,region,category,created_at,status\r\n")
+		n := 0
+		for ; b.Len() < lazyUTF8+1000; n++ {
+			fmt.Fprintf(&b, "L%06d,Acme %d,Kuiwen,land,2026-10-03 14:05,resolved\r\n", n, n)
+		}
+		if late != "" {
+			fmt.Fprintf(&b, "L%06d,%s,Kuiwen,land,2026-10-03 14:05,resolved\r\n", n, gbk(t, []byte(late)))
+			n++
+		}
+		return writeFile(t, dir, name, b.Bytes()), n
+	}
+	s := MustOpenStore(t)
+	first, n := file("tickets_2026-10-30.csv", "", "潍坊华星")
+	rep := mustIngest(t, s, first, Options{})
+	if rep.Encoding != "gb18030" || rep.Loaded != int64(n) || scans(rep) != 2 {
+		t.Errorf("first load: encoding %s loaded %d scans %d, want gb18030 %d 2", rep.Encoding, rep.Loaded, scans(rep), n)
+	}
+	later, _ := file("tickets_2026-10-31.csv", "", "潍坊华星机械")
+	rep = mustIngest(t, s, later, Options{})
+	if rep.Encoding != "gb18030" || rep.Unchanged != int64(n-1) || rep.Versions != 1 || scans(rep) != 2 {
+		t.Errorf("next day: encoding %s unchanged %d versions %d scans %d, want gb18030 %d 1 2", rep.Encoding, rep.Unchanged, rep.Versions, scans(rep), n-1)
+	}
+	if got := queryStrings(t, s, "SELECT enterprise FROM tickets WHERE ticket_id = ?", fmt.Sprintf("L%06d", n-1)); len(got) != 1 || got[0] != "潍坊华星机械" {
+		t.Errorf("the GBK row reads %q, want 潍坊华星机械", got)
+	}
+	// All UTF-8: the digest vouches for the lines it reads, no second scan.
+	third, _ := file("tickets_2026-11-01.csv", "", "")
+	if rep = mustIngest(t, s, third, Options{}); rep.Encoding != "utf-8" || scans(rep) != 1 {
+		t.Errorf("UTF-8 export: encoding %s scans %d, want utf-8 1", rep.Encoding, scans(rep))
+	}
+	titled, n := file("tickets_2026-10-30.csv", "潍坊市助企诉求台账\r\n", "")
+	rep = mustIngest(t, MustOpenStore(t), titled, Options{})
+	if rep.Encoding != "utf-8" || rep.Loaded != int64(n) || scans(rep) != 2 {
+		t.Errorf("title row: encoding %s loaded %d scans %d, want utf-8 %d 2", rep.Encoding, rep.Loaded, scans(rep), n)
 	}
 }

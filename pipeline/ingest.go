@@ -70,7 +70,9 @@ func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt 
 		return nil, fmt.Errorf("ingest %s: %w", path, err)
 	}
 	mark := started
-	sc, err := scanFile(ctx, path, cfg.Ingest.MaxLineBytes, progress("scan", st.Size()))
+	// A ticket CSV's lines are checked for UTF-8 as the digest reads them (scan.UTF8Partial).
+	lazy := opt.Kind == zhuqi.KindTickets && opt.Encoding == ""
+	sc, err := scanFile(ctx, path, cfg.Ingest.MaxLineBytes, progress("scan", st.Size()), lazy)
 	if err != nil {
 		return nil, fmt.Errorf("ingest %s: %w", path, err)
 	}
@@ -110,7 +112,16 @@ func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt 
 		if err := createMacros(ctx, conn, cfg); err != nil {
 			return err
 		}
-		m, stats, err := s.stage(ctx, conn, cfg, path, sc, opt, rep, func(name string) { rep.step(name, s.Now(), &mark) }, progress("read", st.Size()))
+		lap := func(name string) { rep.step(name, s.Now(), &mark) }
+		m, stats, err := s.stage(ctx, conn, cfg, path, sc, opt, rep, lap, progress("read", st.Size()))
+		if errors.Is(err, errRescan) {
+			// Checked for UTF-8 in part only, and not read by the digest, or not UTF-8 after all.
+			if sc, err = scanFile(ctx, path, cfg.Ingest.MaxLineBytes, progress("scan", st.Size()), false); err != nil {
+				return err
+			}
+			lap("scan")
+			m, stats, err = s.stage(ctx, conn, cfg, path, sc, opt, rep, lap, progress("read", st.Size()))
+		}
 		if err != nil {
 			return err
 		}
@@ -283,7 +294,11 @@ func (s *Store) stage(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, pa
 	width := len(m.Headers)
 
 	var compared bool
-	if sc.Format == FormatCSV && sc.Lines && at == 0 && opt.Kind == zhuqi.KindTickets && lineEncoding(rep.Encoding, sc.Delim) {
+	digest := sc.Format == FormatCSV && sc.Lines && at == 0 && opt.Kind == zhuqi.KindTickets && lineEncoding(rep.Encoding, sc.Delim)
+	if sc.UTF8Partial && !(digest && rep.Encoding == "utf-8") {
+		return nil, stageStats{}, errRescan
+	}
+	if digest {
 		// Hash the lines and compare them with the current versions first; when most rows
 		// are unchanged, stage only the others; when most are new tickets, read those in Go
 		// (direct.go) and stage the others.

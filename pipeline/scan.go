@@ -40,13 +40,26 @@ type scan struct {
 	Lines bool
 	// Simple is Lines in valid UTF-8 (DuckDB's CSV reader reads it).
 	Simple bool
+	// UTF8Partial is true when only the first chunk (lazyUTF8) of a longer file was
+	// checked for UTF-8: UTF8 and Simple hold for it, and the line digest checks the lines
+	// it reads (a daily export's unchanged lines were read before), else the file is
+	// scanned again (errRescan).
+	UTF8Partial bool
 }
+
+// lazyUTF8 is how much of a file a lazy scan checks for UTF-8: enough to tell a GBK
+// export by its header.
+const lazyUTF8 = 1 << 20
+
+// errRescan says that a file scanned lazily must be scanned again in full.
+var errRescan = errors.New("the file must be checked for UTF-8 in full")
 
 // ErrFileUnreadable marks a file that cannot be read at all; nothing of it is loaded.
 var ErrFileUnreadable = errors.New("file cannot be read")
 
-// scanFile reads path once. progress, if not nil, receives bytes read so far.
-func scanFile(ctx context.Context, path string, maxLine int64, progress func(int64)) (*scan, error) {
+// scanFile reads path once. progress, if not nil, receives bytes read so far. lazy checks
+// only the first lazyUTF8 bytes for UTF-8 (UTF8Partial).
+func scanFile(ctx context.Context, path string, maxLine int64, progress func(int64), lazy bool) (*scan, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -84,7 +97,7 @@ func scanFile(ctx context.Context, path string, maxLine int64, progress func(int
 			toHash <- p.buf
 		}
 		close(toHash)
-		checked <- u.ok && len(u.carry) == 0
+		checked <- u.ok && (len(u.carry) == 0 || lazy)
 	}(toCheck)
 	go func() {
 		h := sha256.New()
@@ -149,7 +162,7 @@ func scanFile(ctx context.Context, path string, maxLine int64, progress func(int
 			}
 		}
 		p := piece{buf: buf[:n], last: rerr != nil}
-		if cs != nil && sc.UTF8 {
+		if cs != nil && sc.UTF8 && (!lazy || done <= lazyUTF8) {
 			p.text = chunk
 		}
 		toCheck <- p
@@ -176,6 +189,7 @@ func scanFile(ctx context.Context, path string, maxLine int64, progress func(int
 		}
 		sc.Lines = cs.simple && sc.BOM != "utf-16le" && sc.BOM != "utf-16be"
 		sc.Simple = sc.Lines && sc.UTF8
+		sc.UTF8Partial = lazy && sc.UTF8 && sc.Size > lazyUTF8
 	}
 	return sc, nil
 }
