@@ -9,6 +9,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"hash/crc32"
+	"hash/maphash"
 	"io"
 	"os"
 	"sync"
@@ -300,13 +301,15 @@ func (g *lineDigester) row(line []byte) ([]byte, uint64, bool) {
 		id = g.decode(id)
 	}
 	id = bytes.Trim(id, cellSpace)
+	var ih uint64
 	if len(id) > 0 {
-		g.run = append(g.run, idHash(id))
+		ih = idHash(id)
+		g.run = append(g.run, ih)
 	}
 	var h uint64
 	if g.cur != nil {
 		h = lineHash(g.seedC, g.seedI, line)
-		if len(id) > 0 && g.cur.has(h, &g.at) {
+		if len(id) > 0 && g.cur.has(h, uint32(ih), &g.at) {
 			g.matched++ // as it was when read before: no need to check it again
 			return nil, 0, false
 		}
@@ -671,39 +674,45 @@ func rawFromLines(ctx context.Context, conn *sql.Conn, path string, refs []lineR
 }
 
 // repeatedRows returns, in order, the rows of a CSV (as digestCSV reads it) whose ticket
-// id hashes to one of ids, with their raw hashes.
-func repeatedRows(ctx context.Context, path string, sc *scan, enc string, idCol int, seedText string, ids map[uint64]bool) ([]lineRef, []uint64, error) {
+// id hashes to one of ids, with their raw hashes and id hashes.
+func repeatedRows(ctx context.Context, path string, sc *scan, enc string, idCol int, seedText string, ids map[uint64]bool) ([]lineRef, []uint64, []uint64, error) {
 	lr, head, err := openLines(path, sc)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	defer lr.Close()
 	decode := lineDecoder(enc)
 	seedC, seedI := lineSeeds(seedText, head)
 	var refs []lineRef
-	var hashes []uint64
+	var hashes, idHashes []uint64
 	for k := 0; ; k++ {
 		if k%(1<<16) == 0 {
 			if err := ctx.Err(); err != nil {
-				return nil, nil, err
+				return nil, nil, nil, err
 			}
 		}
 		line, num, err := lr.next()
 		if err == io.EOF {
-			return refs, hashes, nil
+			return refs, hashes, idHashes, nil
 		}
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		id, _ := cell(line, sc.Delim, idCol)
 		if decode != nil {
 			id = decode(id)
 		}
-		if id = bytes.Trim(id, cellSpace); len(id) == 0 || !ids[idHash(id)] {
+		id = bytes.Trim(id, cellSpace)
+		if len(id) == 0 {
+			continue
+		}
+		ih := idHash(id)
+		if !ids[ih] {
 			continue
 		}
 		refs = append(refs, lineRef{num, lr.at})
 		hashes = append(hashes, lineHash(seedC, seedI, line))
+		idHashes = append(idHashes, ih)
 	}
 }
 
@@ -751,7 +760,7 @@ func (s *Store) compareLines(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Con
 	// Every row of a ticket id the file repeats is compared in SQL, which keeps the first
 	// (unless unchanged) and rejects the others.
 	if rep := repeatedHashes(d.ids...); len(rep) > 0 {
-		refs, hashes, err := repeatedRows(ctx, path, sc, enc, idCol, seed, rep)
+		refs, hashes, ids, err := repeatedRows(ctx, path, sc, enc, idCol, seed, rep)
 		if err != nil {
 			return lc, err
 		}
@@ -764,7 +773,7 @@ func (s *Store) compareLines(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Con
 					plan[r.row] = planSQL
 					d.forSQL++
 				}
-			case cur.has(hashes[i], &at): // matched, so not in rawTable yet
+			case cur.has(hashes[i], uint32(ids[i]), &at): // matched, so not in rawTable yet
 				again = append(again, r)
 				lc.matched--
 			}
@@ -808,7 +817,7 @@ func (s *Store) compareLines(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Con
 	}
 	if lc.matched > 0 {
 		// The whole file is staged: the rows matched in Go go into rawTable and skipTable too.
-		if _, err := digestCSV(ctx, conn, path, sc, enc, idCol, seed, newHashSet(nil), nil, batch, nil); err != nil {
+		if _, err := digestCSV(ctx, conn, path, sc, enc, idCol, seed, newHashSet(nil, nil), nil, batch, nil); err != nil {
 			return lc, err
 		}
 		lc.matched = 0
@@ -1040,26 +1049,33 @@ func checkLineIDs(ctx context.Context, conn *sql.Conn, directID int64) error {
 	return fmt.Errorf("row %d: the ticket id read from the line differs from the parsed one; nothing was loaded (a bug: please report it with the file)", bad.Int64)
 }
 
-// currentHashes reads the raw hashes of the current ticket versions, in table order.
+// currentHashes reads the raw hashes of the current ticket versions, with their ids'
+// hashes, in table order.
 func currentHashes(ctx context.Context, conn *sql.Conn) (*hashSet, error) {
 	var hashes []uint64
+	var ids []uint32
 	err := rawConn(conn, func(dc driver.Conn) error {
 		ar, err := duckdb.NewArrowFromConn(dc)
 		if err != nil {
 			return err
 		}
-		rr, err := ar.QueryContext(ctx, "SELECT raw_hash FROM ticket_versions WHERE is_current AND raw_hash IS NOT NULL")
+		rr, err := ar.QueryContext(ctx, "SELECT raw_hash, ticket_id FROM ticket_versions WHERE is_current AND raw_hash IS NOT NULL")
 		if err != nil {
 			return err
 		}
 		defer rr.Release()
 		for rr.Next() {
-			hashes = append(hashes, rr.RecordBatch().Column(0).(*array.Uint64).Uint64Values()...)
+			rec := rr.RecordBatch()
+			hashes = append(hashes, rec.Column(0).(*array.Uint64).Uint64Values()...)
+			tid := rec.Column(1).(*array.String)
+			for i := 0; i < tid.Len(); i++ {
+				ids = append(ids, uint32(maphash.String(idSeed, tid.Value(i))))
+			}
 		}
 		return rr.Err()
 	})
 	if err != nil {
 		return nil, fmt.Errorf("current versions: %w", err)
 	}
-	return newHashSet(hashes), nil
+	return newHashSet(hashes, ids), nil
 }

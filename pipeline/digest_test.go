@@ -224,3 +224,32 @@ func TestIngest_LazyUTF8(t *testing.T) {
 		t.Errorf("title row: encoding %s loaded %d scans %d, want utf-8 %d 2", rep.Encoding, rep.Loaded, scans(rep), n)
 	}
 }
+
+// TestHashSet: lookups in table order move the cursor one by one, others probe and move
+// it; a raw hash stored for another ticket id is not a match (the row goes to SQL).
+func TestHashSet(t *testing.T) {
+	hashes := []uint64{11, 0, 33, 44, 55, 11}
+	ids := []uint32{1, 2, 3, 4, 5, 6}
+	s := newHashSet(hashes, ids)
+	at := 0
+	for k, c := range []struct {
+		h    uint64
+		id   uint32
+		want bool
+		at   int
+	}{
+		{11, 1, true, 1}, {0, 2, true, 2}, {33, 3, true, 3}, // in order
+		{55, 5, true, 5}, // probed: the cursor follows
+		{44, 9, false, 5}, // another ticket's hash
+		{44, 4, true, 4},
+		{11, 6, false, 4}, // the first entry of a repeated hash keeps it
+		{77, 7, false, 4},
+	} {
+		if got := s.has(c.h, c.id, &at); got != c.want || at != c.at {
+			t.Errorf("lookup %d: has(%d, %d) = %v, cursor %d; want %v, %d", k, c.h, c.id, got, at, c.want, c.at)
+		}
+	}
+	if newHashSet(nil, nil).has(11, 1, &at) {
+		t.Error("the empty set has 11")
+	}
+}

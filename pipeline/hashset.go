@@ -6,48 +6,42 @@ import (
 	"slices"
 )
 
-// hashSet is a set of 64-bit hashes (the current versions' raw hashes) in an order (the
-// table's, which is mostly the order of the export the versions came from), looked up in
-// that order. A lookup first tries the hash after the one found last (a cursor, one for
-// each reader), so that a daily export, which lists its tickets in the same order every
-// day, reads the set from start to end; else it probes a table (open addressing), which
-// then moves the cursor. (Random probes alone cost three times as much, each a cache
-// miss.) It is safe for concurrent lookups.
+// hashSet is a set of the current versions' raw hashes, each with a 32-bit hash of its
+// ticket id (idHash), in an order (the table's, which is mostly the order of the export
+// the versions came from), looked up in that order. A lookup first tries the entry after
+// the one found last (a cursor, one for each reader), so that a daily export, which lists
+// its tickets in the same order every day, reads the set from start to end; else it
+// probes a table (open addressing), which then moves the cursor. (Random probes alone
+// cost twice as much, each a cache miss.) It is safe for concurrent lookups.
 type hashSet struct {
 	order []uint64
+	ids   []uint32
 	slots []int32 // index in order + 1; 0 marks an empty slot
-	zero  bool    // whether 0 is in the set
 }
 
-// newHashSet makes the set of hashes, in their order.
-func newHashSet(hashes []uint64) *hashSet {
-	s := &hashSet{order: hashes, slots: make([]int32, 1<<bits.Len(uint(len(hashes)+len(hashes)/2)|15))}
+// newHashSet makes the set of hashes and their ids' hashes, in their order.
+func newHashSet(hashes []uint64, ids []uint32) *hashSet {
+	s := &hashSet{order: hashes, ids: ids, slots: make([]int32, 1<<bits.Len(uint(len(hashes)+len(hashes)/2)|15))}
 	mask := uint64(len(s.slots) - 1)
 	for k, h := range hashes {
-		if h == 0 {
-			s.zero = true
-			continue
-		}
 		for i := mix(h) & mask; ; i = (i + 1) & mask {
 			if j := s.slots[i]; j == 0 {
 				s.slots[i] = int32(k + 1)
 				break
 			} else if hashes[j-1] == h {
-				break
+				break // the first keeps it: a lookup for another id goes to SQL
 			}
 		}
 	}
 	return s
 }
 
-// has reports whether h is in the set, looking first at cursor *at, which it moves.
-func (s *hashSet) has(h uint64, at *int) bool {
-	if *at < len(s.order) && s.order[*at] == h {
+// has reports whether raw hash h with id hash id is in the set, looking first at cursor
+// *at, which it moves.
+func (s *hashSet) has(h uint64, id uint32, at *int) bool {
+	if *at < len(s.order) && s.order[*at] == h && s.ids[*at] == id {
 		*at++
 		return true
-	}
-	if h == 0 {
-		return s.zero
 	}
 	if len(s.order) == 0 {
 		return false
@@ -59,6 +53,9 @@ func (s *hashSet) has(h uint64, at *int) bool {
 			return false
 		}
 		if s.order[j-1] == h {
+			if s.ids[j-1] != id {
+				return false
+			}
 			*at = int(j)
 			return true
 		}
