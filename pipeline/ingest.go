@@ -70,8 +70,14 @@ func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt 
 		return nil, fmt.Errorf("ingest %s: %w", path, err)
 	}
 	mark := started
-	// A ticket CSV's lines are checked for UTF-8 as the digest reads them (scan.UTF8Partial).
-	lazy := opt.Kind == zhuqi.KindTickets && opt.Encoding == ""
+	// A later ticket CSV's lines are checked for UTF-8 as the digest reads them
+	// (scan.UTF8Partial): most were read before.
+	var lazy bool
+	if opt.Kind == zhuqi.KindTickets && opt.Encoding == "" {
+		if err := s.DB.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM ticket_versions WHERE is_current)`).Scan(&lazy); err != nil {
+			return nil, fmt.Errorf("ingest %s: %w", path, err)
+		}
+	}
 	sc, err := scanFile(ctx, path, cfg.Ingest.MaxLineBytes, progress("scan", st.Size()), lazy)
 	if err != nil {
 		return nil, fmt.Errorf("ingest %s: %w", path, err)
