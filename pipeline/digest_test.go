@@ -239,7 +239,7 @@ func TestHashSet(t *testing.T) {
 		at   int
 	}{
 		{11, 1, true, 1}, {0, 2, true, 2}, {33, 3, true, 3}, // in order
-		{55, 5, true, 5}, // probed: the cursor follows
+		{55, 5, true, 5},  // probed: the cursor follows
 		{44, 9, false, 5}, // another ticket's hash
 		{44, 4, true, 4},
 		{11, 6, false, 4}, // the first entry of a repeated hash keeps it
