@@ -12,6 +12,7 @@ import (
 	"hash/maphash"
 	"io"
 	"os"
+	"runtime/debug"
 	"sync"
 	"unicode/utf8"
 
@@ -1050,8 +1051,13 @@ func checkLineIDs(ctx context.Context, conn *sql.Conn, directID int64) error {
 }
 
 // currentHashes reads the raw hashes of the current ticket versions, with their ids'
-// hashes, in table order.
+// hashes, in table order. It reads a million rows of the table a query: a result is held
+// whole before it is handed over, and ten million ids held at once cost half a GB.
 func currentHashes(ctx context.Context, conn *sql.Conn) (*hashSet, error) {
+	var last sql.NullInt64
+	if err := conn.QueryRowContext(ctx, "SELECT max(rowid) FROM ticket_versions").Scan(&last); err != nil {
+		return nil, fmt.Errorf("current versions: %w", err)
+	}
 	var hashes []uint64
 	var ids []uint32
 	err := rawConn(conn, func(dc driver.Conn) error {
@@ -1059,23 +1065,37 @@ func currentHashes(ctx context.Context, conn *sql.Conn) (*hashSet, error) {
 		if err != nil {
 			return err
 		}
-		rr, err := ar.QueryContext(ctx, "SELECT raw_hash, ticket_id FROM ticket_versions WHERE is_current AND raw_hash IS NOT NULL")
-		if err != nil {
-			return err
-		}
-		defer rr.Release()
-		for rr.Next() {
-			rec := rr.RecordBatch()
-			hashes = append(hashes, rec.Column(0).(*array.Uint64).Uint64Values()...)
-			tid := rec.Column(1).(*array.String)
-			for i := 0; i < tid.Len(); i++ {
-				ids = append(ids, uint32(maphash.String(idSeed, tid.Value(i))))
+		for lo := int64(0); last.Valid && lo <= last.Int64; lo += currentRows {
+			rr, err := ar.QueryContext(ctx, fmt.Sprintf("SELECT raw_hash, ticket_id FROM ticket_versions WHERE is_current AND raw_hash IS NOT NULL AND rowid >= %d AND rowid < %d", lo, lo+currentRows))
+			if err != nil {
+				return err
+			}
+			for rr.Next() {
+				rec := rr.RecordBatch()
+				hashes = append(hashes, rec.Column(0).(*array.Uint64).Uint64Values()...)
+				tid := rec.Column(1).(*array.String)
+				for i := 0; i < tid.Len(); i++ {
+					ids = append(ids, uint32(maphash.String(idSeed, tid.Value(i))))
+				}
+			}
+			err = rr.Err()
+			rr.Release()
+			if err != nil {
+				return err
 			}
 		}
-		return rr.Err()
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("current versions: %w", err)
 	}
+	if len(hashes) > 2*int(currentRows) {
+		// The batches read were Go memory: hand it back before DuckDB needs its own.
+		debug.FreeOSMemory()
+	}
 	return newHashSet(hashes, ids), nil
 }
+
+// currentRows is how many rows of ticket_versions one query of currentHashes reads; a
+// variable for tests.
+var currentRows int64 = 1 << 20

@@ -36,9 +36,10 @@ func digestLines(n int, changed map[int]string) string {
 // their own row numbers. The ids it reads from the lines are the ids DuckDB's reader and
 // zq_text give (otherwise unchanged rows would be parsed again, or repeated ids missed).
 func TestIngest_ChangedRowsOnly(t *testing.T) {
-	defer func(n int64, w int) { insertRows, lineWindow = n, w }(insertRows, lineWindow)
+	defer func(n int64, w int, c int64) { insertRows, lineWindow, currentRows = n, w, c }(insertRows, lineWindow, currentRows)
 	insertRows = 7  // versions inserted over several ranges of rows
 	lineWindow = 16 // the changed rows are read a little at a time
+	currentRows = 5 // the current versions are read a few at a time
 	dir := t.TempDir()
 	const n = 40
 	first := writeFile(t, dir, "tickets_2026-10-30.csv", []byte(digestLines(n, nil)+"\u3000,,\t,,,,\r\n"))
@@ -85,6 +86,8 @@ func TestIngest_ChangedRowsOnly(t *testing.T) {
 // TestIngest_ChangedRowsReadInGo: when every changed row is one directParser reads,
 // nothing is normalised in SQL, and the changed rows still become versions.
 func TestIngest_ChangedRowsReadInGo(t *testing.T) {
+	defer func(c int64) { currentRows = c }(currentRows)
+	currentRows = 7 // the current versions are read a few at a time
 	dir := t.TempDir()
 	const n = 40
 	s := MustOpenStore(t)
