@@ -223,6 +223,16 @@ func cell(line []byte, delim byte, i int) (field []byte, ok bool) {
 	}
 }
 
+// lineID is the ticket id of a line as the digest reads it: cell idCol, decoded (decode
+// nil: UTF-8), trimmed of cellSpace, as zq_text trims it.
+func lineID(line []byte, delim byte, idCol int, decode func([]byte) []byte) []byte {
+	id, _ := cell(line, delim, idCol)
+	if decode != nil {
+		id = decode(id)
+	}
+	return bytes.Trim(id, cellSpace)
+}
+
 // blankLine reports whether every cell of a simple CSV line is empty or cellSpace.
 func blankLine(line []byte, delim byte) bool {
 	if bytes.IndexByte(line, '"') >= 0 {
@@ -297,11 +307,7 @@ func (g *lineDigester) row(line []byte) ([]byte, uint64, bool) {
 		return nil, 0, false
 	}
 	g.rows++
-	id, _ := cell(line, g.delim, g.idCol)
-	if g.decode != nil {
-		id = g.decode(id)
-	}
-	id = bytes.Trim(id, cellSpace)
+	id := lineID(line, g.delim, g.idCol, g.decode)
 	var ih uint64
 	if len(id) > 0 {
 		ih = idHash(id)
@@ -666,11 +672,7 @@ func rawFromLines(ctx context.Context, conn *sql.Conn, path string, refs []lineR
 		if err != nil {
 			return rawRow{}, err
 		}
-		id, _ := cell(line, sc.Delim, idCol)
-		if ls.decode != nil {
-			id = ls.decode(id)
-		}
-		return rawRow{row: ref.row, off: ref.off, hash: lineHash(seedC, seedI, line), id: bytes.Trim(id, cellSpace)}, nil
+		return rawRow{row: ref.row, off: ref.off, hash: lineHash(seedC, seedI, line), id: lineID(line, sc.Delim, idCol, ls.decode)}, nil
 	})
 }
 
@@ -699,11 +701,7 @@ func repeatedRows(ctx context.Context, path string, sc *scan, enc string, idCol 
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		id, _ := cell(line, sc.Delim, idCol)
-		if decode != nil {
-			id = decode(id)
-		}
-		id = bytes.Trim(id, cellSpace)
+		id := lineID(line, sc.Delim, idCol, decode)
 		if len(id) == 0 {
 			continue
 		}

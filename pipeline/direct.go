@@ -163,11 +163,7 @@ func (p *directParser) parse(d *directBatch, line []byte, row int64, hash uint64
 // found with that one.
 func (p *directParser) sameID(line []byte, decode func([]byte) []byte) bool {
 	src := p.cols[0].src
-	id, _ := cell(line, p.delim, src)
-	if decode != nil {
-		id = decode(id)
-	}
-	return bytes.Equal(bytes.Trim(id, cellSpace), p.cells[src])
+	return bytes.Equal(lineID(line, p.delim, src, decode), p.cells[src])
 }
 
 // appendJSONString appends s, valid UTF-8, as a JSON string written the way DuckDB's
