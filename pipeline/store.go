@@ -59,6 +59,14 @@ func open(ctx context.Context, path string, readOnly bool) (*Store, error) {
 	}
 	s := &Store{DB: sql.OpenDB(c), Path: path, Now: time.Now, connector: c, readOnly: readOnly}
 	if !readOnly {
+		// Text columns are stored without FSST compression. Choosing it costs every string
+		// column of every row group a trial compression, and only the near-unique ones (ticket
+		// ids, enterprise names) take it: writing ticket versions runs 12-15% faster, the file
+		// is 15% larger, and those columns read back without decompressing (README).
+		if _, err := s.DB.ExecContext(ctx, "SET disabled_compression_methods = 'fsst'"); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("open %s: %w", path, err)
+		}
 		if err := s.migrate(ctx); err != nil {
 			s.Close()
 			return nil, err
