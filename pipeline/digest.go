@@ -740,10 +740,10 @@ type lineCompare struct {
 // it lists them, for staging only those. Else, when direct is true and most of them are
 // new tickets, it plans the direct path. Else every row goes into rawTable, for staging
 // the whole file.
-func (s *Store) compareLines(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, path string, sc *scan, m *mapping, enc string, direct bool, lap func(string), progress func(int64)) (lineCompare, error) {
+func (s *Store) compareLines(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, path string, sc *scan, m *mapping, enc string, direct bool, ahead *currentAhead, lap func(string), progress func(int64)) (lineCompare, error) {
 	var lc lineCompare
 	idCol, seed, batch := m.Source["ticket_id"], cfgPrint(cfg), cfg.Ingest.BatchRows
-	cur, err := currentHashes(ctx, conn)
+	cur, err := ahead.take(ctx, conn)
 	if err != nil {
 		return lc, err
 	}
@@ -1092,6 +1092,48 @@ func currentHashes(ctx context.Context, conn *sql.Conn) (*hashSet, error) {
 		debug.FreeOSMemory()
 	}
 	return newHashSet(hashes, ids), nil
+}
+
+// currentAhead is currentHashes read on a connection of its own while the file is
+// scanned: a daily export's scan is bound by SHA-256 on one core, which leaves the other
+// free.
+type currentAhead struct {
+	done  chan struct{}
+	set   *hashSet
+	err   error
+	taken bool
+}
+
+func (s *Store) readCurrentAhead(ctx context.Context) *currentAhead {
+	a := &currentAhead{done: make(chan struct{})}
+	go func() {
+		defer close(a.done)
+		a.err = s.withConn(ctx, func(conn *sql.Conn) error {
+			var err error
+			a.set, err = currentHashes(ctx, conn)
+			return err
+		})
+	}()
+	return a
+}
+
+// take returns the set read ahead, the first time it is called on a non-nil a; else it
+// reads it now on conn. The set is not kept: it is large at 10M tickets.
+func (a *currentAhead) take(ctx context.Context, conn *sql.Conn) (*hashSet, error) {
+	if a == nil || a.taken {
+		return currentHashes(ctx, conn)
+	}
+	<-a.done
+	set, err := a.set, a.err
+	a.set, a.taken = nil, true
+	return set, err
+}
+
+// wait waits for the read ahead to end.
+func (a *currentAhead) wait() {
+	if a != nil {
+		<-a.done
+	}
 }
 
 // currentRows is how many rows of ticket_versions one query of currentHashes reads; a

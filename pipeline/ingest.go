@@ -30,6 +30,8 @@ type Options struct {
 	Sheet string
 	// Progress, if set, is called as the file is read.
 	Progress func(Progress)
+
+	current *currentAhead
 }
 
 // Progress reports how far an ingest has come.
@@ -77,6 +79,11 @@ func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt 
 		if err := s.DB.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM ticket_versions WHERE is_current)`).Scan(&lazy); err != nil {
 			return nil, fmt.Errorf("ingest %s: %w", path, err)
 		}
+	}
+	if lazy && strings.EqualFold(filepath.Ext(path), ".csv") {
+		actx, cancel := context.WithCancel(ctx)
+		opt.current = s.readCurrentAhead(actx)
+		defer func() { cancel(); opt.current.wait() }()
 	}
 	sc, err := scanFile(ctx, path, cfg.Ingest.MaxLineBytes, progress("scan", st.Size()), lazy)
 	if err != nil {
@@ -308,7 +315,7 @@ func (s *Store) stage(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, pa
 		// Hash the lines and compare them with the current versions first; when most rows
 		// are unchanged, stage only the others; when most are new tickets, read those in Go
 		// (direct.go) and stage the others.
-		lc, err := s.compareLines(ctx, conn, cfg, path, sc, m, rep.Encoding, readNewInGo, lap, progress)
+		lc, err := s.compareLines(ctx, conn, cfg, path, sc, m, rep.Encoding, readNewInGo, opt.current, lap, progress)
 		if err != nil {
 			return nil, stageStats{}, err
 		}
