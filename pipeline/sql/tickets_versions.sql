@@ -11,29 +11,30 @@
 -- (an older snapshot ingested late is kept as history only). Each new version gets its
 -- timing columns (timing.sql).
 -- (Hashes are taken below the joins, nothing wide is carried through a join, the current
--- versions are those of the loaded ids, and the updates filter zq_changed first: else
--- DuckDB may build a hash table of wide rows, or of every row, which cost seconds and
--- hundreds of MiB per million rows.)
+-- versions are those of the loaded ids, and the updates filter zq_changed first and find
+-- the current versions by rowid: else DuckDB may build a hash table of wide rows, or of
+-- every row, or read every ticket id again, which cost seconds and hundreds of MiB per
+-- million rows.)
 CREATE OR REPLACE TEMP TABLE zq_changed AS
-SELECT i._row, i.ticket_id, i.row_hash, r.raw_hash,
+SELECT i._row, i.ticket_id, i.row_hash, r.raw_hash, c.cur_rowid,
     c.ticket_id IS NULL OR c.row_hash <> i.row_hash AS is_new,
     c.as_of IS NULL OR c.as_of <= {{.AsOf}} AS becomes_current,
     c.ticket_id IS NOT NULL AS had_current,
     coalesce(c.row_hash = i.row_hash AND c.raw_hash IS DISTINCT FROM r.raw_hash, false) AS lends
 FROM (SELECT n._row, n.ticket_id, hash({{.ColsN}}) AS row_hash FROM zq_loaded n) i
 JOIN (SELECT _row, raw_hash FROM zq_raw) r USING (_row)
-LEFT JOIN (SELECT ticket_id, as_of, row_hash, raw_hash FROM ticket_versions
+LEFT JOIN (SELECT ticket_id, as_of, row_hash, raw_hash, rowid AS cur_rowid FROM ticket_versions
            WHERE is_current AND ticket_id IN (SELECT ticket_id FROM zq_loaded){{if .NoCurrent}} AND false{{end}}) c USING (ticket_id);
 
 -- A parsed row equal to its current version (its raw text changed, or the configuration
 -- did) lends that version its raw hash, so the next export skips it again.
 UPDATE ticket_versions v SET raw_hash = c.raw_hash
 FROM zq_changed c
-WHERE c.lends AND v.is_current AND v.ticket_id = c.ticket_id;
+WHERE c.lends AND v.rowid = c.cur_rowid;
 
 UPDATE ticket_versions v SET is_current = false
 FROM zq_changed c
-WHERE c.is_new AND c.becomes_current AND c.had_current AND v.is_current AND v.ticket_id = c.ticket_id;
+WHERE c.is_new AND c.becomes_current AND c.had_current AND v.rowid = c.cur_rowid;
 
 -- The versions of rows Lo < _row <= Hi: the insert runs over ranges of rows, because
 -- DuckDB holds memory outside its memory_limit for every row one statement inserts, until
