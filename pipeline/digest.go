@@ -230,6 +230,9 @@ func lineID(line []byte, delim byte, idCol int, decode func([]byte) []byte) []by
 	if decode != nil {
 		id = decode(id)
 	}
+	if n := len(id); n > 0 && id[0] > ' ' && id[0] < utf8.RuneSelf && id[n-1] > ' ' && id[n-1] < utf8.RuneSelf {
+		return id // nothing to trim: cellSpace is ASCII space and control, and two non-ASCII runes
+	}
 	return bytes.Trim(id, cellSpace)
 }
 
