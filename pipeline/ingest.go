@@ -31,7 +31,7 @@ type Options struct {
 	// Progress, if set, is called as the file is read.
 	Progress func(Progress)
 
-	current *currentAhead
+	current *currentAhead // set by Ingest: the current versions, read during the scan
 }
 
 // Progress reports how far an ingest has come.
