@@ -2,11 +2,15 @@ package pipeline
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/zhuqi/zhuqi"
 )
 
 // digestRows are ticket rows whose ids are written in every way a cell can be: quoted with
@@ -254,5 +258,34 @@ func TestHashSet(t *testing.T) {
 	}
 	if newHashSet(nil, nil).has(11, 1, &at) {
 		t.Error("the empty set has 11")
+	}
+}
+
+// TestIngest_CancelledWhileReadingAhead: a later snapshot cancelled during its scan, while
+// the current versions are read on a connection of their own, ends with the context's
+// error, waits for that read, and leaves the database as it was.
+func TestIngest_CancelledWhileReadingAhead(t *testing.T) {
+	dir := t.TempDir()
+	s := MustOpenStore(t)
+	rows := streamRows(3000)
+	mustIngest(t, s, writeFile(t, dir, "tickets_2026-10-30.csv", csvBytes(t, snapHeader, rows)), Options{})
+	rows[7][6] = "已办结"
+	later := writeFile(t, dir, "tickets_2026-10-31.csv", csvBytes(t, snapHeader, rows))
+	before := fingerprint(t, s)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	_, err := s.Ingest(ctx, zhuqi.Default(), later, Options{Progress: func(p Progress) {
+		if p.Step == "scan" {
+			cancel()
+		}
+	}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if got := fingerprint(t, s); got != before {
+		t.Errorf("database changed:\n%s\n%s", before, got)
+	}
+	if rep := mustIngest(t, s, later, Options{}); rep.Versions != 1 || rep.Unchanged != 2999 {
+		t.Errorf("ingested again: %d versions, %d unchanged; want 1 and 2999", rep.Versions, rep.Unchanged)
 	}
 }
