@@ -1048,7 +1048,13 @@ func checkLineIDs(ctx context.Context, conn *sql.Conn, directID int64) error {
 	if err := conn.QueryRowContext(ctx, "SELECT min(_row) FROM "+normTable+" n JOIN "+rawTable+" r USING (_row) WHERE n.ticket_id IS DISTINCT FROM r.ticket_id").Scan(&bad); err != nil {
 		return err
 	}
-	return fmt.Errorf("row %d: the ticket id read from the line differs from the parsed one; nothing was loaded (a bug: please report it with the file)", bad.Int64)
+	return errLineID(bad.Int64)
+}
+
+// errLineID says that the ticket id of row, as the digest read it from the line, is not
+// the id the row was parsed with.
+func errLineID(row int64) error {
+	return fmt.Errorf("row %d: the ticket id read from the line differs from the parsed one; nothing was loaded (a bug: please report it with the file)", row)
 }
 
 // currentHashes reads the raw hashes of the current ticket versions, with their ids'

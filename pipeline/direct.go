@@ -772,7 +772,7 @@ func produceDirect(ctx context.Context, lr *lineReader, enc string, p *directPar
 			}
 			ok = p.parse(d, text, num, lineHash(seedC, seedI, line))
 			if ok && !p.sameID(line, decodeID) {
-				return fmt.Errorf("row %d: the ticket id read from the line differs from the parsed one; nothing was loaded (a bug: please report it with the file)", num)
+				return errLineID(num)
 			}
 		}
 		if !ok {
@@ -921,7 +921,7 @@ func parseChanged(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, path s
 				continue
 			}
 			if !p.sameID(line, decodeID) {
-				return nil, fmt.Errorf("row %d: the ticket id read from the line differs from the parsed one; nothing was loaded (a bug: please report it with the file)", ref.row)
+				return nil, errLineID(ref.row)
 			}
 			n++
 		}
