@@ -1138,10 +1138,12 @@ func (a *currentAhead) take(ctx context.Context, conn *sql.Conn) (*hashSet, erro
 	return set, err
 }
 
-// wait waits for the read ahead to end.
-func (a *currentAhead) wait() {
+// release waits for the read ahead to end and lets go of its set, if not taken: a file
+// the digest does not read must not hold it while it is staged.
+func (a *currentAhead) release() {
 	if a != nil {
 		<-a.done
+		a.set, a.taken = nil, true
 	}
 }
 

@@ -83,7 +83,7 @@ func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt 
 	if lazy && strings.EqualFold(filepath.Ext(path), ".csv") {
 		actx, cancel := context.WithCancel(ctx)
 		opt.current = s.readCurrentAhead(actx)
-		defer func() { cancel(); opt.current.wait() }()
+		defer func() { cancel(); opt.current.release() }()
 	}
 	sc, err := scanFile(ctx, path, cfg.Ingest.MaxLineBytes, progress("scan", st.Size()), lazy)
 	if err != nil {
@@ -129,12 +129,15 @@ func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt 
 		m, stats, err := s.stage(ctx, conn, cfg, path, sc, opt, rep, lap, progress("read", st.Size()))
 		if errors.Is(err, errRescan) {
 			// Checked for UTF-8 in part only, and not read by the digest, or not UTF-8 after all.
+			// (A digest of the file scanned again reads the current versions itself.)
+			opt.current.release()
 			if sc, err = scanFile(ctx, path, cfg.Ingest.MaxLineBytes, progress("scan", st.Size()), false); err != nil {
 				return err
 			}
 			lap("scan")
 			m, stats, err = s.stage(ctx, conn, cfg, path, sc, opt, rep, lap, progress("read", st.Size()))
 		}
+		opt.current.release()
 		if err != nil {
 			return err
 		}
