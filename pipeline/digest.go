@@ -19,6 +19,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	duckdb "github.com/duckdb/duckdb-go/v2"
+	simdutf8 "github.com/segmentio/asm/utf8"
 	"github.com/zhuqi/zhuqi"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/transform"
@@ -324,7 +325,7 @@ func (g *lineDigester) row(line []byte) ([]byte, uint64, bool) {
 			return nil, 0, false
 		}
 	}
-	if g.validate && !utf8.Valid(line) {
+	if g.validate && !simdutf8.Valid(line) {
 		g.invalid = true
 	}
 	return id, h, true

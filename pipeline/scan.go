@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 	"unicode/utf8"
+
+	simdutf8 "github.com/segmentio/asm/utf8"
 )
 
 // Formats a file can have.
@@ -212,7 +214,7 @@ func (u *utf8Checker) write(b []byte, last bool) {
 			u.ok = !last
 			return
 		}
-		if !utf8.Valid(u.carry) {
+		if !simdutf8.Valid(u.carry) {
 			u.ok = false
 			return
 		}
@@ -245,7 +247,7 @@ func validUpTo(b []byte, last bool) int {
 			}
 		}
 	}
-	if !utf8.Valid(b[:end]) {
+	if !simdutf8.Valid(b[:end]) {
 		return -1
 	}
 	return end
