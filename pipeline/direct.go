@@ -849,14 +849,8 @@ func (s *Store) loadNew(ctx context.Context, conn *sql.Conn, tx *sql.Tx, cfg *zh
 	if err != nil {
 		return nil, err
 	}
-	calk, err := cal.timingSQL("zq_calk", "")
-	if err != nil {
+	if err := cal.buildCalk(ctx, tx); err != nil {
 		return nil, err
-	}
-	for _, stmt := range SplitSQL(calk) {
-		if _, err := tx.ExecContext(ctx, stmt); err != nil {
-			return nil, fmt.Errorf("calendar: %w", err)
-		}
 	}
 	var b bytes.Buffer
 	if err := sqlTemplates.ExecuteTemplate(&b, "tickets_direct", versionsData(cal, id, asOfSQL(rep.AsOf))); err != nil {

@@ -197,7 +197,7 @@ func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt 
 			}
 			return nil
 		}
-		var before func(tx *sql.Tx, id int64) error
+		var before func(tx *sql.Tx, id int64) (bool, error)
 		if stats.Plan == nil {
 			if err := parse(0); err != nil {
 				return err
@@ -205,27 +205,32 @@ func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt 
 		} else {
 			// New tickets go straight into ticket_versions inside the transaction; the rows
 			// the Go parser leaves are staged and parsed in SQL after them.
-			before = func(tx *sql.Tx, id int64) error {
+			before = func(tx *sql.Tx, id int64) (bool, error) {
 				rest, err := s.loadNew(ctx, conn, tx, cfg, path, sc, m, stats.Plan, rep, id, progress("write", st.Size()))
 				if err != nil {
-					return err
+					return false, err
 				}
 				rep.step("new tickets", s.Now(), &mark)
+				if len(rest) == 0 && stats.RawLater {
+					// A first load read whole in Go: no row is left for SQL, nor for the
+					// comparisons with current versions that the digest left to it.
+					return false, nil
+				}
 				ls, err := openCSVLines(path, rest, sc.Delim, rep.Encoding, cfg.Ingest.MaxCellChars)
 				if err != nil {
-					return err
+					return false, err
 				}
 				defer ls.Close()
 				if _, err := stageRows(ctx, conn, ls, len(m.Headers), cfg.Ingest.BatchRows, nil); err != nil {
-					return err
+					return false, err
 				}
 				if !stats.RawLater {
-					return parse(id)
+					return true, parse(id)
 				}
 				if err := compareFirstLoad(ctx, conn, path, rest, sc, rep.Encoding, m.Source["ticket_id"], cfgPrint(cfg), cfg.Ingest.BatchRows); err != nil {
-					return err
+					return false, err
 				}
-				return parse(0)
+				return true, parse(0)
 			}
 		}
 		if opt.Progress != nil {
@@ -394,9 +399,11 @@ const stagingDirect = "arrow: new tickets parsed in Go, other rows in SQL"
 var insertRows int64 = 1 << 20
 
 // write commits the file's rejects, warnings, rows and ledger entry in one transaction.
-// before, if not nil, runs first in the transaction; noCurrent says that no ticket of the
-// rows in normTable has a current version (a first load: see lineCompare.rawLater).
-func (s *Store) write(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, kind zhuqi.Kind, m *mapping, rep *Report, started, mark time.Time, noCurrent bool, before func(*sql.Tx, int64) error) error {
+// before, if not nil, runs first in the transaction and says whether it left rows in
+// normTable (else none were staged: the direct path stored them all); noCurrent says that
+// no ticket of the rows in normTable has a current version (a first load: see
+// lineCompare.rawLater).
+func (s *Store) write(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, kind zhuqi.Kind, m *mapping, rep *Report, started, mark time.Time, noCurrent bool, before func(*sql.Tx, int64) (bool, error)) error {
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -417,8 +424,9 @@ func (s *Store) write(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, ki
 		return err
 	}
 	rep.IngestID = id
+	staged := true
 	if before != nil {
-		if err := before(tx, id); err != nil {
+		if staged, err = before(tx, id); err != nil {
 			return err
 		}
 		if s.failpoint != nil {
@@ -428,72 +436,34 @@ func (s *Store) write(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, ki
 		}
 		mark = s.Now()
 	}
-	file := sqlString(rep.File)
 	asOf := asOfSQL(rep.AsOf)
-	keyLabel := keyLabelSQL(kind)
-
-	// zq_loaded is a view, not another copy of the file's rows.
-	if err := exec("loaded", fmt.Sprintf(`CREATE OR REPLACE TEMP VIEW zq_loaded AS
-SELECT n.* FROM %s n %s
-WHERE n.problem IS NULL AND (d.first_row IS NULL OR n._row = d.first_row)`, normTable, dupJoin(kind))); err != nil {
-		return err
-	}
-	if err := exec("rejects", fmt.Sprintf(`INSERT INTO rejects
-SELECT %d, %s, n._row,
-  coalesce(n.problem, 'duplicate_id'),
-  concat_ws('；', nullif(n.reason, ''),
-    CASE WHEN d.first_row IS NOT NULL AND n._row <> d.first_row
-         THEN %s || '与本文件第' || d.first_row || '行重复，本行未导入：如为不同记录，请更正后重新导入；如为重复登记，请删除本行 (repeated inside the file; the first occurrence was kept)' END),
-  %s
-FROM %s n %s JOIN %s s ON s._row = n._row
-WHERE n.problem IS NOT NULL OR (d.first_row IS NOT NULL AND n._row <> d.first_row)`,
-		id, file, keyLabel, rawSQL(m, len(m.Headers)), normTable, dupJoin(kind), stageTable)); err != nil {
-		return err
-	}
-	if err := exec("warnings", fmt.Sprintf(`INSERT INTO warnings
-SELECT %d, %s, _row, w.col, w.value, w.code, w.msg FROM (SELECT _row, unnest(warns) AS w FROM zq_loaded WHERE len(warns) > 0)`, id, file)); err != nil {
-		return err
+	if staged {
+		if err := writeRejects(kind, m, id, sqlString(rep.File), exec); err != nil {
+			return err
+		}
 	}
 	cols := columnNames(kind)
 	if kind == zhuqi.KindTickets {
-		cal, err := WorkCalendar(ctx, tx, cfg, "zq_loaded")
+		loaded := ""
+		if staged {
+			loaded = "zq_loaded"
+		}
+		cal, err := WorkCalendar(ctx, tx, cfg, loaded)
 		if err != nil {
 			return err
 		}
-		calk, err := cal.timingSQL("zq_calk", "")
-		if err != nil {
+		if err := cal.buildCalk(ctx, tx); err != nil {
 			return err
 		}
-		data := versionsData(cal, id, asOf)
-		data["NoCurrent"] = noCurrent
-		var b bytes.Buffer
-		if err := sqlTemplates.ExecuteTemplate(&b, "tickets_versions.sql", data); err != nil {
-			return err
-		}
-		for _, stmt := range SplitSQL(calk + ";\n" + b.String()) {
-			if err := exec("versions", stmt); err != nil {
+		rep.Versions = rep.Direct
+		if staged {
+			data := versionsData(cal, id, asOf)
+			data["NoCurrent"] = noCurrent
+			versions, err := writeVersions(ctx, tx, data, exec)
+			if err != nil {
 				return err
 			}
-		}
-		var last int64
-		var versions int64
-		if err := tx.QueryRowContext(ctx, `SELECT coalesce(count_if(is_new), 0), coalesce(max(_row) FILTER (is_new), 0) FROM zq_changed`).Scan(&versions, &last); err != nil {
-			return err
-		}
-		rep.Versions = rep.Direct + versions
-		step := insertRows
-		if versions <= insertRows {
-			step = last // few new versions among many rows: one statement
-		}
-		for lo := int64(0); lo < last; lo += step {
-			data["Lo"], data["Hi"] = lo, lo+step
-			b.Reset()
-			if err := sqlTemplates.ExecuteTemplate(&b, "tickets_insert", data); err != nil {
-				return err
-			}
-			if err := exec("versions", b.String()); err != nil {
-				return err
-			}
+			rep.Versions += versions
 		}
 		refresh, err := cal.timingSQL("timing_refresh", fmt.Sprint(id))
 		if err != nil {
@@ -509,7 +479,7 @@ SELECT %d, %s, _row, w.col, w.value, w.code, w.msg FROM (SELECT _row, unnest(war
 			return err
 		}
 	}
-	if err := s.summarise(ctx, tx, rep); err != nil {
+	if err := s.summarise(ctx, tx, rep, staged); err != nil {
 		return err
 	}
 	rep.Duration = s.Now().Sub(started)
@@ -529,6 +499,64 @@ SELECT %d, %s, _row, w.col, w.value, w.code, w.msg FROM (SELECT _row, unnest(war
 		}
 	}
 	return tx.Commit()
+}
+
+// writeRejects defines zq_loaded, the rows of normTable that load, and stores the
+// rejects and warnings of ingest id of file (SQL) from normTable.
+func writeRejects(kind zhuqi.Kind, m *mapping, id int64, file string, exec func(step, q string) error) error {
+	// zq_loaded is a view, not another copy of the file's rows.
+	if err := exec("loaded", fmt.Sprintf(`CREATE OR REPLACE TEMP VIEW zq_loaded AS
+SELECT n.* FROM %s n %s
+WHERE n.problem IS NULL AND (d.first_row IS NULL OR n._row = d.first_row)`, normTable, dupJoin(kind))); err != nil {
+		return err
+	}
+	if err := exec("rejects", fmt.Sprintf(`INSERT INTO rejects
+SELECT %d, %s, n._row,
+  coalesce(n.problem, 'duplicate_id'),
+  concat_ws('；', nullif(n.reason, ''),
+    CASE WHEN d.first_row IS NOT NULL AND n._row <> d.first_row
+         THEN %s || '与本文件第' || d.first_row || '行重复，本行未导入：如为不同记录，请更正后重新导入；如为重复登记，请删除本行 (repeated inside the file; the first occurrence was kept)' END),
+  %s
+FROM %s n %s JOIN %s s ON s._row = n._row
+WHERE n.problem IS NOT NULL OR (d.first_row IS NOT NULL AND n._row <> d.first_row)`,
+		id, file, keyLabelSQL(kind), rawSQL(m, len(m.Headers)), normTable, dupJoin(kind), stageTable)); err != nil {
+		return err
+	}
+	return exec("warnings", fmt.Sprintf(`INSERT INTO warnings
+SELECT %d, %s, _row, w.col, w.value, w.code, w.msg FROM (SELECT _row, unnest(warns) AS w FROM zq_loaded WHERE len(warns) > 0)`, id, file))
+}
+
+// writeVersions stores the rows of zq_loaded as ticket versions (sql/tickets_versions.sql
+// with data, and zq_calk) and returns how many it added.
+func writeVersions(ctx context.Context, tx *sql.Tx, data map[string]any, exec func(step, q string) error) (int64, error) {
+	var b bytes.Buffer
+	if err := sqlTemplates.ExecuteTemplate(&b, "tickets_versions.sql", data); err != nil {
+		return 0, err
+	}
+	for _, stmt := range SplitSQL(b.String()) {
+		if err := exec("versions", stmt); err != nil {
+			return 0, err
+		}
+	}
+	var last, versions int64
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(count_if(is_new), 0), coalesce(max(_row) FILTER (is_new), 0) FROM zq_changed`).Scan(&versions, &last); err != nil {
+		return 0, err
+	}
+	step := insertRows
+	if versions <= insertRows {
+		step = last // few new versions among many rows: one statement
+	}
+	for lo := int64(0); lo < last; lo += step {
+		data["Lo"], data["Hi"] = lo, lo+step
+		b.Reset()
+		if err := sqlTemplates.ExecuteTemplate(&b, "tickets_insert", data); err != nil {
+			return 0, err
+		}
+		if err := exec("versions", b.String()); err != nil {
+			return 0, err
+		}
+	}
+	return versions, nil
 }
 
 // versionsData is the template data of sql/tickets_versions.sql for ingest id of a

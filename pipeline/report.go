@@ -110,20 +110,31 @@ func sortMatches(cs []ColumnMatch, m *mapping) {
 	}
 }
 
-// summarise fills the counts of rep from what the transaction wrote.
-func (s *Store) summarise(ctx context.Context, tx *sql.Tx, rep *Report) error {
-	if err := tx.QueryRowContext(ctx, `SELECT count(*), (SELECT count(*) FROM zq_loaded) FROM `+normTable).Scan(&rep.Read, &rep.Loaded); err != nil {
-		return err
+// summarise fills the counts of rep from what the transaction wrote; staged says that
+// rows went through normTable (else the direct path stored every row, and nothing was
+// rejected).
+func (s *Store) summarise(ctx context.Context, tx *sql.Tx, rep *Report, staged bool) error {
+	rep.Read, rep.Loaded, rep.Unchanged = 0, 0, 0
+	rep.Rejects, rep.Warnings = []Count{}, []Count{}
+	if staged {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*), (SELECT count(*) FROM zq_loaded) FROM `+normTable).Scan(&rep.Read, &rep.Loaded); err != nil {
+			return err
+		}
 	}
 	if rep.Kind == string(zhuqi.KindTickets) {
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+skipTable).Scan(&rep.Unchanged); err != nil {
-			return err
+		if staged {
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+skipTable).Scan(&rep.Unchanged); err != nil {
+				return err
+			}
 		}
 		rep.Unchanged += rep.unchangedInGo
 		rep.Read += rep.Unchanged + rep.Direct
 		rep.Loaded += rep.Unchanged + rep.Direct
 	}
 	rep.Rejected = rep.Read - rep.Loaded
+	if !staged {
+		return nil
+	}
 	var err error
 	rep.Rejects, err = counts(ctx, tx, `SELECT code, '', count(*), min(row_number), arg_min(reason, row_number)
 FROM rejects WHERE ingest_id = ? GROUP BY code ORDER BY count(*) DESC, code`, rep.IngestID)

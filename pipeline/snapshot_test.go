@@ -78,6 +78,19 @@ func TestIngest_Snapshots(t *testing.T) {
 		})
 	}
 
+	// A first load whose rows are all read in Go skips the SQL steps, not the transaction.
+	for _, step := range []string{"new tickets", "timing", "ledger"} {
+		t.Run("Err_AllInGoFailAt_"+step, func(t *testing.T) {
+			s := MustOpenStore(t)
+			failAt(t, s, first, step)
+			rep := mustIngest(t, s, first, Options{})
+			if rep.Staging != stagingDirect || rep.Direct != 2 || rep.Read != 2 || rep.Versions != 2 || hasStep(rep, "normalise") {
+				t.Errorf("retry after failure: staging %s, %d of %d rows read in Go, %d versions, steps %v; want %s, 2 of 2, 2, no normalise",
+					rep.Staging, rep.Direct, rep.Read, rep.Versions, rep.Steps, stagingDirect)
+			}
+		})
+	}
+
 	// New tickets read in Go are inserted inside the file's transaction too.
 	for _, step := range []string{"new tickets", "versions", "ledger"} {
 		t.Run("Err_NewTicketsFailAt_"+step, func(t *testing.T) {

@@ -112,6 +112,34 @@ func (c *Calendar) timingSQL(name, ingest string) (string, error) {
 	return b.String(), nil
 }
 
+// buildCalk creates zq_calk and its macros (sql/timing.sql) for c on tx's connection,
+// unless it has them for c already (the direct path's, earlier in an ingest).
+func (c *Calendar) buildCalk(ctx context.Context, tx *sql.Tx) error {
+	var has bool
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) > 0 FROM duckdb_tables() WHERE temporary AND table_name = 'zq_calk'`).Scan(&has); err != nil {
+		return fmt.Errorf("calendar: %w", err)
+	}
+	if has {
+		var key string
+		if err := tx.QueryRowContext(ctx, `SELECT key FROM zq_calk`).Scan(&key); err != nil {
+			return fmt.Errorf("calendar: %w", err)
+		}
+		if key == c.Key() {
+			return nil
+		}
+	}
+	calk, err := c.timingSQL("zq_calk", "")
+	if err != nil {
+		return err
+	}
+	for _, stmt := range SplitSQL(calk) {
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("calendar: %w", err)
+		}
+	}
+	return nil
+}
+
 // TimingCurrent reports whether every current ticket version carries c's timing, so that
 // queries with calendar c may read the stored timing columns: derived_state says so for
 // the latest ticket ingest (one by a zhuqi without timing columns would leave them NULL).
@@ -148,15 +176,14 @@ func (s *Store) RefreshTiming(ctx context.Context, cfg *zhuqi.Config) (int64, er
 		if ok, err := TimingCurrent(ctx, tx, cal); err != nil || ok {
 			return err
 		}
-		calk, err := cal.timingSQL("zq_calk", "")
-		if err != nil {
+		if err := cal.buildCalk(ctx, tx); err != nil {
 			return err
 		}
 		refresh, err := cal.timingSQL("timing_refresh", latestTicketIngest)
 		if err != nil {
 			return err
 		}
-		for _, stmt := range SplitSQL(calk + ";\n" + refresh) {
+		for _, stmt := range SplitSQL(refresh) {
 			res, err := tx.ExecContext(ctx, stmt)
 			if err != nil {
 				return err
