@@ -23,6 +23,8 @@ type Store struct {
 	Path string
 	// Now is the clock used for the ledger's start and finish times.
 	Now func() time.Time
+	// New says that Open created the database: it applied the whole schema.
+	New bool
 
 	connector *duckdb.Connector
 	readOnly  bool
@@ -95,40 +97,47 @@ func (s *Store) migrate(ctx context.Context) error {
 		return err
 	}
 	sort.Strings(names)
+	applied := 0
 	for _, name := range names {
-		if err := s.applyMigration(ctx, name); err != nil {
+		ok, err := s.applyMigration(ctx, name)
+		if err != nil {
 			return fmt.Errorf("migrate %s: %w", name, err)
 		}
+		if ok {
+			applied++
+		}
 	}
+	s.New = applied == len(names)
 	return nil
 }
 
-func (s *Store) applyMigration(ctx context.Context, name string) error {
+// applyMigration applies schema file name unless it was; it reports whether it did.
+func (s *Store) applyMigration(ctx context.Context, name string) (bool, error) {
 	tx, err := s.DB.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer tx.Rollback()
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE name = ?`, name).Scan(&n); err != nil {
-		return err
+		return false, err
 	}
 	if n > 0 {
-		return nil
+		return false, nil
 	}
 	body, err := schemaFS.ReadFile(name)
 	if err != nil {
-		return err
+		return false, err
 	}
 	for _, stmt := range SplitSQL(string(body)) {
 		if _, err := tx.ExecContext(ctx, stmt); err != nil {
-			return fmt.Errorf("%w\n%s", err, stmt)
+			return false, fmt.Errorf("%w\n%s", err, stmt)
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations VALUES (?, ?)`, name, s.Now()); err != nil {
-		return err
+		return false, err
 	}
-	return tx.Commit()
+	return true, tx.Commit()
 }
 
 // withConn runs f on one dedicated connection, which staging with temporary tables and

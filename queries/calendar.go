@@ -55,11 +55,26 @@ func WriteCalendar(ctx context.Context, s *pipeline.Store, cfg *zhuqi.Config) er
 	if _, err := s.RefreshTiming(ctx, cfg); err != nil {
 		return err
 	}
-	macros, err := MacroSQL(ctx, s.DB, cfg, false)
+	if err := WriteMacros(ctx, s, cfg); err != nil {
+		return err
+	}
+	return writeOnce(ctx, s, "calendar", []string{`DELETE FROM calendar`, b.String()})
+}
+
+// WriteMacros (re)creates the ad-hoc table macros of MacroSQL with cfg's rules and
+// calendar, unless they are as last written. Creating them takes a noticeable fraction of
+// a second (DuckDB binds a table macro when it is created).
+func WriteMacros(ctx context.Context, s *pipeline.Store, cfg *zhuqi.Config) error {
+	stmts, err := MacroSQL(ctx, s.DB, cfg, false)
 	if err != nil {
 		return fmt.Errorf("macros: %w", err)
 	}
-	stmts := append([]string{`DELETE FROM calendar`, b.String()}, macros...)
+	return writeOnce(ctx, s, "macros", stmts)
+}
+
+// writeOnce runs stmts in one transaction and records their hash in derived_state under
+// name, unless that hash is recorded already.
+func writeOnce(ctx context.Context, s *pipeline.Store, name string, stmts []string) error {
 	h := sha256.New()
 	for _, stmt := range stmts {
 		h.Write([]byte(stmt))
@@ -67,20 +82,20 @@ func WriteCalendar(ctx context.Context, s *pipeline.Store, cfg *zhuqi.Config) er
 	}
 	key := hex.EncodeToString(h.Sum(nil))
 	var written sql.NullString
-	if err := s.DB.QueryRowContext(ctx, `SELECT max(key) FROM derived_state WHERE name = 'calendar'`).Scan(&written); err != nil {
-		return fmt.Errorf("calendar: %w", err)
+	if err := s.DB.QueryRowContext(ctx, `SELECT max(key) FROM derived_state WHERE name = ?`, name).Scan(&written); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
 	}
 	if written.String == key {
-		return nil // written already; binding the macros again costs a noticeable fraction of a second
+		return nil
 	}
 	tx, err := s.DB.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("calendar: %w", err)
+		return fmt.Errorf("%s: %w", name, err)
 	}
 	defer tx.Rollback()
-	for _, stmt := range append(stmts, `INSERT OR REPLACE INTO derived_state VALUES ('calendar', '`+key+`', NULL)`) {
+	for _, stmt := range append(stmts, `INSERT OR REPLACE INTO derived_state VALUES ('`+name+`', '`+key+`', NULL)`) {
 		if _, err := tx.ExecContext(ctx, stmt); err != nil {
-			return fmt.Errorf("calendar: %w", err)
+			return fmt.Errorf("%s: %w", name, err)
 		}
 	}
 	return tx.Commit()

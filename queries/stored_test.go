@@ -216,13 +216,7 @@ func TestWriteCalendar_OnlyWhenChanged(t *testing.T) {
 	f.tickets("2026-11-01 00:00", []tk{{id: "A1", enterprise: "甲公司", region: "城区", department: "发改委", category: "融资",
 		created: "2026-10-09 10:00", status: "resolved", outcome: "resolved", satisfaction: "satisfied", resolved: "2026-10-12 10:00"}})
 	ctx := context.Background()
-	macro := func() bool {
-		var n int
-		if err := f.store.DB.QueryRow(`SELECT count(*) FROM duckdb_functions() WHERE function_name = 'metrics' AND NOT internal`).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		return n > 0
-	}
+	macro := func() bool { return hasMacro(t, f.store, "metrics") }
 	if err := WriteCalendar(ctx, f.store, f.cfg); err != nil {
 		t.Fatal(err)
 	}
@@ -250,6 +244,43 @@ func TestWriteCalendar_OnlyWhenChanged(t *testing.T) {
 	if !macro() {
 		t.Fatal("a changed calendar did not write the macros again")
 	}
+}
+
+// WriteMacros on a new database, before its first tickets (as zhuqi ingest does while
+// they load), writes the macros WriteCalendar writes after them: it finds them written.
+func TestWriteMacros_BeforeTheTickets(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	if err := WriteMacros(ctx, f.store, f.cfg); err != nil {
+		t.Fatal(err)
+	}
+	if !hasMacro(t, f.store, "metrics") {
+		t.Fatal("WriteMacros did not create the metrics macro")
+	}
+	if _, err := f.store.DB.Exec(`DROP MACRO TABLE metrics`); err != nil {
+		t.Fatal(err)
+	}
+	f.tickets("2026-11-01 00:00", []tk{{id: "A1", enterprise: "甲公司", region: "城区", department: "发改委", category: "融资",
+		created: "2026-10-09 10:00", status: "resolved", outcome: "resolved", satisfaction: "satisfied", resolved: "2026-10-12 10:00"}})
+	if err := WriteCalendar(ctx, f.store, f.cfg); err != nil {
+		t.Fatal(err)
+	}
+	if hasMacro(t, f.store, "metrics") {
+		t.Fatal("WriteCalendar wrote the macros again: WriteMacros before the tickets wrote others")
+	}
+	var days int
+	if err := f.store.DB.QueryRow(`SELECT count(*) FROM calendar WHERE date = DATE '2026-10-09'`).Scan(&days); err != nil || days != 1 {
+		t.Fatalf("calendar rows for 2026-10-09: %d (%v), want 1", days, err)
+	}
+}
+
+func hasMacro(t *testing.T, s *pipeline.Store, name string) bool {
+	t.Helper()
+	var n int
+	if err := s.DB.QueryRow(`SELECT count(*) FROM duckdb_functions() WHERE function_name = ? AND NOT internal`, name).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n > 0
 }
 
 // A ticket ingest that did not store timing (a zhuqi from before the timing columns,

@@ -53,6 +53,7 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
+	macros := macrosAhead(ctx, st, cfg)
 
 	reportPath := filepath.Join(*out, "ingest-report.txt")
 	var report strings.Builder
@@ -67,8 +68,12 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 			continue
 		}
 		if _, err := m.ingestFiles(ctx, st, cfg, pipeline.Options{Kind: kind}, files); err != nil {
+			macros()
 			return err
 		}
+	}
+	if err := macros(); err != nil {
+		return err
 	}
 	if err := demoSummary(ctx, st, w); err != nil {
 		return err

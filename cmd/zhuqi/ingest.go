@@ -50,11 +50,29 @@ func (m *Main) runIngest(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
+	macros := macrosAhead(ctx, st, cfg)
 	_, err = m.ingestFiles(ctx, st, cfg, opt, fs.Args())
+	if merr := macros(); err == nil {
+		err = merr
+	}
 	if cerr := queries.WriteCalendar(ctx, st, cfg); err == nil {
 		err = cerr
 	}
 	return err
+}
+
+// macrosAhead creates a new database's ad-hoc macros (queries.WriteMacros) on a goroutine
+// of its own while the first files load, and returns the function that waits for it.
+// DuckDB binds them in about 0.2 s on one core, mostly while the load's scan leaves the
+// other free; after the load, WriteCalendar finds them written. An existing database has
+// them: WriteCalendar writes them again only when the configuration changed them.
+func macrosAhead(ctx context.Context, st *pipeline.Store, cfg *zhuqi.Config) (wait func() error) {
+	if !st.New {
+		return func() error { return nil }
+	}
+	done := make(chan error, 1)
+	go func() { done <- queries.WriteMacros(ctx, st, cfg) }()
+	return func() error { return <-done }
 }
 
 // ingestFiles ingests each file and prints its report; it returns the reports of the
