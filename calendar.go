@@ -90,12 +90,14 @@ func (cal *Calendar) Years() []int {
 
 // Day describes the civil date of t (its year, month and day, whatever its location).
 func (cal *Calendar) Day(t time.Time) Day {
-	d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-	key := d.Format(dateLayout)
+	y, m, dd := t.Date()
+	d := time.Date(y, m, dd, 0, 0, 0, 0, time.UTC)
 	weekend := d.Weekday() == time.Saturday || d.Weekday() == time.Sunday
-	switch {
-	case !cal.years[d.Year()]:
+	if !cal.years[y] {
 		return Day{Date: d, Workday: !weekend, Kind: "weekday"}
+	}
+	key := d.Format(dateLayout)
+	switch {
 	case cal.off[key] != "":
 		return Day{Date: d, Workday: false, Kind: "holiday", Name: cal.off[key]}
 	case cal.on[key] != "":
@@ -111,8 +113,12 @@ func (cal *Calendar) IsWorkday(t time.Time) bool { return cal.Day(t).Workday }
 
 // Days lists the dates from first to last, both included.
 func (cal *Calendar) Days(first, last time.Time) []Day {
-	var out []Day
-	for d := cal.Day(first).Date; !d.After(cal.Day(last).Date); d = d.AddDate(0, 0, 1) {
+	from, to := cal.Day(first).Date, cal.Day(last).Date
+	if to.Before(from) {
+		return nil
+	}
+	out := make([]Day, 0, int(to.Sub(from).Hours()/24)+1)
+	for d := from; !d.After(to); d = d.Add(24 * time.Hour) { // UTC: every day is 24 hours
 		out = append(out, cal.Day(d))
 	}
 	return out
