@@ -943,6 +943,8 @@ type linesSource struct {
 	buf     []byte // the file from off
 	off     int64
 	read    int64 // bytes read, for progress
+	last    int64 // the offset of the line asked for before
+	lastLen int   // and its length
 }
 
 func openCSVLines(path string, want []lineRef, delim byte, enc string, maxCell int) (*linesSource, error) {
@@ -953,17 +955,27 @@ func openCSVLines(path string, want []lineRef, delim byte, enc string, maxCell i
 	return &linesSource{f: f, want: want, delim: rune(delim), decode: lineDecoder(enc), maxCell: maxCell}, nil
 }
 
-// lineWindow is how much of the file linesSource reads at a time; a variable for tests.
+// lineWindow is how much of the file linesSource reads at a time when the lines asked for
+// are near each other; a variable for tests.
 var lineWindow = 8 << 10
 
 // line returns the line starting at off, without its line end.
 func (s *linesSource) line(off int64) ([]byte, error) {
+	gap := off - s.last
+	s.last = off
 	if k := off - s.off; k >= 0 && k < int64(len(s.buf)) {
 		if i := bytes.IndexByte(s.buf[k:], '\n'); i >= 0 {
+			s.lastLen = i
 			return bytes.TrimSuffix(s.buf[k:k+int64(i)], []byte{'\r'}), nil
 		}
 	}
-	for size := lineWindow; ; size *= 2 {
+	size := lineWindow
+	if gap < 0 || gap > int64(lineWindow) {
+		// Lines far apart (the changed rows of a daily export): a window holds one line,
+		// and reading a whole one for each costs twice the time.
+		size = min(max(2*s.lastLen+2, 512), lineWindow)
+	}
+	for ; ; size *= 2 {
 		if cap(s.buf) < size {
 			s.buf = make([]byte, size)
 		}
@@ -971,6 +983,7 @@ func (s *linesSource) line(off int64) ([]byte, error) {
 		s.buf, s.off = s.buf[:n], off
 		s.read += int64(n)
 		if i := bytes.IndexByte(s.buf, '\n'); i >= 0 {
+			s.lastLen = i
 			return bytes.TrimSuffix(s.buf[:i], []byte{'\r'}), nil
 		}
 		if err == io.EOF {

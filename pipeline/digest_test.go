@@ -289,3 +289,49 @@ func TestIngest_CancelledWhileReadingAhead(t *testing.T) {
 		t.Errorf("ingested again: %d versions, %d unchanged; want 1 and 2999", rep.Versions, rep.Unchanged)
 	}
 }
+
+// TestLinesSource_Windows: lines asked for far apart are read a line's worth at a time,
+// near ones a window at a time; either way each comes back whole, a line longer than
+// the window (or than twice the one before) too, and the last one without a line end.
+func TestLinesSource_Windows(t *testing.T) {
+	var b strings.Builder
+	var offs []int64
+	var want []string
+	for i := range 60 {
+		line := fmt.Sprintf("L%d,%s", i, strings.Repeat("甲", 3+i%5))
+		switch {
+		case i == 20:
+			line += strings.Repeat("长", 3000) // beyond 2× the line before, and the window
+		case i == 41:
+			line += strings.Repeat("x", 9000)
+		}
+		if i%10 == 0 || i%10 == 1 || i == 59 {
+			offs, want = append(offs, int64(b.Len())), append(want, line)
+		}
+		b.WriteString(line)
+		if i < 59 {
+			b.WriteString("\r\n")
+		}
+		if i%10 == 5 {
+			b.WriteString(strings.Repeat(",", 10000) + "\n") // lines asked for are far apart
+		}
+	}
+	path := writeFile(t, t.TempDir(), "lines.csv", []byte(b.String()))
+	ls, err := openCSVLines(path, nil, ',', "utf-8", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ls.Close()
+	for i, off := range offs {
+		got, err := ls.line(off)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != want[i] {
+			t.Errorf("line at %d: %.40q (%d bytes), want %.40q (%d bytes)", off, got, len(got), want[i], len(want[i]))
+		}
+	}
+	if ls.read >= int64(b.Len()) {
+		t.Errorf("read %d bytes of %d: the lines far apart were read a window each", ls.read, b.Len())
+	}
+}
