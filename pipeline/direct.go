@@ -884,7 +884,8 @@ func parseChanged(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, path s
 	defer ls.Close()
 	p := newDirectParser(cfg, m, sc.Delim)
 	schema := directSchema()
-	d := newDirectBatch(p, schema, batch)
+	// A batch's room is allocated up front: no more than the rows there are.
+	d := newDirectBatch(p, schema, max(min(batch, len(todo)), 1))
 	decodeID := lineDecoder(enc)
 	var rest []lineRef
 	var n int64
