@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -25,7 +26,7 @@ import (
 // typed read_csv and excelize's bare row iteration over the same files, in the same run.
 //
 // ZHUQI_BENCH=1 enables it; ZHUQI_BENCH_TICKETS (default 1000000) and
-// ZHUQI_BENCH_XLSX_TICKETS (default 200000) size it; ZHUQI_BENCH_ROUNDS (default 3) is how
+// ZHUQI_BENCH_XLSX_TICKETS (default 200000) size it; ZHUQI_BENCH_ROUNDS (default 5) is how
 // many times the UTF-8 first load, read_csv and the next day run; ZHUQI_BENCH_10M=1 adds
 // the 10M-ticket memory run. Generated data is kept in testdata/bench/ (ignored by git).
 
@@ -217,7 +218,7 @@ func BenchmarkIngestWhole(b *testing.B) {
 	}
 	n := envInt("ZHUQI_BENCH_TICKETS", 1000000)
 	nx := envInt("ZHUQI_BENCH_XLSX_TICKETS", 200000)
-	rounds := envInt("ZHUQI_BENCH_ROUNDS", 3)
+	rounds := envInt("ZHUQI_BENCH_ROUNDS", 5)
 	work := b.TempDir()
 	var results []measure
 	var notes []string
@@ -232,8 +233,10 @@ func BenchmarkIngestWhole(b *testing.B) {
 		changed := changeOnePercent(b, csvF.Path, next)
 		// The machine's speed drifts by up to 2× within minutes: the first load, DuckDB's
 		// read_csv and the next day run in turn, rounds times, and the ratios are of the
-		// medians.
+		// medians (and, for comparison, the medians of each round's ratios: measurements
+		// seconds apart).
 		var firsts, refs, nexts []time.Duration
+		var vsRef, vsFirst []float64
 		for r := 0; r < rounds; r++ {
 			db1 := filepath.Join(work, fmt.Sprintf("a%d_%d.duckdb", i, r))
 			zq := runChild(b, "zhuqi ingest, UTF-8 CSV", "zhuqi", csvF.Rows, "ingest", "--db", db1, csvF.Path)
@@ -244,13 +247,17 @@ func BenchmarkIngestWhole(b *testing.B) {
 			d2 := runChild(b, fmt.Sprintf("zhuqi ingest, next day (%d changed)", changed), "zhuqi", csvF.Rows, "ingest", "--db", db1, "--as-of", csvF.AsOf.AddDate(0, 0, 1).Format("2006-01-02"), next)
 			report(d2)
 			firsts, refs, nexts = append(firsts, zq.Wall), append(refs, dd.Wall), append(nexts, d2.Wall)
+			vsRef = append(vsRef, zq.Wall.Seconds()/dd.Wall.Seconds())
+			vsFirst = append(vsFirst, d2.Wall.Seconds()/zq.Wall.Seconds())
 			os.Remove(db1)
 			os.Remove(ref)
 		}
 		zq, dd, d2 := median(firsts), median(refs), median(nexts)
 		notes = append(notes,
-			fmt.Sprintf("medians of %d rounds: zhuqi %.2f s, read_csv %.2f s: ratio %.2f (target ≤ 1.25)", rounds, zq.Seconds(), dd.Seconds(), zq.Seconds()/dd.Seconds()),
-			fmt.Sprintf("next day %.2f s: %.2f of the first load (target ≤ 0.3)", d2.Seconds(), d2.Seconds()/zq.Seconds()))
+			fmt.Sprintf("medians of %d rounds: zhuqi %.2f s, read_csv %.2f s: ratio %.2f (target ≤ 1.25); median of the rounds' ratios %.2f %s",
+				rounds, zq.Seconds(), dd.Seconds(), zq.Seconds()/dd.Seconds(), medianOf(vsRef), ratios(vsRef)),
+			fmt.Sprintf("next day %.2f s: %.2f of the first load (target ≤ 0.3); median of the rounds' ratios %.2f %s",
+				d2.Seconds(), d2.Seconds()/zq.Seconds(), medianOf(vsFirst), ratios(vsFirst)))
 		b.Log(notes[len(notes)-2])
 		b.Log(notes[len(notes)-1])
 
@@ -287,3 +294,14 @@ func envInt(name string, def int) int {
 	}
 	return def
 }
+
+// ratios lists ratios in round order.
+func ratios(rs []float64) string {
+	parts := make([]string, len(rs))
+	for i, r := range rs {
+		parts[i] = fmt.Sprintf("%.2f", r)
+	}
+	return "(" + strings.Join(parts, ", ") + ")"
+}
+
+func medianOf(xs []float64) float64 { return slices.Sorted(slices.Values(xs))[len(xs)/2] }
