@@ -869,13 +869,11 @@ func (s *Store) loadNew(ctx context.Context, conn *sql.Conn, tx *sql.Tx, cfg *zh
 	return rest, err
 }
 
-// parsedTable holds the rows parseChanged read, as normTable has them.
-const parsedTable = "zq_parsed"
-
 // parseChanged reads in Go, as directParser does, the rows at todo not marked forSQL
-// into parsedTable: the rows of a daily export that changed since their ticket's current
-// version, compared with it in SQL (write) once in normTable. It returns how many it
-// read, and the rows left for SQL, in order.
+// into a new normTable, as rows without problems or warnings (and with their raw_hash,
+// which the other rows lack): the rows of a daily export that changed since their
+// ticket's current version, compared with it in SQL (write). The rows left for SQL join
+// them there. It returns how many it read, and the rows left for SQL, in order.
 func parseChanged(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, path string, sc *scan, m *mapping, enc string, todo []lineRef, forSQL []bool, batch int) (int64, []lineRef, error) {
 	ls, err := openCSVLines(path, nil, sc.Delim, enc, 0)
 	if err != nil {
@@ -928,7 +926,7 @@ func parseChanged(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, path s
 	fr := newFuncReader(schema, next)
 	// Every column, raw_hash too: selecting some columns of a registered Arrow stream
 	// reads the wrong buffers (empty text, or a crash; duckdb/duckdb-go#28 and #24).
-	q := "CREATE OR REPLACE TEMP TABLE " + parsedTable + " AS SELECT * REPLACE (extra::JSON AS extra) FROM zq_arrow"
+	q := "CREATE OR REPLACE TEMP TABLE " + normTable + " AS SELECT * REPLACE (extra::JSON AS extra), NULL::VARCHAR AS problem, NULL::VARCHAR AS reason, " + noWarnings + " AS warns FROM zq_arrow"
 	err = execView(ctx, conn, fr, q)
 	fr.Release()
 	if fr.err != nil {

@@ -167,20 +167,15 @@ func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt 
 				source = todoView
 				rep.step("unchanged", s.Now(), &mark)
 			}
-			// The rows parseChanged read in Go join those normalised in SQL (if any).
-			inGo := "SELECT * EXCLUDE (raw_hash), NULL::VARCHAR AS problem, NULL::VARCHAR AS reason, " + noWarnings + " AS warns FROM " + parsedTable
-			norm := "CREATE OR REPLACE TEMP TABLE " + normTable + " AS "
-			if stats.Parsed > 0 && stats.Rows == 0 {
-				norm += inGo
-			} else {
-				norm += normalizeSQL(cfg, opt.Kind, m, source)
+			// normTable holds the rows parseChanged read in Go (if any); those normalised
+			// in SQL join them.
+			norm := "CREATE OR REPLACE TEMP TABLE " + normTable + " AS " + normalizeSQL(cfg, opt.Kind, m, source)
+			if stats.Parsed > 0 {
+				norm = "INSERT INTO " + normTable + " BY NAME " + normalizeSQL(cfg, opt.Kind, m, source)
 			}
-			if _, err := conn.ExecContext(ctx, norm); err != nil {
-				return fmt.Errorf("normalise: %w", err)
-			}
-			if stats.Parsed > 0 && stats.Rows > 0 {
-				if _, err := conn.ExecContext(ctx, "INSERT INTO "+normTable+" BY NAME "+inGo); err != nil {
-					return fmt.Errorf("normalise: rows read in Go: %w", err)
+			if stats.Parsed == 0 || stats.Rows > 0 {
+				if _, err := conn.ExecContext(ctx, norm); err != nil {
+					return fmt.Errorf("normalise: %w", err)
 				}
 			}
 			rep.step("normalise", s.Now(), &mark)
@@ -616,7 +611,7 @@ func dropTemps(conn *sql.Conn) {
 	for _, v := range []string{stageTable, todoView, "zq_loaded", "zq_arrow"} {
 		conn.ExecContext(context.Background(), "DROP VIEW IF EXISTS "+v)
 	}
-	for _, t := range []string{stageTable, stageTable + "_raw", normTable, dupTable, rawTable, skipTable, parsedTable, "zq_changed", "zq_calk"} {
+	for _, t := range []string{stageTable, stageTable + "_raw", normTable, dupTable, rawTable, skipTable, "zq_changed", "zq_calk"} {
 		conn.ExecContext(context.Background(), "DROP TABLE IF EXISTS "+t)
 	}
 }

@@ -34,7 +34,7 @@ type stageStats struct {
 	Partial bool
 	// RawLater is lineCompare.rawLater.
 	RawLater bool
-	// Parsed counts the rows read in Go into parsedTable, for normTable (parseChanged).
+	// Parsed counts the rows read in Go into normTable (parseChanged).
 	Parsed int64
 	// Matched counts the unchanged rows found in Go (lineCompare.matched).
 	Matched int64
