@@ -169,11 +169,14 @@ func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt 
 			}
 			// normTable holds the rows parseChanged read in Go (if any); those normalised
 			// in SQL join them.
-			norm := "CREATE OR REPLACE TEMP TABLE " + normTable + " AS " + normalizeSQL(cfg, opt.Kind, m, source)
-			if stats.Parsed > 0 {
+			var norm string
+			switch {
+			case stats.Parsed == 0:
+				norm = "CREATE OR REPLACE TEMP TABLE " + normTable + " AS " + normalizeSQL(cfg, opt.Kind, m, source)
+			case stats.Rows > 0:
 				norm = "INSERT INTO " + normTable + " BY NAME " + normalizeSQL(cfg, opt.Kind, m, source)
 			}
-			if stats.Parsed == 0 || stats.Rows > 0 {
+			if norm != "" {
 				if _, err := conn.ExecContext(ctx, norm); err != nil {
 					return fmt.Errorf("normalise: %w", err)
 				}
