@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	_ "embed"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -113,26 +114,22 @@ func (c *Calendar) timingSQL(name, ingest string) (string, error) {
 }
 
 // buildCalk creates zq_calk and its macros (sql/timing.sql) for c on tx's connection,
-// unless it has them for c already (the direct path's, earlier in an ingest).
+// unless it has them for c already (the direct path's, earlier in an ingest): the session
+// variable zq_calk_key names the calendar of the zq_calk last built.
 func (c *Calendar) buildCalk(ctx context.Context, tx *sql.Tx) error {
-	var has bool
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) > 0 FROM duckdb_tables() WHERE temporary AND table_name = 'zq_calk'`).Scan(&has); err != nil {
+	var built sql.NullString
+	err := tx.QueryRowContext(ctx, `SELECT getvariable('zq_calk_key') FROM duckdb_tables() WHERE temporary AND table_name = 'zq_calk'`).Scan(&built)
+	switch {
+	case err == nil && built.String == c.Key():
+		return nil
+	case err != nil && !errors.Is(err, sql.ErrNoRows):
 		return fmt.Errorf("calendar: %w", err)
-	}
-	if has {
-		var key string
-		if err := tx.QueryRowContext(ctx, `SELECT key FROM zq_calk`).Scan(&key); err != nil {
-			return fmt.Errorf("calendar: %w", err)
-		}
-		if key == c.Key() {
-			return nil
-		}
 	}
 	calk, err := c.timingSQL("zq_calk", "")
 	if err != nil {
 		return err
 	}
-	for _, stmt := range SplitSQL(calk) {
+	for _, stmt := range append(SplitSQL(calk), "SET VARIABLE zq_calk_key = '"+c.Key()+"'") {
 		if _, err := tx.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("calendar: %w", err)
 		}

@@ -12,12 +12,12 @@
 -- W(t) = 86400 × (working days from the calendar's first day to t's date, exclusive)
 --        + whole seconds since midnight when t's date is a working day.
 
--- zq_calk: the calendar as one row of lists indexed by a date's position (zq_day), with
--- its key, and the macros that read it. (Cross-joined into the insert: reading the lists
--- from a session variable instead made the insert half again as slow.)
+-- zq_calk: the calendar as one row of lists indexed by a date's position (zq_day), and
+-- the macros that read it. (Cross-joined into the insert: reading the lists from a session
+-- variable instead made the insert half again as slow.)
 {{define "zq_calk" -}}
 CREATE OR REPLACE TEMP TABLE zq_calk AS
-SELECT '{{.Key}}' AS key, min(d) AS d0, list(wbase ORDER BY d) AS wbase, list(workday ORDER BY d) AS workday,
+SELECT min(d) AS d0, list(wbase ORDER BY d) AS wbase, list(workday ORDER BY d) AS workday,
     list(assign_due ORDER BY d) AS assign_due, list(reply_due ORDER BY d) AS reply_due
 FROM ({{template "zq_cal" .}});
 
