@@ -183,15 +183,6 @@ func TestRadixSort(t *testing.T) {
 // file with a title row above the header as UTF-8. A first load is checked in full.
 func TestIngest_LazyUTF8(t *testing.T) {
 	dir := t.TempDir()
-	scans := func(rep *Report) int {
-		n := 0
-		for _, s := range rep.Steps {
-			if s.Name == "scan" {
-				n++
-			}
-		}
-		return n
-	}
 	file := func(name, title, late string) (string, int) {
 		var b bytes.Buffer
 		b.WriteString(title)
@@ -209,26 +200,26 @@ func TestIngest_LazyUTF8(t *testing.T) {
 	s := MustOpenStore(t)
 	first, n := file("tickets_2026-10-30.csv", "", "潍坊华星")
 	rep := mustIngest(t, s, first, Options{})
-	if rep.Encoding != "gb18030" || rep.Loaded != int64(n) || scans(rep) != 1 {
-		t.Errorf("first load: encoding %s loaded %d scans %d, want gb18030 %d 1", rep.Encoding, rep.Loaded, scans(rep), n)
+	if rep.Encoding != "gb18030" || rep.Loaded != int64(n) || steps(rep, "scan") != 1 {
+		t.Errorf("first load: encoding %s loaded %d scans %d, want gb18030 %d 1", rep.Encoding, rep.Loaded, steps(rep, "scan"), n)
 	}
 	later, _ := file("tickets_2026-10-31.csv", "", "潍坊华星机械")
 	rep = mustIngest(t, s, later, Options{})
-	if rep.Encoding != "gb18030" || rep.Unchanged != int64(n-1) || rep.Versions != 1 || scans(rep) != 2 {
-		t.Errorf("next day: encoding %s unchanged %d versions %d scans %d, want gb18030 %d 1 2", rep.Encoding, rep.Unchanged, rep.Versions, scans(rep), n-1)
+	if rep.Encoding != "gb18030" || rep.Unchanged != int64(n-1) || rep.Versions != 1 || steps(rep, "scan") != 2 {
+		t.Errorf("next day: encoding %s unchanged %d versions %d scans %d, want gb18030 %d 1 2", rep.Encoding, rep.Unchanged, rep.Versions, steps(rep, "scan"), n-1)
 	}
 	if got := queryStrings(t, s, "SELECT enterprise FROM tickets WHERE ticket_id = ?", fmt.Sprintf("L%06d", n-1)); len(got) != 1 || got[0] != "潍坊华星机械" {
 		t.Errorf("the GBK row reads %q, want 潍坊华星机械", got)
 	}
 	// All UTF-8: the digest vouches for the lines it reads, no second scan.
 	third, _ := file("tickets_2026-11-01.csv", "", "")
-	if rep = mustIngest(t, s, third, Options{}); rep.Encoding != "utf-8" || scans(rep) != 1 {
-		t.Errorf("UTF-8 export: encoding %s scans %d, want utf-8 1", rep.Encoding, scans(rep))
+	if rep = mustIngest(t, s, third, Options{}); rep.Encoding != "utf-8" || steps(rep, "scan") != 1 {
+		t.Errorf("UTF-8 export: encoding %s scans %d, want utf-8 1", rep.Encoding, steps(rep, "scan"))
 	}
 	titled, n := file("tickets_2026-11-02.csv", "潍坊市助企诉求台账\r\n", "")
 	rep = mustIngest(t, s, titled, Options{})
-	if rep.Encoding != "utf-8" || rep.Loaded != int64(n) || scans(rep) != 2 {
-		t.Errorf("title row: encoding %s loaded %d scans %d, want utf-8 %d 2", rep.Encoding, rep.Loaded, scans(rep), n)
+	if rep.Encoding != "utf-8" || rep.Loaded != int64(n) || steps(rep, "scan") != 2 {
+		t.Errorf("title row: encoding %s loaded %d scans %d, want utf-8 %d 2", rep.Encoding, rep.Loaded, steps(rep, "scan"), n)
 	}
 }
 

@@ -113,7 +113,7 @@ func sameAsSQL(t *testing.T, cfg *zhuqi.Config, gb18030, edges bool) {
 		if i == 0 && edges && (repD.Direct < 1000 || repD.Direct == repD.Loaded) {
 			t.Errorf("snapshot 1: %d rows read in Go of %d loaded; want most, not all (the edge rows go to SQL)", repD.Direct, repD.Loaded)
 		}
-		if i == 0 && !edges && (repD.Direct != repD.Read || repD.Staging != stagingDirect || hasStep(repD, "normalise")) {
+		if i == 0 && !edges && (repD.Direct != repD.Read || repD.Staging != stagingDirect || steps(repD, "normalise") > 0) {
 			t.Errorf("snapshot 1: %d rows read in Go of %d, staging %s, steps %v; want all, in Go, without normalising", repD.Direct, repD.Read, repD.Staging, repD.Steps)
 		}
 		if gb18030 && repD.Encoding != "gb18030" {
@@ -159,13 +159,15 @@ func sameTables(t *testing.T, direct, viaSQL *Store, what string, edges bool) {
 	}
 }
 
-func hasStep(rep *Report, name string) bool {
+// steps counts the steps of rep named name.
+func steps(rep *Report, name string) int {
+	n := 0
 	for _, s := range rep.Steps {
 		if s.Name == name {
-			return true
+			n++
 		}
 	}
-	return false
+	return n
 }
 
 // notes are cells of a column Zhuqi does not know, written into extra as JSON.
