@@ -9,7 +9,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"hash/crc32"
-	"hash/maphash"
 	"io"
 	"os"
 	"runtime/debug"
@@ -1072,7 +1071,7 @@ func errLineID(row int64) error {
 }
 
 // currentHashes reads the raw hashes of the current ticket versions, with their ids'
-// hashes, in table order. It reads a million rows of the table a query: a result is held
+// hashes (idHash, computed by DuckDB), in table order. It reads a million rows of the table a query: a result is held
 // whole before it is handed over, and ten million ids held at once cost half a GB.
 func currentHashes(ctx context.Context, conn *sql.Conn) (*hashSet, error) {
 	var last sql.NullInt64
@@ -1087,16 +1086,15 @@ func currentHashes(ctx context.Context, conn *sql.Conn) (*hashSet, error) {
 			return err
 		}
 		for lo := int64(0); last.Valid && lo <= last.Int64; lo += currentRows {
-			rr, err := ar.QueryContext(ctx, fmt.Sprintf("SELECT raw_hash, ticket_id FROM ticket_versions WHERE is_current AND raw_hash IS NOT NULL AND rowid >= %d AND rowid < %d", lo, lo+currentRows))
+			rr, err := ar.QueryContext(ctx, fmt.Sprintf("SELECT raw_hash, hash(ticket_id) FROM ticket_versions WHERE is_current AND raw_hash IS NOT NULL AND rowid >= %d AND rowid < %d", lo, lo+currentRows))
 			if err != nil {
 				return err
 			}
 			for rr.Next() {
 				rec := rr.RecordBatch()
 				hashes = append(hashes, rec.Column(0).(*array.Uint64).Uint64Values()...)
-				tid := rec.Column(1).(*array.String)
-				for i := 0; i < tid.Len(); i++ {
-					ids = append(ids, uint32(maphash.String(idSeed, tid.Value(i))))
+				for _, h := range rec.Column(1).(*array.Uint64).Uint64Values() {
+					ids = append(ids, uint32(h))
 				}
 			}
 			err = rr.Err()

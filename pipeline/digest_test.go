@@ -252,6 +252,40 @@ func TestHashSet(t *testing.T) {
 	}
 }
 
+// TestIDHash_DuckDB: idHash of a ticket id is DuckDB's hash() of it, at every length
+// (DuckDB hashes eight bytes at a time, and keeps strings of up to 12 bytes inline), in
+// ASCII and in Chinese. A DuckDB whose hash differs fails here: with different hashes, no
+// row of a daily export would be found unchanged in Go.
+func TestIDHash_DuckDB(t *testing.T) {
+	s := MustOpenStore(t)
+	stmt, err := s.DB.Prepare("SELECT hash(?::VARCHAR)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stmt.Close()
+	r := rand.New(rand.NewPCG(1, 2))
+	runes := []rune("0123456789ABCDEFGHJKXYZ-_ 潍坊奎文区诉求编号\u3000\u00a0")
+	ids := []string{"", "D1", "ZQ2026-0001234", "WF-奎文-20261003-0042"}
+	for n := 0; n <= 40; n++ {
+		for range 4 {
+			var b strings.Builder
+			for b.Len() < n {
+				b.WriteRune(runes[r.IntN(len(runes))])
+			}
+			ids = append(ids, b.String())
+		}
+	}
+	for _, id := range ids {
+		var want uint64
+		if err := stmt.QueryRow(id).Scan(&want); err != nil {
+			t.Fatal(err)
+		}
+		if got := idHash([]byte(id)); got != want {
+			t.Errorf("idHash(%q) = %#x; DuckDB's hash() = %#x", id, got, want)
+		}
+	}
+}
+
 // TestIngest_CancelledWhileReadingAhead: a later snapshot cancelled during its scan, while
 // the current versions are read on a connection of their own, ends with the context's
 // error, waits for that read, and leaves the database as it was.
