@@ -56,6 +56,12 @@ type directParser struct {
 	unknown []int
 	keys    [][]byte
 	json    []byte
+	// badAmount, when set, lets a row whose amount cell is surely no number load with
+	// the amount empty (and the cell in the column t_amount, for normalizeSQL's warning),
+	// as SQL loads it; else such a row is left to SQL. bad is that cell of the row parse
+	// reads.
+	badAmount bool
+	bad       []byte
 }
 
 func newDirectParser(cfg *zhuqi.Config, m *mapping, delim byte) *directParser {
@@ -119,6 +125,7 @@ func (p *directParser) parse(d *directBatch, line []byte, row int64, hash uint64
 	if !ok || len(cells) != p.width {
 		return false
 	}
+	p.bad = nil
 	for i := range p.cols {
 		if !p.cell(&d.cols[i], &p.cols[i], cells) {
 			d.truncate()
@@ -151,6 +158,13 @@ func (p *directParser) parse(d *directBatch, line []byte, row int64, hash uint64
 		}
 		p.json = append(p.json, '}')
 		extra.addText(p.json)
+	}
+	if p.badAmount {
+		if bad := &d.cols[len(p.cols)+1]; p.bad == nil {
+			bad.addNull()
+		} else {
+			bad.addText(p.bad)
+		}
 	}
 	d.row = append(d.row, row)
 	d.hash = append(d.hash, hash)
@@ -245,13 +259,35 @@ func (p *directParser) cell(dc *directColumn, c *directCol, cells [][]byte) bool
 	case zhuqi.TypeDecimal:
 		n, ok := parseDecimal4(t)
 		if !ok {
-			return false
+			if !p.badAmount || c.required || !notDecimal(t) {
+				return false
+			}
+			p.bad = t
+			dc.addNull()
+			return true
 		}
 		dc.addNum(n)
 	default:
 		return false
 	}
 	return true
+}
+
+// notDecimal reports whether zq_dec surely reads no number in cell t: t has a byte that
+// DuckDB's cast to DECIMAL takes in no form (digits, sign, point, exponent, underscores
+// between digits, white space) and that is no thousands separator zq_dec removes (',' and
+// '，'). Cells such as "1e3" or "1_000", which the cast may read, are left to SQL.
+func notDecimal(t []byte) bool {
+	for i := 0; i < len(t); i++ {
+		switch c := t[i]; {
+		case c >= '0' && c <= '9', c == '+', c == '-', c == '.', c == 'e', c == 'E', c == '_', c == ',', c == ' ', c == '\t':
+		case c == 0xEF && i+2 < len(t) && t[i+1] == 0xBC && t[i+2] == 0x8C: // '，'
+			i += 2
+		default:
+			return true
+		}
+	}
+	return false
 }
 
 func boolInt(b bool) int64 {
@@ -500,8 +536,9 @@ func creditOK(s []byte) bool {
 }
 
 // directSchema is the Arrow schema of the rows directParser loads: _row, raw_hash, the
-// ticket columns in canonical order with the types of normTable, then extra as text.
-func directSchema() *arrow.Schema {
+// ticket columns in canonical order with the types of normTable, then extra as text, and
+// t_amount (directParser.badAmount) when badAmount.
+func directSchema(badAmount bool) *arrow.Schema {
 	fields := []arrow.Field{
 		{Name: "_row", Type: arrow.PrimitiveTypes.Int64},
 		{Name: "raw_hash", Type: arrow.PrimitiveTypes.Uint64},
@@ -521,6 +558,9 @@ func directSchema() *arrow.Schema {
 		fields = append(fields, arrow.Field{Name: c.Name, Type: t, Nullable: true})
 	}
 	fields = append(fields, arrow.Field{Name: "extra", Type: arrow.BinaryTypes.String, Nullable: true})
+	if badAmount {
+		fields = append(fields, arrow.Field{Name: "t_amount", Type: arrow.BinaryTypes.String, Nullable: true})
+	}
 	return arrow.NewSchema(fields, nil)
 }
 
@@ -532,7 +572,7 @@ type directBatch struct {
 	size  int // rows a batch holds
 	row   []int64
 	hash  []uint64
-	cols  []directColumn // the ticket columns, then extra (JSON text)
+	cols  []directColumn // the ticket columns, then extra (JSON text), then t_amount if any
 	types []arrow.DataType
 }
 
@@ -567,13 +607,11 @@ func (c *directColumn) addNum(n int64) {
 }
 
 func newDirectBatch(p *directParser, schema *arrow.Schema, size int) *directBatch {
-	d := &directBatch{cols: make([]directColumn, len(p.cols)+1), size: size}
-	for i, c := range p.cols {
-		d.cols[i].text = c.typ == zhuqi.TypeText || c.typ == zhuqi.TypeEnum
+	d := &directBatch{cols: make([]directColumn, schema.NumFields()-2), size: size}
+	for i := range d.cols {
+		d.cols[i].text = i >= len(p.cols) || p.cols[i].typ == zhuqi.TypeText || p.cols[i].typ == zhuqi.TypeEnum
 		d.types = append(d.types, schema.Field(i+2).Type)
 	}
-	d.cols[len(p.cols)].text = true
-	d.types = append(d.types, arrow.BinaryTypes.String)
 	d.fresh(nil)
 	return d
 }
@@ -703,7 +741,7 @@ func loadDirect(ctx context.Context, conn *sql.Conn, lr *lineReader, enc string,
 	// sooner than Go's default (at twice the live heap), which let the heap grow by some
 	// 250 MB at 10M rows.
 	defer debug.SetGCPercent(debug.SetGCPercent(25))
-	schema := directSchema()
+	schema := directSchema(false)
 	out := make(chan arrow.RecordBatch, 1)
 	var perr error
 	go func() {
@@ -869,9 +907,19 @@ func (s *Store) loadNew(ctx context.Context, conn *sql.Conn, tx *sql.Tx, cfg *zh
 	return rest, err
 }
 
+// badAmountWarning is normalizeSQL's warning for an amount that is no number.
+var badAmountWarning = func() check {
+	for _, c := range zhuqi.Columns(zhuqi.KindTickets) {
+		if c.Name == "amount" {
+			return optionalWarning(c, "t_amount IS NOT NULL", numberHint)
+		}
+	}
+	panic("tickets have no amount column")
+}()
+
 // parseChanged reads in Go, as directParser does, the rows at todo not marked forSQL
-// into a new normTable, as rows without problems or warnings (and with their raw_hash,
-// which the other rows lack): the rows of a daily export that changed since their
+// into a new normTable, as rows without problems, with the warning of an amount that is
+// no number (directParser.badAmount), and with their raw_hash (which the other rows lack): the rows of a daily export that changed since their
 // ticket's current version, compared with it in SQL (write). The rows left for SQL join
 // them there. It returns how many it read, and the rows left for SQL, in order.
 func parseChanged(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, path string, sc *scan, m *mapping, enc string, todo []lineRef, forSQL []bool, batch int) (int64, []lineRef, error) {
@@ -881,7 +929,8 @@ func parseChanged(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, path s
 	}
 	defer ls.Close()
 	p := newDirectParser(cfg, m, sc.Delim)
-	schema := directSchema()
+	p.badAmount = true
+	schema := directSchema(true)
 	// A batch's room is allocated up front: no more than the rows there are.
 	d := newDirectBatch(p, schema, max(min(batch, len(todo)), 1))
 	decodeID := lineDecoder(enc)
@@ -926,7 +975,8 @@ func parseChanged(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, path s
 	fr := newFuncReader(schema, next)
 	// Every column, raw_hash too: selecting some columns of a registered Arrow stream
 	// reads the wrong buffers (empty text, or a crash; duckdb/duckdb-go#28 and #24).
-	q := "CREATE OR REPLACE TEMP TABLE " + normTable + " AS SELECT * REPLACE (extra::JSON AS extra), NULL::VARCHAR AS problem, NULL::VARCHAR AS reason, " + noWarnings + " AS warns FROM zq_arrow"
+	q := fmt.Sprintf("CREATE OR REPLACE TEMP TABLE %s AS SELECT * EXCLUDE (t_amount) REPLACE (extra::JSON AS extra), NULL::VARCHAR AS problem, NULL::VARCHAR AS reason, CASE WHEN t_amount IS NULL THEN %s ELSE [%s]::%s END AS warns FROM zq_arrow",
+		normTable, noWarnings, badAmountWarning.structSQL(), warnsType)
 	err = execView(ctx, conn, fr, q)
 	fr.Release()
 	if fr.err != nil {

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -25,8 +26,9 @@ var edgeCells = map[string][]string{
 		"2026-10-03 23:59:59", "2026-10-03T10:00:00", "2026/10/3 14:05", "2026年10月3日", "1999-12-31 10:00", "2040-01-01 00:00",
 		"2039-12-31 23:59:59", "2000-01-01 00:00", " 2026-10-03 10:00", "2026-10-03 10:00\u3000", "46000", "2026-10-03 10:00:00.5",
 		"2026/1/3 8:05", "2026-1-3", "2026/10/03 14:05:09", "2026-10-3 9:05:07", "2026/2/29 10:00", "2026/10/3 14:5"},
-	"resolved_at":  {"2026-10-03", "2020-01-01 00:00", "", "2026-10-03 10:00+08:00"},
-	"amount":       {"0.5", "-3", "12345678901234.1234", "123456789012345", "1.23456", "1,234.5", ".5", "5.", "+5", "007", "-0", "0.0000", "１２", "1e3"},
+	"resolved_at": {"2026-10-03", "2020-01-01 00:00", "", "2026-10-03 10:00+08:00"},
+	"amount": {"0.5", "-3", "12345678901234.1234", "123456789012345", "1.23456", "1,234.5", ".5", "5.", "+5", "007", "-0", "0.0000", "１２", "1e3",
+		"593.1x", "约50", "12元", "1，234", "1,2x", "0x10", "1_000", "inf", "1 000", "--1", "1e"},
 	"credit_code":  {"91370700ma3c8h1p2x", creditCode("91370700MA3C8H1P2"), "91370700MA3C8H1P2X", "913707OOMA3C8H1P2X", "x"},
 	"status":       {"已办结", "resolved", "RESOLVED", "已 办结", "ＲＥＳＯＬＶＥＤ", "已销号", "未知状态", ""},
 	"on_site":      {"是", "Y", "y", "YES", "1", "0", "", "否", "maybe"},
@@ -310,6 +312,70 @@ func TestParseTime(t *testing.T) {
 		}
 		if got != c.want {
 			t.Errorf("parseTime(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// TestNotDecimal: a cell notDecimal calls no number is one zq_dec reads as NULL (asked of
+// DuckDB), and the direct parser of changed rows loads it empty for SQL's warning; cells
+// the cast may read in some form are not called so.
+func TestNotDecimal(t *testing.T) {
+	s := MustOpenStore(t)
+	ctx := context.Background()
+	cells := []string{"593.1x", "约50", "12元", "1，234x", "１２", "0x10", "0b1", "inf", "NaN", "$5", "5%", "(5)", "½", "1d", "一千",
+		"1e3", "1 000", "1E-2", "+5", ".5", "5.", "1_000", "1,234.5", "1，234", "--1", "1e", "e1", "5-", "99999999999999999", "1.23456", "\t1"}
+	var no int
+	err := s.withConn(ctx, func(conn *sql.Conn) error {
+		if err := createMacros(ctx, conn, zhuqi.Default()); err != nil {
+			return err
+		}
+		for _, c := range cells {
+			var null bool
+			if err := conn.QueryRowContext(ctx, "SELECT zq_dec(?) IS NULL", c).Scan(&null); err != nil {
+				return err
+			}
+			if notDecimal([]byte(c)) {
+				no++
+				if !null {
+					t.Errorf("notDecimal(%q), yet zq_dec reads a number", c)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if no != 15 {
+		t.Errorf("%d cells called no number, want the first 15", no)
+	}
+
+	cfg := zhuqi.Default()
+	header := []string{"诉求编号", "企业名称", "县市区", "诉求类别", "提报时间", "办理状态", "涉及金额(万元)"}
+	m, _, err := findHeader(cfg, zhuqi.KindTickets, "t.csv", [][]string{header})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		amount      string
+		plain, warn bool   // read by a parser without badAmount, and with
+		bad         string // the cell for the warning
+	}{{"12.5", true, true, ""}, {"593.1x", false, true, "593.1x"}, {"1e3", false, false, ""}, {"", true, true, ""}} {
+		for _, warn := range []bool{false, true} {
+			p := newDirectParser(cfg, m, ',')
+			p.badAmount = warn
+			d := newDirectBatch(p, directSchema(warn), 4)
+			line := "WF-1,华星机械,奎文区,用地,2026-10-03 14:05,办理中," + c.amount
+			want := c.plain
+			if warn {
+				want = c.warn
+			}
+			if got := p.parse(d, []byte(line), 2, 0); got != want {
+				t.Errorf("amount %q, badAmount %v: parsed %v, want %v", c.amount, warn, got, want)
+			}
+			if got := string(p.bad); warn && want && got != c.bad {
+				t.Errorf("amount %q: bad cell %q, want %q", c.amount, got, c.bad)
+			}
 		}
 	}
 }

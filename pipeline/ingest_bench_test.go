@@ -60,7 +60,7 @@ func BenchmarkDirectParse(b *testing.B) {
 		b.Fatal(err)
 	}
 	p := newDirectParser(cfg, m, ',')
-	schema := directSchema()
+	schema := directSchema(false)
 	d := newDirectBatch(p, schema, 122880)
 	read := 0
 	b.ResetTimer()

@@ -190,7 +190,7 @@ func normalizeSQL(cfg *zhuqi.Config, kind zhuqi.Kind, m *mapping, source string)
 			if c.Name == "yoy" {
 				fn = "zq_pct"
 			}
-			parse, badCode, badHint = fmt.Sprintf("%s(%s)", fn, t), "bad_number", "请填写数字，如 1234.5 (use a number such as 1234.5)"
+			parse, badCode, badHint = fmt.Sprintf("%s(%s)", fn, t), "bad_number", numberHint
 		case zhuqi.TypeInteger:
 			parse, badCode, badHint = fmt.Sprintf("zq_int(%s)", t), "bad_number", "请填写整数，如 2026 (use a whole number)"
 		case zhuqi.TypeEnum, zhuqi.TypeBool:
@@ -219,11 +219,7 @@ func normalizeSQL(cfg *zhuqi.Config, kind zhuqi.Kind, m *mapping, source string)
 			if c.Required {
 				problems = append(problems, check{Cond: bad, Code: badCode, Msg: fmt.Sprintf("%s || '无法识别：%s'", shown, badHint)})
 			} else {
-				code := "bad_optional"
-				if c.Type == zhuqi.TypeDecimal {
-					code = "bad_" + c.Name
-				}
-				warns = append(warns, check{Cond: bad, Code: code, Col: c.Name, Value: t, Msg: fmt.Sprintf("%s || '无法识别，已置空：%s'", shown, badHint)})
+				warns = append(warns, optionalWarning(c, bad, badHint))
 			}
 		}
 		switch {
@@ -252,13 +248,12 @@ func normalizeSQL(cfg *zhuqi.Config, kind zhuqi.Kind, m *mapping, source string)
 	}
 	for _, w := range warns {
 		anyWarn = append(anyWarn, "("+w.Cond+")")
-		warnList = append(warnList, fmt.Sprintf("CASE WHEN %s THEN {'code': %s, 'col': %s, 'value': %s, 'msg': %s} END",
-			w.Cond, sqlString(w.Code), sqlString(w.Col), w.Value, w.Msg))
+		warnList = append(warnList, fmt.Sprintf("CASE WHEN %s THEN %s END", w.Cond, w.structSQL()))
 	}
 	warnExpr := noWarnings
 	if len(warns) > 0 {
-		warnExpr = fmt.Sprintf("CASE WHEN coalesce(%s, false) THEN list_filter([%s]::STRUCT(code VARCHAR, col VARCHAR, value VARCHAR, msg VARCHAR)[], lambda w: w IS NOT NULL) ELSE %s END",
-			strings.Join(anyWarn, " OR "), strings.Join(warnList, ",\n    "), warnExpr)
+		warnExpr = fmt.Sprintf("CASE WHEN coalesce(%s, false) THEN list_filter([%s]::%s, lambda w: w IS NOT NULL) ELSE %s END",
+			strings.Join(anyWarn, " OR "), strings.Join(warnList, ",\n    "), warnsType, warnExpr)
 	}
 
 	extra := "NULL::JSON"
@@ -291,6 +286,27 @@ FROM (
 		extra, strings.Join(texts, ", "), source)
 }
 
+// numberHint says how to write a number.
+const numberHint = "请填写数字，如 1234.5 (use a number such as 1234.5)"
+
+// optionalWarning is the warning of an optional cell of column c, whose text is t_<name>,
+// that holds no value of its type when cond: the cell loads empty. hint says how to write
+// the value.
+func optionalWarning(c zhuqi.Column, cond, hint string) check {
+	code := "bad_optional"
+	if c.Type == zhuqi.TypeDecimal {
+		code = "bad_" + c.Name
+	}
+	t := "t_" + c.Name
+	return check{Cond: cond, Code: code, Col: c.Name, Value: t,
+		Msg: fmt.Sprintf("%s || '的值「' || %s || '」无法识别，已置空：%s'", sqlString(c.Label()), t, hint)}
+}
+
+// structSQL is warning w as an element of normTable's warns.
+func (w check) structSQL() string {
+	return fmt.Sprintf("{'code': %s, 'col': %s, 'value': %s, 'msg': %s}", sqlString(w.Code), sqlString(w.Col), w.Value, w.Msg)
+}
+
 func enumChoices(cfg *zhuqi.Config, enum string) string {
 	var out []string
 	for _, v := range cfg.Enums[enum] {
@@ -303,8 +319,11 @@ func enumChoices(cfg *zhuqi.Config, enum string) string {
 	return strings.ReplaceAll(strings.Join(out, "、"), "'", "''")
 }
 
+// warnsType is the type of normTable's warns.
+const warnsType = "STRUCT(code VARCHAR, col VARCHAR, value VARCHAR, msg VARCHAR)[]"
+
 // noWarnings is normTable's warns of a row without warnings.
-const noWarnings = "[]::STRUCT(code VARCHAR, col VARCHAR, value VARCHAR, msg VARCHAR)[]"
+const noWarnings = "[]::" + warnsType
 
 // rawHashSQL hashes every staged ticket row as read: the cells in canonical column order,
 // the unknown columns, the reader's notes and a fingerprint of the configuration (so that
