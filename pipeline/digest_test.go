@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -176,6 +177,49 @@ func TestRadixSort(t *testing.T) {
 	}
 }
 
+// TestLineDigest_Repeated: the ids more than one row has, from the rows matched in the
+// current versions (a version matched twice by one reader, or by both) and those not
+// (their ids among themselves, and against the matched versions' ids).
+func TestLineDigest_Repeated(t *testing.T) {
+	cur := newHashSet([]uint64{10, 20, 30, 40, 50, 60}, []uint64{101, 102, 103, 104, 105, 0})
+	bitmap := func(entries ...int) []uint64 {
+		b := make([]uint64, 1)
+		for _, j := range entries {
+			b[0] |= 1 << j
+		}
+		return b
+	}
+	d := lineDigest{
+		ids:   [][]uint64{{0, 7, 105}, {7, 9, 104}}, // 105's version was not matched
+		seen:  [][]uint64{bitmap(0, 1, 2, 5), bitmap(2, 3)},
+		twice: []int{1},
+	}
+	got := slices.Sorted(maps.Keys(d.repeated(cur)))
+	if want := []uint64{0, 7, 102, 103, 104}; !slices.Equal(got, want) {
+		t.Errorf("repeated = %v, want %v", got, want)
+	}
+	// Lines not matched (a first load): the runs alone.
+	d = lineDigest{ids: [][]uint64{{1, 5, 5}, {1, 2}}}
+	if got := slices.Sorted(maps.Keys(d.repeated(nil))); !slices.Equal(got, []uint64{1, 5}) {
+		t.Errorf("repeated without current versions = %v, want [1 5]", got)
+	}
+	for _, n := range []int{0, 1, 1000} {
+		ids := make([]uint64, n)
+		for i := range ids {
+			ids[i] = rand.Uint64()
+		}
+		set := newIDSet([][]uint64{ids, {0}})
+		for _, id := range ids {
+			if !set.has(id) {
+				t.Fatalf("idSet of %d lacks %d", n, id)
+			}
+		}
+		if !set.has(0) || set.has(12345) || set.len() != n+1 {
+			t.Errorf("idSet of %d: has(0) %v, has(12345) %v, len %d", n, set.has(0), set.has(12345), set.len())
+		}
+	}
+}
+
 // TestIngest_LazyUTF8: a later ticket CSV is checked for UTF-8 in its first MiB by the
 // scan and in the lines the digest reads; a daily export's unchanged lines were read
 // before. Whatever the digest does not read, or a line that is not UTF-8 after all, makes
@@ -227,12 +271,12 @@ func TestIngest_LazyUTF8(t *testing.T) {
 // it; a raw hash stored for another ticket id is not a match (the row goes to SQL).
 func TestHashSet(t *testing.T) {
 	hashes := []uint64{11, 0, 33, 44, 55, 11}
-	ids := []uint32{1, 2, 3, 4, 5, 6}
+	ids := []uint64{1, 2, 3, 4, 5, 6}
 	s := newHashSet(hashes, ids)
 	at := 0
 	for k, c := range []struct {
 		h    uint64
-		id   uint32
+		id   uint64
 		want bool
 		at   int
 	}{

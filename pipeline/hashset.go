@@ -6,8 +6,8 @@ import (
 	"slices"
 )
 
-// hashSet is a set of the current versions' raw hashes, each with a 32-bit hash of its
-// ticket id (idHash), in an order (the table's, which is mostly the order of the export
+// hashSet is a set of the current versions' raw hashes, each with the hash of its ticket
+// id (idHash), in an order (the table's, which is mostly the order of the export
 // the versions came from), looked up in that order. A lookup first tries the entry after
 // the one found last (a cursor, one for each reader), so that a daily export, which lists
 // its tickets in the same order every day, reads the set from start to end; else it
@@ -15,12 +15,12 @@ import (
 // cost twice as much, each a cache miss.) It is safe for concurrent lookups.
 type hashSet struct {
 	order []uint64
-	ids   []uint32
+	ids   []uint64
 	slots []int32 // index in order + 1; 0 marks an empty slot
 }
 
 // newHashSet makes the set of hashes and their ids' hashes, in their order.
-func newHashSet(hashes []uint64, ids []uint32) *hashSet {
+func newHashSet(hashes, ids []uint64) *hashSet {
 	s := &hashSet{order: hashes, ids: ids, slots: make([]int32, 1<<bits.Len(uint(len(hashes)+len(hashes)/2)|15))}
 	mask := uint64(len(s.slots) - 1)
 	for k, h := range hashes {
@@ -38,7 +38,7 @@ func newHashSet(hashes []uint64, ids []uint32) *hashSet {
 
 // has reports whether raw hash h with id hash id is in the set, looking first at cursor
 // *at, which it moves.
-func (s *hashSet) has(h uint64, id uint32, at *int) bool {
+func (s *hashSet) has(h, id uint64, at *int) bool {
 	if *at < len(s.order) && s.order[*at] == h && s.ids[*at] == id {
 		*at++
 		return true
@@ -62,7 +62,68 @@ func (s *hashSet) has(h uint64, id uint32, at *int) bool {
 	}
 }
 
-func (s *hashSet) len() int { return len(s.order) }
+func (s *hashSet) len() int {
+	if s == nil {
+		return 0
+	}
+	return len(s.order)
+}
+
+// idSet is a set of id hashes, for lookups that mostly miss.
+type idSet struct {
+	slots []uint64 // 0 marks an empty slot
+	zero  bool     // 0 is in the set
+	n     int
+}
+
+// newIDSet makes the set of the hashes in runs.
+func newIDSet(runs [][]uint64) *idSet {
+	n := 0
+	for _, r := range runs {
+		n += len(r)
+	}
+	s := &idSet{slots: make([]uint64, 1<<bits.Len(uint(2*n)|15))}
+	mask := uint64(len(s.slots) - 1)
+	for _, r := range runs {
+		for _, h := range r {
+			if h == 0 {
+				s.zero = true
+				continue
+			}
+			for i := mix(h) & mask; ; i = (i + 1) & mask {
+				if s.slots[i] == h {
+					break
+				}
+				if s.slots[i] == 0 {
+					s.slots[i] = h
+					s.n++
+					break
+				}
+			}
+		}
+	}
+	if s.zero {
+		s.n++
+	}
+	return s
+}
+
+func (s *idSet) len() int { return s.n }
+
+func (s *idSet) has(h uint64) bool {
+	if h == 0 {
+		return s.zero
+	}
+	mask := uint64(len(s.slots) - 1)
+	for i := mix(h) & mask; ; i = (i + 1) & mask {
+		switch s.slots[i] {
+		case h:
+			return true
+		case 0:
+			return false
+		}
+	}
+}
 
 // mix spreads the bits of a hash whose low bits alone may not be (a pair of CRC-32s).
 func mix(h uint64) uint64 {
