@@ -862,6 +862,13 @@ func (s *Store) compareLines(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Con
 		}
 		d.again = len(again)
 	}
+	matchedNone := cur.len() == 0
+	if cur.len() > 2*int(currentRows) {
+		// Ten million current versions' hashes are some 250 MB of Go heap: hand it back
+		// before DuckDB compares and writes the changed rows (100 MB less at the peak).
+		cur = nil
+		debug.FreeOSMemory()
+	}
 	lap("digest")
 	if plan != nil && d.rows > 0 && 4*d.forSQL <= d.rows+lc.blanks {
 		lc.plan, lc.rawLater = plan, true
@@ -875,7 +882,7 @@ func (s *Store) compareLines(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Con
 	}
 	// A row in rawTable can equal its ticket's current version only if it was put there
 	// for its repeated id (again), or when nothing was matched in Go.
-	if err := compareRaw(ctx, conn, d.again > 0 || cur.len() == 0); err != nil {
+	if err := compareRaw(ctx, conn, d.again > 0 || matchedNone); err != nil {
 		return lc, err
 	}
 	var skipped int64
@@ -1148,8 +1155,8 @@ func errLineID(row int64) error {
 }
 
 // currentHashes reads the raw hashes of the current ticket versions, with their ids'
-// hashes (idHash, computed by DuckDB), in table order. It reads a million rows of the table a query: a result is held
-// whole before it is handed over, and ten million ids held at once cost half a GB.
+// hashes (idHash, computed by DuckDB), in table order. It reads a million rows of the
+// table a query: a result is held whole before it is handed over.
 func currentHashes(ctx context.Context, conn *sql.Conn) (*hashSet, error) {
 	var last sql.NullInt64
 	if err := conn.QueryRowContext(ctx, "SELECT max(rowid) FROM ticket_versions").Scan(&last); err != nil {

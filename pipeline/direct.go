@@ -919,9 +919,10 @@ var badAmountWarning = func() check {
 
 // parseChanged reads in Go, as directParser does, the rows at todo not marked forSQL
 // into a new normTable, as rows without problems, with the warning of an amount that is
-// no number (directParser.badAmount), and with their raw_hash (which the other rows lack): the rows of a daily export that changed since their
-// ticket's current version, compared with it in SQL (write). The rows left for SQL join
-// them there. It returns how many it read, and the rows left for SQL, in order.
+// no number (directParser.badAmount), and with their raw_hash (which the other rows
+// lack): the rows of a daily export that changed since their ticket's current version,
+// compared with it in SQL (write). The rows left for SQL join them there. It returns how
+// many it read, and the rows left for SQL, in order.
 func parseChanged(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, path string, sc *scan, m *mapping, enc string, todo []lineRef, forSQL []bool, batch int) (int64, []lineRef, error) {
 	ls, err := openCSVLines(path, nil, sc.Delim, enc, 0)
 	if err != nil {

@@ -7,8 +7,8 @@ import (
 )
 
 // hashSet is a set of the current versions' raw hashes, each with the hash of its ticket
-// id (idHash), in an order (the table's, which is mostly the order of the export
-// the versions came from), looked up in that order. A lookup first tries the entry after
+// id (idHash), in an order (the table's, which is mostly the order of the export the
+// versions came from), looked up in that order. A lookup first tries the entry after
 // the one found last (a cursor, one for each reader), so that a daily export, which lists
 // its tickets in the same order every day, reads the set from start to end; else it
 // probes a table (open addressing), which then moves the cursor. (Random probes alone
