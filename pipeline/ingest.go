@@ -20,6 +20,7 @@ import (
 
 // Options says how to ingest one file.
 type Options struct {
+	// Kind of the file; empty recognises it by its header (DOMAIN §1.4).
 	Kind zhuqi.Kind
 	// AsOf is the snapshot time. Zero: a date in the file name (end of that day), else
 	// the file's modification time.
@@ -56,9 +57,6 @@ var factTables = map[zhuqi.Kind]string{
 // changes nothing and reports Duplicate.
 func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt Options) (*Report, error) {
 	started := s.Now()
-	if opt.Kind == "" {
-		opt.Kind = zhuqi.KindTickets
-	}
 	rep := &Report{File: path, Kind: string(opt.Kind)}
 	base := filepath.Base(path)
 	progress := func(step string, total int64) func(int64) {
@@ -75,7 +73,7 @@ func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt 
 	// A later ticket CSV's lines are checked for UTF-8 as the digest reads them
 	// (scan.UTF8Partial): most were read before.
 	var lazy bool
-	if opt.Kind == zhuqi.KindTickets && opt.Encoding == "" {
+	if (opt.Kind == zhuqi.KindTickets || opt.Kind == "") && opt.Encoding == "" {
 		if err := s.DB.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM ticket_versions WHERE is_current)`).Scan(&lazy); err != nil {
 			return nil, fmt.Errorf("ingest %s: %w", path, err)
 		}
@@ -93,10 +91,12 @@ func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt 
 	rep.SHA256, rep.Format = sc.SHA256, sc.Format
 
 	var prev int64
-	err = s.DB.QueryRowContext(ctx, `SELECT ingest_id FROM ingests WHERE sha256 = ? AND kind = ? ORDER BY ingest_id LIMIT 1`, sc.SHA256, string(opt.Kind)).Scan(&prev)
+	var prevKind string
+	// A file without a kind is the kind its header says, as it was the first time.
+	err = s.DB.QueryRowContext(ctx, `SELECT ingest_id, kind FROM ingests WHERE sha256 = ? AND (kind = ? OR ? = '') ORDER BY ingest_id LIMIT 1`, sc.SHA256, string(opt.Kind), string(opt.Kind)).Scan(&prev, &prevKind)
 	switch {
 	case err == nil:
-		rep.Duplicate, rep.DuplicateOf = true, prev
+		rep.Duplicate, rep.DuplicateOf, rep.Kind = true, prev, prevKind
 		return rep, nil
 	case !errors.Is(err, sql.ErrNoRows):
 		return nil, fmt.Errorf("ingest %s: %w", path, err)
@@ -141,6 +141,7 @@ func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt 
 		if err != nil {
 			return err
 		}
+		opt.Kind, rep.Kind = m.Kind, string(m.Kind)
 		rep.Blank, rep.unchangedInGo = stats.Blank, stats.Matched
 		rep.step("stage", s.Now(), &mark)
 		// Every row carries its number from here on: DuckDB need not keep insertion
@@ -252,6 +253,7 @@ func (s *Store) stage(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, pa
 			return nil, stageStats{}, err
 		}
 		m, _, err := findHeader(cfg, opt.Kind, base, [][]string{headers})
+
 		if err != nil {
 			return nil, stageStats{}, err
 		}
@@ -313,7 +315,7 @@ func (s *Store) stage(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, pa
 	width := len(m.Headers)
 
 	var compared bool
-	digest := sc.Format == FormatCSV && sc.Lines && at == 0 && opt.Kind == zhuqi.KindTickets && lineEncoding(rep.Encoding, sc.Delim)
+	digest := sc.Format == FormatCSV && sc.Lines && at == 0 && m.Kind == zhuqi.KindTickets && lineEncoding(rep.Encoding, sc.Delim)
 	if sc.UTF8Partial && !(digest && rep.Encoding == "utf-8") {
 		return nil, stageStats{}, errRescan
 	}
