@@ -268,7 +268,7 @@ func (s *Store) stage(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, pa
 	var err error
 	switch sc.Format {
 	case FormatCSV:
-		dec, enc, derr := csvDecoder(sc, opt.Encoding)
+		dec, enc, derr := csvDecoder(ctx, path, sc, opt.Encoding)
 		if derr != nil {
 			return nil, stageStats{}, derr
 		}
@@ -315,7 +315,9 @@ func (s *Store) stage(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, pa
 	width := len(m.Headers)
 
 	var compared bool
-	digest := sc.Format == FormatCSV && sc.Lines && at == 0 && m.Kind == zhuqi.KindTickets && lineEncoding(rep.Encoding, sc.Delim)
+	// A UTF-8 file with invalid bytes is read row by row, rejecting the rows that hold them.
+	badBytes := sc.Format == FormatCSV && rep.Encoding == "utf-8" && !sc.UTF8
+	digest := sc.Format == FormatCSV && sc.Lines && at == 0 && m.Kind == zhuqi.KindTickets && lineEncoding(rep.Encoding, sc.Delim) && !badBytes
 	if sc.UTF8Partial && !(digest && rep.Encoding == "utf-8") {
 		return nil, stageStats{}, errRescan
 	}
