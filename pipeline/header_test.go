@@ -134,3 +134,58 @@ func TestIngest_HeaderLimits(t *testing.T) {
 		})
 	}
 }
+
+// TestCfgPrint_OnlyWhatReadsRows: the raw-hash fingerprint changes with what changes how a
+// row is read and normalised, and not with [jobs], [reports], rules or limits.
+func TestCfgPrint_OnlyWhatReadsRows(t *testing.T) {
+	base := cfgPrint(zhuqi.Default())
+	same := map[string]func(*zhuqi.Config){
+		"webhook":     func(c *zhuqi.Config) { c.Jobs.Webhook = "https://oapi.dingtalk.com/robot/send?access_token=x" },
+		"jobs inbox":  func(c *zhuqi.Config) { c.Jobs.Inbox = "/srv/inbox" },
+		"font":        func(c *zhuqi.Config) { c.Reports.Font = "/fonts/x.ttf" },
+		"batch rows":  func(c *zhuqi.Config) { c.Ingest.BatchRows = 7 },
+		"database":    func(c *zhuqi.Config) { c.Database = "/elsewhere.duckdb" },
+		"config file": func(c *zhuqi.Config) { c.Source = "zhuqi.toml" },
+	}
+	for name, change := range same {
+		c := zhuqi.Default()
+		change(c)
+		if got := cfgPrint(c); got != base {
+			t.Errorf("%s changed the fingerprint", name)
+		}
+	}
+	differ := map[string]func(*zhuqi.Config){
+		"status label": func(c *zhuqi.Config) {
+			c.Enums["status"][0].Labels = append(c.Enums["status"][0].Labels, "待分派")
+		},
+		"timezone":  func(c *zhuqi.Config) { c.Timezone = "Asia/Urumqi" },
+		"timestamp": func(c *zhuqi.Config) { c.Timestamps.Formats = append(c.Timestamps.Formats, "%d.%m.%Y") },
+		"alias":     func(c *zhuqi.Config) { c.Aliases["tickets"]["region"] = append(c.Aliases["tickets"]["region"], "地区") },
+	}
+	for name, change := range differ {
+		c := zhuqi.Default()
+		change(c)
+		if got := cfgPrint(c); got == base {
+			t.Errorf("%s left the fingerprint as it was", name)
+		}
+	}
+}
+
+// TestIngest_WebhookKeepsRowsUnchanged: adding a webhook between two exports does not make
+// the unchanged rows of the second parsed again.
+func TestIngest_WebhookKeepsRowsUnchanged(t *testing.T) {
+	dir := t.TempDir()
+	s := MustOpenStore(t)
+	mustIngest(t, s, writeFile(t, dir, "tickets_2026-10-30.csv", csvBytes(t, snapHeader, snapRows("办理中"))), Options{})
+	cfg := zhuqi.Default()
+	cfg.Jobs.Webhook = "https://oapi.dingtalk.com/robot/send?access_token=x"
+	// (A trailing blank row makes it another file with the same rows.)
+	next := append(csvBytes(t, snapHeader, snapRows("办理中")), ",,,,,,,,\n"...)
+	rep, err := s.Ingest(context.Background(), cfg, writeFile(t, dir, "tickets_2026-10-31.csv", next), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Unchanged != 2 || rep.Versions != 0 {
+		t.Errorf("unchanged %d versions %d, want 2 0", rep.Unchanged, rep.Versions)
+	}
+}

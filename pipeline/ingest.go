@@ -577,9 +577,10 @@ func asOfSQL(t time.Time) string {
 	return fmt.Sprintf("TIMESTAMP '%s'", t.Format("2006-01-02 15:04:05.999999"))
 }
 
-// cfgPrint fingerprints the configuration for raw row hashes.
+// cfgPrint fingerprints, for raw row hashes, the settings that change how a row is read
+// and normalised (a webhook added under [jobs] must not make every row new).
 func cfgPrint(cfg *zhuqi.Config) string {
-	b, err := cfg.TOML()
+	b, err := cfg.ReadingTOML()
 	if err != nil {
 		return "unencodable"
 	}
