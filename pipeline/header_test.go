@@ -160,7 +160,9 @@ func TestCfgPrint_OnlyWhatReadsRows(t *testing.T) {
 		},
 		"timezone":  func(c *zhuqi.Config) { c.Timezone = "Asia/Urumqi" },
 		"timestamp": func(c *zhuqi.Config) { c.Timestamps.Formats = append(c.Timestamps.Formats, "%d.%m.%Y") },
-		"alias":     func(c *zhuqi.Config) { c.Aliases["tickets"]["region"] = append(c.Aliases["tickets"]["region"], "地区") },
+		"alias": func(c *zhuqi.Config) {
+			c.Aliases["tickets"]["region"] = append(c.Aliases["tickets"]["region"], "地区")
+		},
 	}
 	for name, change := range differ {
 		c := zhuqi.Default()
