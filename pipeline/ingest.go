@@ -33,6 +33,7 @@ type Options struct {
 	Progress func(Progress)
 
 	current *currentAhead // set by Ingest: the current versions, read during the scan
+	tmpDir  string        // set by Ingest: the folder for this ingest's temporary files
 }
 
 // Progress reports how far an ingest has come.
@@ -89,6 +90,14 @@ func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt 
 	}
 	rep.step("scan", s.Now(), &mark)
 	rep.SHA256, rep.Format = sc.SHA256, sc.Format
+	if sc.Format == FormatXLSX {
+		dir, remove, err := s.ingestTemp()
+		if err != nil {
+			return nil, fmt.Errorf("ingest %s: %w", path, err)
+		}
+		defer remove()
+		opt.tmpDir = dir
+	}
 
 	var prev int64
 	var prevKind string
@@ -276,7 +285,7 @@ func (s *Store) stage(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, pa
 		src, err = openCSV(path, sc, dec, cfg.Ingest.MaxCellChars)
 	case FormatXLSX:
 		var xs *xlsxSource
-		xs, err = openXLSX(path, opt.Sheet, cfg.Ingest.XLSXUnzipLimit, cfg.Ingest.MaxCellChars)
+		xs, err = openXLSX(path, opt.Sheet, cfg.Ingest.XLSXUnzipLimit, cfg.Ingest.MaxCellChars, opt.tmpDir)
 		if err == nil {
 			rep.Sheet = xs.Sheet
 			src = xs

@@ -212,14 +212,25 @@ type xlsxSource struct {
 	Sheet   string
 }
 
-func openXLSX(path, sheet string, unzipLimit int64, maxCell int) (*xlsxSource, error) {
+// openXLSX opens one sheet of the workbook at path, after checkWorkbook; a large sheet is
+// unpacked to a file under tmpDir.
+func openXLSX(path, sheet string, unzipLimit int64, maxCell int, tmpDir string) (*xlsxSource, error) {
 	file, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
+	st, err := file.Stat()
+	if err != nil {
+		file.Close()
+		return nil, err
+	}
+	if err := checkWorkbook(file, st.Size(), unzipLimit); err != nil {
+		file.Close()
+		return nil, err
+	}
 	cr := &countingReader{r: file}
 	xmlLimit := min(int64(16<<20), unzipLimit)
-	f, err := excelize.OpenReader(cr, excelize.Options{RawCellValue: true, UnzipSizeLimit: unzipLimit, UnzipXMLSizeLimit: xmlLimit})
+	f, err := excelize.OpenReader(cr, excelize.Options{RawCellValue: true, UnzipSizeLimit: unzipLimit, UnzipXMLSizeLimit: xmlLimit, TmpDir: tmpDir})
 	if err != nil {
 		file.Close()
 		if strings.Contains(err.Error(), "unzip size") {

@@ -73,6 +73,8 @@ func open(ctx context.Context, path string, readOnly bool) (*Store, error) {
 			s.Close()
 			return nil, err
 		}
+		// This process holds the database for writing: no ingest of another runs.
+		s.clearTemp()
 	}
 	return s, nil
 }
