@@ -1,3 +1,5 @@
+//go:build unix
+
 package pipeline
 
 import (
@@ -10,6 +12,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -25,6 +28,15 @@ import (
 func TestMain(m *testing.M) {
 	if arg := os.Getenv("ZHUQI_TEST_INGEST"); arg != "" {
 		db, file, _ := strings.Cut(arg, "\t")
+		var limit uint64
+		if _, err := fmt.Sscan(os.Getenv("ZHUQI_TEST_FSIZE"), &limit); err == nil {
+			// No file may grow beyond limit, as on a disk that fills up.
+			signal.Ignore(syscall.SIGXFSZ)
+			if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &syscall.Rlimit{Cur: limit, Max: limit}); err != nil {
+				fmt.Println("setrlimit:", err)
+				os.Exit(3)
+			}
+		}
 		s, err := Open(context.Background(), db)
 		if err != nil {
 			fmt.Println("open:", err)
@@ -50,11 +62,12 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// childIngest starts a child process that ingests file into db, with its own TMPDIR.
-func childIngest(t testing.TB, db, file, tmp string) (*exec.Cmd, *bufio.Reader) {
+// childIngest starts a child process that ingests file into db, with its own TMPDIR and
+// the environment variables env.
+func childIngest(t testing.TB, db, file, tmp string, env ...string) (*exec.Cmd, *bufio.Reader) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "ZHUQI_TEST_INGEST="+db+"\t"+file, "TMPDIR="+tmp)
+	cmd.Env = append(append(os.Environ(), "ZHUQI_TEST_INGEST="+db+"\t"+file, "TMPDIR="+tmp), env...)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -177,4 +190,74 @@ func TestIngest_KilledXLSXLeavesNoTempFile(t *testing.T) {
 		t.Errorf("loaded %d, want %d", rep.Loaded, len(rows))
 	}
 	assertNoTemp("after the ingest")
+}
+
+// TestIngest_FullDiskGivesSpaceBack: an ingest that fills the disk (here: reaches the
+// largest file the process may write) fails saying how much room it needs, and the
+// database is not left grown: the next start gives the space back, and a small ingest loads.
+func TestIngest_FullDiskGivesSpaceBack(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "z.duckdb")
+	s, err := Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustIngest(t, s, writeFile(t, dir, "a_2026-10-30.csv", csvBytes(t, messyHeader, benchRows(1000))), Options{})
+	s.Close()
+	before := fileSizeOf(db)
+	const limit = 12 << 20
+	big := writeFile(t, dir, "b_2026-10-31.csv", csvBytes(t, messyHeader, benchRows(400000)))
+	cmd, out := childIngest(t, db, big, t.TempDir(), fmt.Sprintf("ZHUQI_TEST_FSIZE=%d", limit))
+	b, _ := io.ReadAll(out)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("child: %v %s", err, b)
+	}
+	t.Logf("%s", b)
+	if !strings.Contains(string(b), "out of space") || !strings.Contains(string(b), "MiB more room") {
+		t.Errorf("the error does not say how much room the ingest needs: %s", b)
+	}
+	grown := fileSizeOf(db)
+
+	s, err = Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	after := fileSizeOf(db)
+	t.Logf("database %d KiB before, %d KiB after the failed ingest, %d KiB once opened again", before>>10, grown>>10, after>>10)
+	if after > before+(2<<20) {
+		t.Errorf("database left grown: %d KiB, was %d KiB", after>>10, before>>10)
+	}
+	rep := mustIngest(t, s, writeFile(t, dir, "c_2026-11-01.csv", csvBytes(t, messyHeader, benchRows(2000))), Options{})
+	if rep.Loaded != 2000 {
+		t.Errorf("loaded %d, want 2000", rep.Loaded)
+	}
+}
+
+func fileSizeOf(p string) int64 {
+	st, err := os.Stat(p)
+	if err != nil {
+		return -1
+	}
+	return st.Size()
+}
+
+// TestDuckDBFileLayout: a checkpointed DuckDB file is its headers and its blocks, as
+// giveBackOnOpen assumes when it cuts what a failed write left past them.
+func TestDuckDBFileLayout(t *testing.T) {
+	s := MustOpenStore(t)
+	dir := t.TempDir()
+	for i, n := range []int{10, 30000} {
+		mustIngest(t, s, writeFile(t, dir, fmt.Sprintf("l%d_2026-10-3%d.csv", i, i), csvBytes(t, messyHeader, benchRows(n))), Options{})
+		if _, err := s.DB.Exec("CHECKPOINT"); err != nil {
+			t.Fatal(err)
+		}
+		var total, blockSize int64
+		if err := s.DB.QueryRow(`SELECT total_blocks, block_size FROM pragma_database_size()`).Scan(&total, &blockSize); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := fileSizeOf(s.Path), duckdbHeaders+total*blockSize; got != want {
+			t.Errorf("file of %d bytes, want %d headers + %d blocks of %d = %d", got, duckdbHeaders, total, blockSize, want)
+		}
+	}
 }

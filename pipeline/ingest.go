@@ -124,6 +124,7 @@ func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt 
 		}
 	}
 
+	sizeBefore := s.fileSize()
 	if cfg.Ingest.MemoryLimit != "" {
 		if _, err := s.DB.ExecContext(ctx, "SET memory_limit = "+sqlString(cfg.Ingest.MemoryLimit)); err != nil {
 			return nil, fmt.Errorf("ingest: memory_limit %q: %w (use a size such as 1GB)", cfg.Ingest.MemoryLimit, err)
@@ -247,6 +248,14 @@ func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt 
 		return s.write(ctx, conn, cfg, opt.Kind, m, rep, started, mark, stats.RawLater, before)
 	})
 	if err != nil {
+		// A failed write may have grown the database file: give the space back.
+		sizeAt := s.fileSize()
+		if sizeAt > sizeBefore {
+			s.giveBack(context.Background())
+		}
+		if noSpace(err) {
+			err = spaceError(err, s.Path, sizeBefore, sizeAt, s.fileSize())
+		}
 		return nil, fmt.Errorf("ingest %s: %w", path, err)
 	}
 	return rep, nil
