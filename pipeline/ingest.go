@@ -326,6 +326,11 @@ func (s *Store) stage(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, pa
 	}
 	m, at, err := findHeader(cfg, opt.Kind, base, heads)
 	if err != nil {
+		if sc.Format == FormatXLSX {
+			if verr := verifyWorkbook(path); verr != nil {
+				return nil, stageStats{}, verr
+			}
+		}
 		return nil, stageStats{}, err
 	}
 	m.HeaderRow = head[at].Num

@@ -86,3 +86,25 @@ func (s *Store) clearTemp() {
 	}
 	os.Remove(root)
 }
+
+// verifyWorkbook reads every member of the workbook at path to its end, as its declared
+// size and checksum bound it: excelize reads a damaged member (one whose data runs past
+// its declared size, say) as empty, which would show as a sheet without a header.
+func verifyWorkbook(path string) error {
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		return fmt.Errorf("%w: not a readable Excel workbook (%v): open it in Excel or WPS and save it again as .xlsx", ErrFileUnreadable, err)
+	}
+	defer zr.Close()
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err == nil {
+			_, err = io.Copy(io.Discard, rc)
+			rc.Close()
+		}
+		if err != nil {
+			return fmt.Errorf("%w: the workbook is damaged: %s does not unpack to what its zip directory says (%v): open it in Excel or WPS and save it again as .xlsx", ErrFileUnreadable, f.Name, err)
+		}
+	}
+	return nil
+}
