@@ -11,7 +11,7 @@ STATICCHECK_VERSION := v0.8.2
 
 export CGO_ENABLED := 1
 
-.PHONY: all build demo test check lint unit bench bench-ingest deps tools clean
+.PHONY: all build demo test check lint unit fuzz bench bench-ingest deps tools clean
 
 all: build
 
@@ -47,6 +47,19 @@ check: deps
 
 unit: deps tools
 	$(GO) test $(GOTAGS) -count=1 ./...
+	$(MAKE) --no-print-directory fuzz FUZZTIME=3s
+
+# Fuzz targets (go test -fuzz) of the CSV record scanner, the header matcher, the
+# timestamp parser and the UTF-8 validator, one after another: a few seconds each in
+# `make test`, FUZZTIME each here (e.g. make fuzz FUZZTIME=10m). A failing input is kept
+# under pipeline/testdata/fuzz/ and rerun by every later go test.
+FUZZ_TARGETS := FuzzCSVScanner FuzzHeader FuzzParseTime FuzzValidUTF8
+FUZZTIME ?= 2m
+fuzz: deps
+	@for f in $(FUZZ_TARGETS); do \
+	  echo "fuzz $$f for $(FUZZTIME)"; \
+	  $(GO) test $(GOTAGS) -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) ./pipeline/ || exit 1; \
+	done
 
 # Benchmarks: Go's testing.B per package, then the whole-run ingest benchmark on
 # generated data (see bench/README in cmd/zhuqi/bench_test.go).

@@ -252,6 +252,24 @@ func (c *Config) TOML() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// ReadingTOML renders only the settings that change how a row of a file is read and
+// normalised (timezone, timestamp forms, header aliases, enumeration labels): what an
+// ingest's raw row hashes depend on. Jobs, reports, rules, calendar and limits are not in it.
+func (c *Config) ReadingTOML() ([]byte, error) {
+	part := struct {
+		Timezone   string                         `toml:"timezone"`
+		Timestamps TimestampConfig                `toml:"timestamps"`
+		Aliases    map[string]map[string][]string `toml:"aliases"`
+		Enums      map[string][]EnumValue         `toml:"enums"`
+		EnumEmpty  map[string]string              `toml:"enum_empty"`
+	}{c.Timezone, c.Timestamps, c.Aliases, c.Enums, c.EnumEmpty}
+	var buf bytes.Buffer
+	if err := toml.NewEncoder(&buf).Encode(part); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
 // Fold normalises a header or label for matching: NFKC (full-width to half-width),
 // trimmed, case-folded.
 func Fold(s string) string {

@@ -15,6 +15,9 @@ import (
 //go:embed sql/export.sql
 var exportSQL string
 
+//go:embed sql/defuse.sql
+var defuseSQL string
+
 // Exported is one folder written by Export.
 type Exported struct {
 	Table string
@@ -58,9 +61,21 @@ func (s *Session) Export(ctx context.Context, dir, format string) ([]Exported, e
 	names, queries := ExportQueries()
 	var out []Exported
 	err = s.withConn(ctx, func(conn *sql.Conn) error {
+		if format == "csv" {
+			if _, err := conn.ExecContext(ctx, defuseSQL); err != nil {
+				return fmt.Errorf("export: %w", err)
+			}
+		}
 		for i, name := range names {
 			target := filepath.Join(tmp, name)
-			res, err := conn.ExecContext(ctx, fmt.Sprintf("COPY (%s) TO %s (%s)", queries[i], quote(target), opts))
+			q := queries[i]
+			if format == "csv" {
+				var err error
+				if q, err = defused(ctx, conn, q); err != nil {
+					return fmt.Errorf("export %s: %w", name, err)
+				}
+			}
+			res, err := conn.ExecContext(ctx, fmt.Sprintf("COPY (%s) TO %s (%s)", q, quote(target), opts))
 			if err != nil {
 				return fmt.Errorf("export %s: %w", name, err)
 			}
@@ -88,4 +103,40 @@ func (s *Session) Export(ctx context.Context, dir, format string) ([]Exported, e
 		}
 	}
 	return out, nil
+}
+
+// defused wraps query so that its text columns pass through zq_defuse (sql/defuse.sql).
+func defused(ctx context.Context, conn *sql.Conn, query string) (string, error) {
+	rows, err := conn.QueryContext(ctx, "DESCRIBE "+query)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return "", err
+	}
+	var repl []string
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return "", err
+		}
+		name, typ := fmt.Sprint(vals[0]), fmt.Sprint(vals[1])
+		if typ == "VARCHAR" && name != "month" {
+			id := `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
+			repl = append(repl, fmt.Sprintf("zq_defuse(%s) AS %s", id, id))
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return "", err
+	}
+	if len(repl) == 0 {
+		return query, nil
+	}
+	return fmt.Sprintf("SELECT * REPLACE (%s) FROM (%s)", strings.Join(repl, ", "), query), nil
 }

@@ -77,8 +77,9 @@ func (r *recorder) Report(ctx context.Context, q *queries.Q, kind string, p quer
 	if kind != "ranking" {
 		return []string{name}, nil
 	}
-	// The ranking report writes the publication the job has just made.
-	pub, err := q.Publication(ctx, p.Label)
+	// The ranking report writes the publication that the job records with the files
+	// once they are delivered (the time of publication is not in the files).
+	pub, err := q.Prepare(ctx, p, time.Time{})
 	if err != nil {
 		return nil, err
 	}

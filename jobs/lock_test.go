@@ -87,3 +87,42 @@ func TestEnv_OpenWaitsForABusyDatabase(t *testing.T) {
 		}
 	})
 }
+
+// TestLock_SameDatabaseByAnotherPath: the lock is the database's, not its path's: a
+// symbolic link to the database, to its folder, or a hard link beside it is refused too.
+func TestLock_SameDatabaseByAnotherPath(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "data", "z.duckdb")
+	if err := os.MkdirAll(filepath.Dir(db), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(db, []byte("db"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fileLink := filepath.Join(dir, "link.duckdb")
+	dirLink := filepath.Join(dir, "datalink")
+	hard := filepath.Join(filepath.Dir(db), "hard.duckdb") // (a hard link in another folder is not seen)
+	for _, err := range []error{os.Symlink(db, fileLink), os.Symlink(filepath.Dir(db), dirLink), os.Link(db, hard)} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	l, err := Lock(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, other := range []string{fileLink, filepath.Join(dirLink, "z.duckdb"), hard} {
+		if o, err := Lock(other); !errors.Is(err, ErrLocked) {
+			if o != nil {
+				o.Unlock()
+			}
+			t.Errorf("lock through %s: %v, want ErrLocked", other, err)
+		}
+	}
+	l.Unlock()
+	l, err = Lock(fileLink)
+	if err != nil {
+		t.Fatalf("after unlock: %v", err)
+	}
+	l.Unlock()
+}

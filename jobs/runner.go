@@ -232,23 +232,20 @@ func (e *Env) work(ctx context.Context, st *pipeline.Store, d Due, log *slog.Log
 	}
 	defer q.Close()
 	rel := filepath.Join(d.FireTime.In(e.Loc).Format("2006-01-02"), d.Job+"-"+d.Period.Label)
-	var pub *queries.Publication
 	files, err := e.deliver(rel, func(dir string) ([]string, error) {
-		if d.Job == "ranking" {
-			// The report publishes too; the same inputs give this same stored version.
-			p, err := q.Publish(ctx, d.Period, st.Now())
-			if err != nil {
-				return nil, err
-			}
-			pub = p
-		}
 		return e.Report(ctx, q, builtin[d.Job].report, d.Period, dir)
 	})
 	if err != nil {
 		return nil, err
 	}
-	if pub != nil {
-		if err := q.RecordFiles(ctx, pub.ID, files); err != nil {
+	if d.Job == "ranking" {
+		// A publication is recorded only with its files, once they are delivered (the
+		// report may have stored it already: then the same inputs give the same version).
+		pub, err := q.Prepare(ctx, d.Period, st.Now())
+		if err != nil {
+			return files, err
+		}
+		if err := q.Store(ctx, pub, files); err != nil {
 			return files, err
 		}
 	}

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/zhuqi/zhuqi"
 )
@@ -11,12 +12,21 @@ import (
 // (exports often start with a merged title cell such as "2026年10月诉求台账").
 const headerRowsSearched = 10
 
+// Limits on a header row: more columns than any export has, or a header cell longer than
+// any column name, is a file built to hurt (or not an export), refused before it is read.
+const (
+	maxColumns     = 1000
+	maxHeaderChars = 256
+)
+
 // mapping relates a file's header row to the canonical columns of a kind.
 type mapping struct {
+	Kind      zhuqi.Kind     // the kind the header is of
 	Headers   []string       // as written in the file
 	Source    map[string]int // canonical column → index of the file column holding it
 	Unknown   []int          // indexes of columns Zhuqi does not know (kept as extra)
 	Ignored   []string       // a second column for the same canonical column (kept as extra)
+	Repeated  [2]int         // two columns with the same header, 0-based; Repeated[1] == 0: none
 	HeaderRow int64          // row number of the header, 1 unless title rows precede it
 }
 
@@ -28,6 +38,10 @@ type MissingColumnsError struct {
 	Missing []zhuqi.Column
 	Aliases map[string][]string
 	Found   []string
+	// HeaderRow is the row number of the row shown in Found.
+	HeaderRow int64
+	// Suggest is another kind whose required columns the header has (empty: none).
+	Suggest zhuqi.Kind
 }
 
 func (e *MissingColumnsError) Error() string {
@@ -42,11 +56,15 @@ func (e *MissingColumnsError) Error() string {
 		}
 		fmt.Fprintf(&b, " %s", c.Label())
 	}
+	fmt.Fprintf(&b, " (kind %s)", e.Kind)
+	if e.Suggest != "" {
+		fmt.Fprintf(&b, "\n  表头是%s文件的表头 (the header is that of a %s file): ingest it with --kind %s", e.Suggest, e.Suggest, e.Suggest)
+	}
 	b.WriteString("\n  请在表头中加入该列后重新导入 (add the column to the header row, then ingest again); accepted headers:")
 	for _, c := range e.Missing {
 		fmt.Fprintf(&b, "\n    %s: %s", c.Name, strings.Join(e.Aliases[c.Name], ", "))
 	}
-	fmt.Fprintf(&b, "\n  headers found in the file (kind %s): %s", e.Kind, strings.Join(e.Found, ", "))
+	fmt.Fprintf(&b, "\n  header row read (row %d): %s", e.HeaderRow, strings.Join(e.Found, ", "))
 	b.WriteString("\n  (other names can be added under [aliases." + string(e.Kind) + "] in zhuqi.toml)")
 	return b.String()
 }
@@ -63,9 +81,15 @@ func mapHeader(cfg *zhuqi.Config, kind zhuqi.Kind, headers []string) *mapping {
 			}
 		}
 	}
-	m := &mapping{Headers: headers, Source: map[string]int{}, HeaderRow: 1}
+	m := &mapping{Kind: kind, Headers: headers, Source: map[string]int{}, HeaderRow: 1}
+	seen := map[string]int{}
 	for i, h := range headers {
-		name, ok := lookup[zhuqi.Fold(h)]
+		f := zhuqi.Fold(h)
+		if j, ok := seen[f]; ok && f != "" && m.Repeated[1] == 0 {
+			m.Repeated = [2]int{j, i}
+		}
+		seen[f] = i
+		name, ok := lookup[f]
 		if !ok {
 			m.Unknown = append(m.Unknown, i)
 			continue
@@ -81,9 +105,9 @@ func mapHeader(cfg *zhuqi.Config, kind zhuqi.Kind, headers []string) *mapping {
 }
 
 // missing lists the required columns m lacks.
-func (m *mapping) missing(kind zhuqi.Kind) []zhuqi.Column {
+func (m *mapping) missing() []zhuqi.Column {
 	var out []zhuqi.Column
-	for _, c := range zhuqi.Columns(kind) {
+	for _, c := range zhuqi.Columns(m.Kind) {
 		if _, ok := m.Source[c.Name]; c.Required && !ok {
 			out = append(out, c)
 		}
@@ -91,29 +115,106 @@ func (m *mapping) missing(kind zhuqi.Kind) []zhuqi.Column {
 	return out
 }
 
+// DetectKind tells the kind of a file from its leading rows (DOMAIN §1.4): the kind whose
+// required columns a row has, when that row is the header of one kind only.
+func DetectKind(cfg *zhuqi.Config, file string, rows [][]string) (zhuqi.Kind, error) {
+	m, _, err := findHeader(cfg, "", file, rows)
+	if err != nil {
+		return "", err
+	}
+	return m.Kind, nil
+}
+
 // findHeader picks the header among the first rows of a file: the first row that has
-// every required column, else the row that matches the most columns (for the error).
+// every required column of kind (of one kind only when kind is empty). Otherwise the
+// error shows the row that matches the most columns of any kind: the header row as read.
 func findHeader(cfg *zhuqi.Config, kind zhuqi.Kind, file string, rows [][]string) (*mapping, int, error) {
-	var best *mapping
 	for i, r := range rows {
-		m := mapHeader(cfg, kind, r)
-		if len(m.missing(kind)) == 0 {
-			m.HeaderRow = int64(i + 1)
-			return m, i, nil
-		}
-		if best == nil || len(m.Source) > len(best.Source) {
-			best = m
+		if len(r) > maxColumns {
+			return nil, 0, fmt.Errorf("%w: %s: row %d has %d columns, more than %d (more than any export has): this is not a ticket export; keep only the columns of the export and save it again", ErrFileUnreadable, file, i+1, len(r), maxColumns)
 		}
 	}
-	if best == nil {
-		best = mapHeader(cfg, kind, nil)
+	var best, fits *mapping
+	bestAt := 0
+	for i, r := range rows {
+		var fit []*mapping
+		for _, k := range zhuqi.Kinds {
+			m := mapHeader(cfg, k, r)
+			if best == nil || len(m.Source) > len(best.Source) {
+				best, bestAt = m, i
+			}
+			if len(m.missing()) > 0 {
+				continue
+			}
+			if k == kind || kind == "" {
+				fit = append(fit, m)
+			} else if fits == nil {
+				fits = m
+			}
+		}
+		if len(fit) > 1 {
+			var names []string
+			for _, m := range fit {
+				names = append(names, string(m.Kind))
+			}
+			return nil, 0, fmt.Errorf("%w: %s: the header in row %d fits several kinds (%s): say which with --kind", ErrFileUnreadable, file, i+1, strings.Join(names, ", "))
+		}
+		if len(fit) == 1 {
+			m := fit[0]
+			m.HeaderRow = int64(i + 1)
+			return m, i, m.check(file)
+		}
+	}
+	if kind == "" {
+		kind = zhuqi.KindTickets
+		if best != nil && len(best.Source) > 0 {
+			kind = best.Kind
+		}
+	}
+	var found []string
+	if best != nil {
+		found = nonEmpty(best.Headers)
+	}
+	m := mapHeader(cfg, kind, nil)
+	if best != nil {
+		m = mapHeader(cfg, kind, best.Headers)
 	}
 	aliases := map[string][]string{}
-	for _, c := range best.missing(kind) {
-		aliases[c.Name] = cfg.AliasesOf(kind, c.Name)[1:]
-		aliases[c.Name] = append(aliases[c.Name], c.Name)
+	for _, c := range m.missing() {
+		aliases[c.Name] = uniqueFolded(cfg.AliasesOf(kind, c.Name)[1:], c.Name)
 	}
-	return nil, 0, &MissingColumnsError{File: file, Kind: kind, Missing: best.missing(kind), Aliases: aliases, Found: nonEmpty(best.Headers)}
+	e := &MissingColumnsError{File: file, Kind: kind, Missing: m.missing(), Aliases: aliases, Found: found, HeaderRow: int64(bestAt + 1)}
+	if fits != nil {
+		e.Suggest = fits.Kind
+	}
+	return nil, 0, e
+}
+
+// check refuses a header row with a repeated header or a cell longer than any header.
+func (m *mapping) check(file string) error {
+	if r := m.Repeated; r[1] > 0 {
+		return fmt.Errorf("%w: %s: 表头「%s」出现了两次（第%d列和第%d列）：请删除或改名其中一列后重新导入 (the header %q is repeated in columns %d and %d: remove or rename one, then ingest again)",
+			ErrFileUnreadable, file, strings.TrimSpace(m.Headers[r[1]]), r[0]+1, r[1]+1, strings.TrimSpace(m.Headers[r[1]]), r[0]+1, r[1]+1)
+	}
+	for i, h := range m.Headers {
+		if n := utf8.RuneCountInString(h); n > maxHeaderChars {
+			return fmt.Errorf("%w: %s: header cell %d holds %d characters, more than %d (longer than any column name): check the header row is the export's", ErrFileUnreadable, file, i+1, n, maxHeaderChars)
+		}
+	}
+	return nil
+}
+
+// uniqueFolded lists names once each, by their folded form, in order.
+func uniqueFolded(names []string, more ...string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, n := range append(append([]string(nil), names...), more...) {
+		if f := zhuqi.Fold(n); !seen[f] {
+			seen[f] = true
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 func nonEmpty(ss []string) []string {

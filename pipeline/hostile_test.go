@@ -3,8 +3,10 @@ package pipeline
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"context"
 	"errors"
+	"hash/crc32"
 	"os"
 	"path/filepath"
 	"strings"
@@ -109,5 +111,58 @@ func inflate(t *testing.T, path, member string, size int) {
 	}
 	if err := os.WriteFile(path, out.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestIngest_XLSXLyingSizes: a workbook whose sheet declares a small size but inflates to
+// 64 MiB is refused as damaged once it passes its declared size (Go's zip reader checks
+// it), not unpacked whole, and not taken for a sheet without a header.
+func TestIngest_XLSXLyingSizes(t *testing.T) {
+	src := filepath.Join(t.TempDir(), "small.xlsx")
+	writeXLSX(t, src, messyHeader, messyRows[:2])
+	zr, err := zip.OpenReader(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for _, f := range zr.File {
+		rc, _ := f.Open()
+		var body bytes.Buffer
+		body.ReadFrom(rc)
+		rc.Close()
+		data := body.Bytes()
+		if f.Name != "xl/worksheets/sheet1.xml" {
+			w, _ := zw.CreateHeader(&zip.FileHeader{Name: f.Name, Method: zip.Deflate})
+			w.Write(data)
+			continue
+		}
+		i := bytes.Index(data, []byte("<sheetData>"))
+		data = append(append(append([]byte(nil), data[:i]...), bytes.Repeat([]byte(" "), 64<<20)...), data[i:]...)
+		var packed bytes.Buffer
+		fw, _ := flate.NewWriter(&packed, flate.BestSpeed)
+		fw.Write(data)
+		fw.Close()
+		w, err := zw.CreateRaw(&zip.FileHeader{Name: f.Name, Method: zip.Deflate, CRC32: crc32.ChecksumIEEE(data),
+			CompressedSize64: uint64(packed.Len()), UncompressedSize64: 4096})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(packed.Bytes())
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s := MustOpenStore(t)
+	p := writeFile(t, t.TempDir(), "liar.xlsx", out.Bytes())
+	before := fingerprint(t, s)
+	_, err = s.Ingest(context.Background(), zhuqi.Default(), p, Options{})
+	if !errors.Is(err, ErrFileUnreadable) || !strings.Contains(err.Error(), "workbook is damaged") || !strings.Contains(err.Error(), "liar.xlsx") {
+		t.Fatalf("err = %v, want ErrFileUnreadable saying the workbook is damaged", err)
+	}
+	t.Log(err)
+	if got := fingerprint(t, s); got != before {
+		t.Errorf("database changed")
 	}
 }

@@ -20,6 +20,7 @@ import (
 
 // Options says how to ingest one file.
 type Options struct {
+	// Kind of the file; empty recognises it by its header (DOMAIN §1.4).
 	Kind zhuqi.Kind
 	// AsOf is the snapshot time. Zero: a date in the file name (end of that day), else
 	// the file's modification time.
@@ -32,6 +33,7 @@ type Options struct {
 	Progress func(Progress)
 
 	current *currentAhead // set by Ingest: the current versions, read during the scan
+	tmpDir  string        // set by Ingest: the folder for this ingest's temporary files
 }
 
 // Progress reports how far an ingest has come.
@@ -56,9 +58,6 @@ var factTables = map[zhuqi.Kind]string{
 // changes nothing and reports Duplicate.
 func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt Options) (*Report, error) {
 	started := s.Now()
-	if opt.Kind == "" {
-		opt.Kind = zhuqi.KindTickets
-	}
 	rep := &Report{File: path, Kind: string(opt.Kind)}
 	base := filepath.Base(path)
 	progress := func(step string, total int64) func(int64) {
@@ -75,7 +74,7 @@ func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt 
 	// A later ticket CSV's lines are checked for UTF-8 as the digest reads them
 	// (scan.UTF8Partial): most were read before.
 	var lazy bool
-	if opt.Kind == zhuqi.KindTickets && opt.Encoding == "" {
+	if (opt.Kind == zhuqi.KindTickets || opt.Kind == "") && opt.Encoding == "" {
 		if err := s.DB.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM ticket_versions WHERE is_current)`).Scan(&lazy); err != nil {
 			return nil, fmt.Errorf("ingest %s: %w", path, err)
 		}
@@ -91,12 +90,22 @@ func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt 
 	}
 	rep.step("scan", s.Now(), &mark)
 	rep.SHA256, rep.Format = sc.SHA256, sc.Format
+	if sc.Format == FormatXLSX {
+		dir, remove, err := s.ingestTemp()
+		if err != nil {
+			return nil, fmt.Errorf("ingest %s: %w", path, err)
+		}
+		defer remove()
+		opt.tmpDir = dir
+	}
 
 	var prev int64
-	err = s.DB.QueryRowContext(ctx, `SELECT ingest_id FROM ingests WHERE sha256 = ? AND kind = ? ORDER BY ingest_id LIMIT 1`, sc.SHA256, string(opt.Kind)).Scan(&prev)
+	var prevKind string
+	// A file without a kind is the kind its header says, as it was the first time.
+	err = s.DB.QueryRowContext(ctx, `SELECT ingest_id, kind FROM ingests WHERE sha256 = ? AND (kind = ? OR ? = '') ORDER BY ingest_id LIMIT 1`, sc.SHA256, string(opt.Kind), string(opt.Kind)).Scan(&prev, &prevKind)
 	switch {
 	case err == nil:
-		rep.Duplicate, rep.DuplicateOf = true, prev
+		rep.Duplicate, rep.DuplicateOf, rep.Kind = true, prev, prevKind
 		return rep, nil
 	case !errors.Is(err, sql.ErrNoRows):
 		return nil, fmt.Errorf("ingest %s: %w", path, err)
@@ -115,6 +124,7 @@ func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt 
 		}
 	}
 
+	sizeBefore := s.fileSize()
 	if cfg.Ingest.MemoryLimit != "" {
 		if _, err := s.DB.ExecContext(ctx, "SET memory_limit = "+sqlString(cfg.Ingest.MemoryLimit)); err != nil {
 			return nil, fmt.Errorf("ingest: memory_limit %q: %w (use a size such as 1GB)", cfg.Ingest.MemoryLimit, err)
@@ -141,6 +151,7 @@ func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt 
 		if err != nil {
 			return err
 		}
+		opt.Kind, rep.Kind = m.Kind, string(m.Kind)
 		rep.Blank, rep.unchangedInGo = stats.Blank, stats.Matched
 		rep.step("stage", s.Now(), &mark)
 		// Every row carries its number from here on: DuckDB need not keep insertion
@@ -237,6 +248,14 @@ func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt 
 		return s.write(ctx, conn, cfg, opt.Kind, m, rep, started, mark, stats.RawLater, before)
 	})
 	if err != nil {
+		// A failed write may have grown the database file: give the space back.
+		sizeAt := s.fileSize()
+		if sizeAt > sizeBefore {
+			s.giveBack(context.Background())
+		}
+		if noSpace(err) {
+			err = spaceError(err, s.Path, sizeBefore, sizeAt, s.fileSize())
+		}
 		return nil, fmt.Errorf("ingest %s: %w", path, err)
 	}
 	return rep, nil
@@ -252,6 +271,7 @@ func (s *Store) stage(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, pa
 			return nil, stageStats{}, err
 		}
 		m, _, err := findHeader(cfg, opt.Kind, base, [][]string{headers})
+
 		if err != nil {
 			return nil, stageStats{}, err
 		}
@@ -266,7 +286,7 @@ func (s *Store) stage(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, pa
 	var err error
 	switch sc.Format {
 	case FormatCSV:
-		dec, enc, derr := csvDecoder(sc, opt.Encoding)
+		dec, enc, derr := csvDecoder(ctx, path, sc, opt.Encoding)
 		if derr != nil {
 			return nil, stageStats{}, derr
 		}
@@ -274,7 +294,7 @@ func (s *Store) stage(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, pa
 		src, err = openCSV(path, sc, dec, cfg.Ingest.MaxCellChars)
 	case FormatXLSX:
 		var xs *xlsxSource
-		xs, err = openXLSX(path, opt.Sheet, cfg.Ingest.XLSXUnzipLimit, cfg.Ingest.MaxCellChars)
+		xs, err = openXLSX(path, opt.Sheet, cfg.Ingest.XLSXUnzipLimit, cfg.Ingest.MaxCellChars, opt.tmpDir)
 		if err == nil {
 			rep.Sheet = xs.Sheet
 			src = xs
@@ -306,6 +326,11 @@ func (s *Store) stage(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, pa
 	}
 	m, at, err := findHeader(cfg, opt.Kind, base, heads)
 	if err != nil {
+		if sc.Format == FormatXLSX {
+			if verr := verifyWorkbook(path); verr != nil {
+				return nil, stageStats{}, verr
+			}
+		}
 		return nil, stageStats{}, err
 	}
 	m.HeaderRow = head[at].Num
@@ -313,7 +338,9 @@ func (s *Store) stage(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, pa
 	width := len(m.Headers)
 
 	var compared bool
-	digest := sc.Format == FormatCSV && sc.Lines && at == 0 && opt.Kind == zhuqi.KindTickets && lineEncoding(rep.Encoding, sc.Delim)
+	// A UTF-8 file with invalid bytes is read row by row, rejecting the rows that hold them.
+	badBytes := sc.Format == FormatCSV && rep.Encoding == "utf-8" && !sc.UTF8
+	digest := sc.Format == FormatCSV && sc.Lines && at == 0 && m.Kind == zhuqi.KindTickets && lineEncoding(rep.Encoding, sc.Delim) && !badBytes
 	if sc.UTF8Partial && !(digest && rep.Encoding == "utf-8") {
 		return nil, stageStats{}, errRescan
 	}
@@ -573,9 +600,10 @@ func asOfSQL(t time.Time) string {
 	return fmt.Sprintf("TIMESTAMP '%s'", t.Format("2006-01-02 15:04:05.999999"))
 }
 
-// cfgPrint fingerprints the configuration for raw row hashes.
+// cfgPrint fingerprints, for raw row hashes, the settings that change how a row is read
+// and normalised (a webhook added under [jobs] must not make every row new).
 func cfgPrint(cfg *zhuqi.Config) string {
-	b, err := cfg.TOML()
+	b, err := cfg.ReadingTOML()
 	if err != nil {
 		return "unencodable"
 	}

@@ -3,12 +3,14 @@ package pipeline
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"unicode/utf8"
 
@@ -64,19 +66,48 @@ type csvSource struct {
 	cr      *countingReader
 	r       *csv.Reader
 	maxCell int
+	// checkUTF8: the file is UTF-8 but for some bytes (read as is, dec nil); a row holding
+	// such bytes is rejected. base is the BOM's length; end the offset after the last row.
+	checkUTF8 bool
+	base, end int64
 }
 
-// csvDecoder picks the decoder for a CSV file: the declared encoding, else its BOM, else
-// UTF-8 when every byte is valid UTF-8, else GB18030 (a superset of GBK and GB2312).
-func csvDecoder(sc *scan, declared string) (transform.Transformer, string, error) {
+// csvDecoder picks the decoder for a CSV file on the evidence of its bytes (DOMAIN §1.3):
+// the declared encoding unless the bytes contradict it, else the BOM, else UTF-8 when every
+// byte is valid UTF-8 or most of its text is (the rest rejected row by row: nil decoder),
+// else GB18030 (a superset of GBK and GB2312) when the bytes are GB18030 throughout.
+func csvDecoder(ctx context.Context, path string, sc *scan, declared string) (transform.Transformer, string, error) {
+	weighed := func() (*evidence, error) {
+		ev, err := weighFile(ctx, path)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", filepath.Base(path), err)
+		}
+		return ev, nil
+	}
 	switch strings.ToLower(strings.ReplaceAll(declared, "-", "")) {
 	case "":
 	case "utf8":
-		if !sc.UTF8 && sc.BOM == "" {
-			return nil, "", fmt.Errorf("%w: the file is not valid UTF-8; if it came from a Chinese Excel or WPS, try --encoding gbk", ErrFileUnreadable)
+		if sc.UTF8 {
+			return unicode.UTF8BOM.NewDecoder(), "utf-8", nil
 		}
-		return unicode.UTF8BOM.NewDecoder(), "utf-8", nil
+		ev, err := weighed()
+		if err != nil {
+			return nil, "", err
+		}
+		return nil, "", fmt.Errorf("%w: declared --encoding utf-8, but line %d (byte %d) holds %s, which is not UTF-8 (%d such bytes in the file): if it came from a Chinese Excel or WPS, try --encoding gbk; else correct those bytes, or drop --encoding to load the rest and reject those rows",
+			ErrFileUnreadable, ev.UTF8Line, ev.UTF8At, hexBytes(ev.UTF8Bytes), ev.BadUTF8)
 	case "gbk", "gb2312", "gb18030", "cp936":
+		ev, err := weighed()
+		if err != nil {
+			return nil, "", err
+		}
+		if ev.BadGB > 0 {
+			return nil, "", fmt.Errorf("%w: declared --encoding %s, but line %d (byte %d) holds %s, which is not GBK/GB18030 (%d such bytes in the file): drop --encoding to detect it, or export the file again",
+				ErrFileUnreadable, declared, ev.GBLine, ev.GBAt, hexBytes(ev.GBBytes), ev.BadGB)
+		}
+		if ev.BadUTF8 == 0 && ev.GoodUTF8 > 0 {
+			return nil, "", fmt.Errorf("%w: declared --encoding %s, but the file is valid UTF-8 throughout (%d Chinese or other multi-byte characters): drop --encoding or use --encoding utf-8", ErrFileUnreadable, declared, ev.GoodUTF8)
+		}
 		return simplifiedchinese.GB18030.NewDecoder(), "gb18030", nil
 	case "utf16", "utf16le":
 		return unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewDecoder(), "utf-16le", nil
@@ -92,18 +123,37 @@ func csvDecoder(sc *scan, declared string) (transform.Transformer, string, error
 		return unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder(), "utf-16be", nil
 	case sc.UTF8:
 		return unicode.UTF8BOM.NewDecoder(), "utf-8", nil
-	default:
-		return simplifiedchinese.GB18030.NewDecoder(), "gb18030", nil
 	}
+	ev, err := weighed()
+	if err != nil {
+		return nil, "", err
+	}
+	if ev.utf8Wins() {
+		return nil, "utf-8", nil
+	}
+	return simplifiedchinese.GB18030.NewDecoder(), "gb18030", nil
 }
 
+// openCSV reads path through dec; a nil dec reads UTF-8 that holds invalid bytes, and
+// rejects the rows that hold them.
 func openCSV(path string, sc *scan, dec transform.Transformer, maxCell int) (*csvSource, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	cr := &countingReader{r: f}
-	r := csv.NewReader(bufio.NewReaderSize(transform.NewReader(cr, dec), 1<<20))
+	var text io.Reader = cr
+	var base int64
+	if dec != nil {
+		text = transform.NewReader(cr, dec)
+	} else if sc.BOM == "utf-8" {
+		if _, err := io.ReadFull(cr, make([]byte, 3)); err != nil {
+			f.Close()
+			return nil, err
+		}
+		base = 3
+	}
+	r := csv.NewReader(bufio.NewReaderSize(text, 1<<20))
 	r.Comma = rune(sc.Delim)
 	if sc.Delim == 0 {
 		r.Comma = ','
@@ -111,7 +161,7 @@ func openCSV(path string, sc *scan, dec transform.Transformer, maxCell int) (*cs
 	r.FieldsPerRecord = -1
 	r.LazyQuotes = true
 	r.ReuseRecord = true
-	return &csvSource{f: f, cr: cr, r: r, maxCell: maxCell}, nil
+	return &csvSource{f: f, cr: cr, r: r, maxCell: maxCell, checkUTF8: dec == nil, base: base}, nil
 }
 
 func (s *csvSource) Next() (row, error) {
@@ -122,13 +172,30 @@ func (s *csvSource) Next() (row, error) {
 		}
 		return row{}, fmt.Errorf("%w: %v: check the file is a CSV export", ErrFileUnreadable, err)
 	}
+	start := s.base + s.end
+	s.end = s.r.InputOffset()
 	line, _ := s.r.FieldPos(0)
 	for i, c := range rec {
 		if err := cellTooLong(c, s.maxCell, int64(line), i); err != nil {
 			return row{}, err
 		}
 	}
-	return row{Cells: rec, Num: int64(line)}, nil
+	rw := row{Cells: rec, Num: int64(line)}
+	if s.checkUTF8 {
+		for i, c := range rec {
+			at, bad := firstInvalid(c)
+			if at < 0 {
+				continue
+			}
+			rw.Pre = fmt.Sprintf("bad_encoding\t第%d行（文件第%d字节起）第%d列含有不是 UTF-8 的字节 %s：请在原系统中改正该单元格，或用 Excel/WPS 将文件另存为“CSV UTF-8”后重新导入 (row %d, starting at byte %d, column %d holds bytes %s that are not UTF-8: correct the cell, or save the file again as CSV UTF-8, then ingest again)",
+				line, start, i+1, hexBytes(bad), line, start, i+1, hexBytes(bad))
+			for j := range rec {
+				rec[j] = escapeInvalid(rec[j])
+			}
+			break
+		}
+	}
+	return rw, nil
 }
 
 func (s *csvSource) Offset() int64 { return s.cr.n }
@@ -145,14 +212,25 @@ type xlsxSource struct {
 	Sheet   string
 }
 
-func openXLSX(path, sheet string, unzipLimit int64, maxCell int) (*xlsxSource, error) {
+// openXLSX opens one sheet of the workbook at path, after checkWorkbook; a large sheet is
+// unpacked to a file under tmpDir.
+func openXLSX(path, sheet string, unzipLimit int64, maxCell int, tmpDir string) (*xlsxSource, error) {
 	file, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
+	st, err := file.Stat()
+	if err != nil {
+		file.Close()
+		return nil, err
+	}
+	if err := checkWorkbook(file, st.Size(), unzipLimit); err != nil {
+		file.Close()
+		return nil, err
+	}
 	cr := &countingReader{r: file}
 	xmlLimit := min(int64(16<<20), unzipLimit)
-	f, err := excelize.OpenReader(cr, excelize.Options{RawCellValue: true, UnzipSizeLimit: unzipLimit, UnzipXMLSizeLimit: xmlLimit})
+	f, err := excelize.OpenReader(cr, excelize.Options{RawCellValue: true, UnzipSizeLimit: unzipLimit, UnzipXMLSizeLimit: xmlLimit, TmpDir: tmpDir})
 	if err != nil {
 		file.Close()
 		if strings.Contains(err.Error(), "unzip size") {

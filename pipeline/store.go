@@ -73,6 +73,12 @@ func open(ctx context.Context, path string, readOnly bool) (*Store, error) {
 			s.Close()
 			return nil, err
 		}
+		// This process holds the database for writing: no ingest of another runs.
+		s.clearTemp()
+		if err := s.giveBackOnOpen(ctx); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("open %s: %w", path, err)
+		}
 	}
 	return s, nil
 }

@@ -86,7 +86,20 @@ func (p *Publication) Ranking(k string) *PubRank {
 // Publish freezes the three rankings of period p. When the latest stored version of the
 // period has the same inputs and rules, it is returned unchanged (Existing); otherwise a
 // new version is stored and the old ones are kept. The store must be writable.
+//
+// Publish stores the new version before any file of it is written; to record a
+// publication only together with its files, use Prepare, write them, then Store.
 func (q *Q) Publish(ctx context.Context, p Period, now time.Time) (*Publication, error) {
+	pub, err := q.Prepare(ctx, p, now)
+	if err != nil || pub.Existing {
+		return pub, err
+	}
+	return pub, q.Store(ctx, pub, nil)
+}
+
+// Prepare is Publish without storing: the stored version (Existing) when the inputs and
+// rules are unchanged, else the next version of the period, not yet stored (see Store).
+func (q *Q) Prepare(ctx context.Context, p Period, now time.Time) (*Publication, error) {
 	inputs, err := q.inputs(ctx)
 	if err != nil {
 		return nil, err
@@ -126,10 +139,24 @@ func (q *Q) Publish(ctx context.Context, p Period, now time.Time) (*Publication,
 	}
 	sum := sha256.Sum256(body)
 	pub.BodySHA256 = hex.EncodeToString(sum[:])
-	if err := q.storePublication(ctx, pub, body); err != nil {
-		return nil, fmt.Errorf("publish %s: %w", p.Label, err)
-	}
 	return pub, nil
+}
+
+// Store records a publication made by Prepare with the files written for it, in one
+// transaction; for a version already stored (Existing) it records the files only.
+func (q *Q) Store(ctx context.Context, pub *Publication, files []string) error {
+	if pub.Existing {
+		return q.RecordFiles(ctx, pub.ID, files)
+	}
+	body, err := pub.Body()
+	if err != nil {
+		return err
+	}
+	if err := q.storePublication(ctx, pub, body, files); err != nil {
+		return fmt.Errorf("publish %s: %w", pub.Period, err)
+	}
+	pub.Files = files
+	return nil
 }
 
 // Body is the publication's canonical JSON.
@@ -186,8 +213,15 @@ func (q *Q) inputs(ctx context.Context) ([]Input, error) {
 	return out, nil
 }
 
-func (q *Q) storePublication(ctx context.Context, pub *Publication, body []byte) error {
+func (q *Q) storePublication(ctx context.Context, pub *Publication, body []byte, files []string) error {
 	inputs, err := json.Marshal(pub.Inputs)
+	if err != nil {
+		return err
+	}
+	if files == nil {
+		files = []string{}
+	}
+	filesJSON, err := json.Marshal(files)
 	if err != nil {
 		return err
 	}
@@ -196,9 +230,9 @@ func (q *Q) storePublication(ctx context.Context, pub *Publication, body []byte)
 		return err
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO publications VALUES (?, ?, ?, ?, ?, ?::TIMESTAMP, ?, ?, ?, ?, '[]', ?)`,
+	if _, err := tx.ExecContext(ctx, `INSERT INTO publications VALUES (?, ?, ?, ?, ?, ?::TIMESTAMP, ?, ?, ?, ?, ?, ?)`,
 		pub.ID, pub.Kind, pub.Period, pub.Version, pub.RulesVersion, pub.AsOf, string(inputs), pub.InputsSHA256,
-		string(body), pub.BodySHA256, pub.PublishedAt.In(q.loc).Format("2006-01-02 15:04:05")); err != nil {
+		string(body), pub.BodySHA256, string(filesJSON), pub.PublishedAt.In(q.loc).Format("2006-01-02 15:04:05")); err != nil {
 		return err
 	}
 	// The rows go in batches: one statement per row cost about a millisecond each.

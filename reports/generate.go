@@ -32,14 +32,16 @@ type Options struct {
 // written:
 //   - briefing: the leadership briefing of a month or a quarter, PDF and HTML, and its
 //     charts under charts/ as PNG and SVG;
-//   - ranking: the ranking publication of p (published first when it is not yet, or when
-//     the inputs changed), PDF, HTML, XLSX, and the publication's JSON and CSV files;
+//   - ranking: the ranking publication of p (a new version when there is none yet, or when
+//     the inputs changed, recorded only once its files are written), PDF, HTML, XLSX, and
+//     the publication's JSON and CSV files;
 //   - cadres: the cadre recognition of a week (star of the week) or month (top ten), PDF,
 //     HTML and CSV;
 //   - overdue: the overdue list at the snapshot time, PDF, HTML and CSV.
 //
 // English documents (opt.Lang "en") carry ".en" before the extension. The same database
-// and options give byte-identical files.
+// and options give byte-identical files. The files of one call appear together or not at
+// all (atomicfile.WriteSet).
 func Generate(ctx context.Context, q *queries.Q, kind string, p queries.Period, opt Options) ([]string, error) {
 	L, err := lang(opt.Lang)
 	if err != nil {
@@ -74,7 +76,7 @@ func Generate(ctx context.Context, q *queries.Q, kind string, p queries.Period, 
 		if opt.Now != nil {
 			now = opt.Now
 		}
-		pub, err = q.Publish(ctx, p, now())
+		pub, err = q.Prepare(ctx, p, now())
 		if err != nil {
 			return nil, err
 		}
@@ -133,13 +135,9 @@ func Generate(ctx context.Context, q *queries.Q, kind string, p queries.Period, 
 		}
 	}
 	outs = append(outs, extra...)
-	var paths []string
-	for _, o := range outs {
-		path := filepath.Join(opt.Dir, o.name)
-		if err := atomicfile.WriteFile(path, o.data); err != nil {
-			return paths, fmt.Errorf("%s %s: %w", kind, p.Label, err)
-		}
-		paths = append(paths, path)
+	paths, err := writeSet(opt.Dir, outs)
+	if err != nil {
+		return paths, fmt.Errorf("%s %s: %w", kind, p.Label, err)
 	}
 	if kind == "ranking" {
 		if err := recordFiles(ctx, q, pub, outs); err != nil {
@@ -149,8 +147,16 @@ func Generate(ctx context.Context, q *queries.Q, kind string, p queries.Period, 
 	return paths, nil
 }
 
-// recordFiles adds the files written to those recorded with the publication; it writes
-// to the database only when there is something new.
+func writeSet(dir string, outs []output) ([]string, error) {
+	files := make([]atomicfile.File, len(outs))
+	for i, o := range outs {
+		files[i] = atomicfile.File{Name: o.name, Data: o.data}
+	}
+	return atomicfile.WriteSet(dir, files)
+}
+
+// recordFiles stores a new publication with the files written, or adds them to those
+// recorded with a stored one; it writes to the database only when there is something new.
 func recordFiles(ctx context.Context, q *queries.Q, pub *queries.Publication, outs []output) error {
 	names := append([]string{}, pub.Files...)
 	seen := map[string]bool{}
@@ -163,10 +169,10 @@ func recordFiles(ctx context.Context, q *queries.Q, pub *queries.Publication, ou
 			names = append(names, n)
 		}
 	}
-	if len(names) == len(pub.Files) {
+	if pub.Existing && len(names) == len(pub.Files) {
 		return nil
 	}
-	return q.RecordFiles(ctx, pub.ID, names)
+	return q.Store(ctx, pub, names)
 }
 
 // output is a file to write: its name under the output folder and its bytes.
@@ -201,19 +207,44 @@ func publicationFiles(pub *queries.Publication) ([]output, error) {
 	return outs, nil
 }
 
-// WritePublication writes a publication's JSON body and one CSV per ranking under dir and
-// returns the file names relative to dir.
+// WritePublication writes a publication's JSON body and one CSV per ranking under dir,
+// all together or none, and returns the file names relative to dir.
 func WritePublication(dir string, pub *queries.Publication) ([]string, error) {
 	outs, err := publicationFiles(pub)
 	if err != nil {
 		return nil, err
 	}
-	var names []string
-	for _, o := range outs {
-		if err := atomicfile.WriteFile(filepath.Join(dir, o.name), o.data); err != nil {
-			return names, fmt.Errorf("publish: %w", err)
-		}
-		names = append(names, o.name)
+	if _, err := writeSet(dir, outs); err != nil {
+		return nil, fmt.Errorf("publish: %w", err)
+	}
+	names := make([]string, len(outs))
+	for i, o := range outs {
+		names[i] = o.name
 	}
 	return names, nil
+}
+
+// Publish publishes the rankings of period p (queries.Q.Prepare) and writes the
+// publication's files under dir; a new version is recorded only once its files are
+// written, with them. It returns the publication and the file names relative to dir.
+func Publish(ctx context.Context, q *queries.Q, p queries.Period, now time.Time, dir string) (*queries.Publication, []string, error) {
+	pub, err := q.Prepare(ctx, p, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	outs, err := publicationFiles(pub)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := writeSet(dir, outs); err != nil {
+		return nil, nil, fmt.Errorf("publish: %w", err)
+	}
+	if err := recordFiles(ctx, q, pub, outs); err != nil {
+		return nil, nil, err
+	}
+	names := make([]string, len(outs))
+	for i, o := range outs {
+		names[i] = o.name
+	}
+	return pub, names, nil
 }

@@ -45,15 +45,8 @@ func (m *Main) runPublishRanking(ctx context.Context, args []string) error {
 	if err != nil {
 		return usagef("publish ranking: %v", err)
 	}
-	pub, err := q.Publish(ctx, p, st.Now())
+	pub, files, err := reports.Publish(ctx, q, p, st.Now(), *out)
 	if err != nil {
-		return err
-	}
-	files, err := reports.WritePublication(*out, pub)
-	if err != nil {
-		return err
-	}
-	if err := q.RecordFiles(ctx, pub.ID, files); err != nil {
 		return err
 	}
 	state := "新版本 new version"

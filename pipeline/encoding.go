@@ -1,0 +1,194 @@
+package pipeline
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"unicode/utf8"
+)
+
+// evidence is what the bytes of a text file say about its encoding (DOMAIN §1.3: decided
+// on evidence, never by one stray byte).
+type evidence struct {
+	GoodUTF8 int64 // multi-byte UTF-8 characters
+	BadUTF8  int64 // bytes that are not part of any UTF-8 character
+	BadGB    int64 // bytes that are not part of any GB18030 character
+	// First invalid byte for each encoding: its offset (-1: none), line (1-based) and
+	// the bytes from it, for the error message.
+	UTF8At, GBAt     int64
+	UTF8Line, GBLine int64
+	UTF8Bytes        []byte
+	GBBytes          []byte
+}
+
+// weigh reads r once and counts the evidence for UTF-8 and for GB18030.
+func weigh(ctx context.Context, r io.Reader) (*evidence, error) {
+	ev := &evidence{UTF8At: -1, GBAt: -1}
+	br := bufio.NewReaderSize(r, 1<<20)
+	var off, lines int64
+	lines = 1
+	buf := make([]byte, 0, 1<<20+8)
+	eof := false
+	for !eof {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		n, err := io.ReadFull(br, buf[len(buf):cap(buf)-8])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			eof = true
+		} else if err != nil {
+			return nil, err
+		}
+		// Both machines stop short of a character cut by the end of the buffer.
+		uEnd := ev.utf8Pass(buf, off, lines, eof)
+		gEnd := ev.gbPass(buf, off, lines, eof)
+		end := min(uEnd, gEnd)
+		lines += int64(bytes.Count(buf[:end], []byte{'\n'}))
+		off += int64(end)
+		buf = append(buf[:0], buf[end:]...)
+	}
+	return ev, nil
+}
+
+// utf8Pass counts b's characters up to the last whole one (all of b when last) and
+// returns where it stopped.
+func (ev *evidence) utf8Pass(b []byte, off, line int64, last bool) int {
+	i := 0
+	for i < len(b) {
+		c := b[i]
+		if c < utf8.RuneSelf {
+			if c == '\n' {
+				line++
+			}
+			i++
+			continue
+		}
+		if !last && !utf8.FullRune(b[i:]) {
+			return i
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
+			if ev.UTF8At < 0 {
+				_, bad := firstInvalid(string(b[i:min(i+4, len(b))]))
+				ev.UTF8At, ev.UTF8Line, ev.UTF8Bytes = off+int64(i), line, bad
+			}
+			ev.BadUTF8++
+		} else {
+			ev.GoodUTF8++
+		}
+		i += size
+	}
+	return i
+}
+
+// gbPass is utf8Pass for GB18030: one byte below 0x80; a lead byte 0x81–0xFE and a
+// second byte 0x40–0x7E or 0x80–0xFE; or 0x81–0xFE, 0x30–0x39, 0x81–0xFE, 0x30–0x39.
+func (ev *evidence) gbPass(b []byte, off, line int64, last bool) int {
+	i := 0
+	for i < len(b) {
+		c := b[i]
+		if c < 0x80 {
+			if c == '\n' {
+				line++
+			}
+			i++
+			continue
+		}
+		size := 0
+		if c >= 0x81 && c <= 0xFE {
+			if i+1 >= len(b) {
+				if !last {
+					return i
+				}
+			} else if c2 := b[i+1]; c2 >= 0x40 && c2 <= 0xFE && c2 != 0x7F {
+				size = 2
+			} else if c2 >= 0x30 && c2 <= 0x39 {
+				if i+3 >= len(b) && !last {
+					return i
+				}
+				if i+3 < len(b) && b[i+2] >= 0x81 && b[i+2] <= 0xFE && b[i+3] >= 0x30 && b[i+3] <= 0x39 {
+					size = 4
+				}
+			}
+		}
+		if size == 0 {
+			if ev.GBAt < 0 {
+				ev.GBAt, ev.GBLine, ev.GBBytes = off+int64(i), line, []byte{c}
+			}
+			ev.BadGB++
+			size = 1
+		}
+		i += size
+	}
+	return i
+}
+
+// weighFile weighs the file at path.
+func weighFile(ctx context.Context, path string) (*evidence, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return weigh(ctx, f)
+}
+
+// utf8Wins says whether a file that is not valid UTF-8 throughout is still UTF-8: when
+// most of its multi-byte text is valid UTF-8 (a few stray bytes), or when it is not
+// GB18030 throughout either. Only bytes that are GB18030 throughout, and more often
+// broken than valid as UTF-8, make a GB18030 file.
+func (ev *evidence) utf8Wins() bool {
+	return ev.BadUTF8 == 0 || ev.GoodUTF8 > ev.BadUTF8 || ev.BadGB > 0
+}
+
+// hexBytes writes b as hex byte values: "C3 28".
+func hexBytes(b []byte) string {
+	var s strings.Builder
+	for i, c := range b {
+		if i > 0 {
+			s.WriteByte(' ')
+		}
+		fmt.Fprintf(&s, "%02X", c)
+	}
+	return s.String()
+}
+
+// escapeInvalid writes the bytes of s that are not UTF-8 as \xHH, so that a rejected
+// row keeps every byte it had.
+func escapeInvalid(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			fmt.Fprintf(&b, `\x%02X`, s[i])
+		} else {
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
+// firstInvalid returns the first bytes of s that are not UTF-8 and their index.
+func firstInvalid(s string) (int, []byte) {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			j := i + 1
+			for j < len(s) && j < i+4 && !utf8.RuneStart(s[j]) {
+				j++
+			}
+			return i, []byte(s[i:j])
+		}
+		i += size
+	}
+	return -1, nil
+}

@@ -1,0 +1,122 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/zhuqi/zhuqi"
+)
+
+// withBadByte returns a UTF-8 CSV of rows under header whose row rowIdx (0-based data
+// row) has one byte of its enterprise name broken, and the byte offset where that row starts.
+func withBadByte(t *testing.T, header []string, rows [][]string, rowIdx int) ([]byte, int64) {
+	t.Helper()
+	b := csvBytes(t, header, rows)
+	before := csvBytes(t, header, rows[:rowIdx])
+	name := []byte(rows[rowIdx][1])
+	i := bytes.Index(b[len(before):], name)
+	if i < 0 {
+		t.Fatal("name not found")
+	}
+	at := len(before) + i + 1 // the second byte of the first character
+	b[at] = 0x28              // "(": the character's lead byte now stands alone
+	return b, int64(len(before))
+}
+
+// TestIngest_EncodingOnEvidence: a UTF-8 file with a stray invalid byte stays UTF-8 and
+// rejects only the row that holds it, saying where and what (DOMAIN §1.3); a declared
+// encoding that the bytes contradict fails with the first offending line and offset.
+func TestIngest_EncodingOnEvidence(t *testing.T) {
+	english := []string{"ticket_id", "enterprise", "credit_code", "region", "category", "created_at", "responded_at", "resolved_at", "status", "outcome", "satisfaction", "on_site", "amount", "note"}
+	good := [][]string{messyRows[0], messyRows[1], messyRows[6], messyRows[7]}
+	for _, tc := range []struct {
+		name   string
+		header []string
+	}{{"ChineseHeader", messyHeader}, {"EnglishHeader", english}} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := MustOpenStore(t)
+			data, start := withBadByte(t, tc.header, good, 1)
+			p := writeFile(t, t.TempDir(), "bad_2026-10-31.csv", data)
+			rep := mustIngest(t, s, p, Options{})
+			if rep.Encoding != "utf-8" || rep.Loaded != 3 || rep.Rejected != 1 {
+				t.Fatalf("encoding %s loaded %d rejected %d, want utf-8, 3, 1", rep.Encoding, rep.Loaded, rep.Rejected)
+			}
+			got := queryStrings(t, s, "SELECT row_number || '|' || code || '|' || reason FROM rejects")
+			want := []string{"3|bad_encoding|", fmt.Sprintf("byte %d", start), "字节 E6：", "bytes E6 that"}
+			if len(got) != 1 {
+				t.Fatalf("rejects = %v", got)
+			}
+			for _, w := range want {
+				if !strings.Contains(got[0], w) {
+					t.Errorf("reject %q does not say %q", got[0], w)
+				}
+			}
+			if names := queryStrings(t, s, "SELECT enterprise FROM ticket_versions ORDER BY ticket_id"); names[0] != messyRows[0][1] {
+				t.Errorf("enterprise = %v, want the UTF-8 names", names)
+			}
+			if raw := queryStrings(t, s, "SELECT raw::VARCHAR FROM rejects"); !strings.Contains(raw[0], `\xE6(`) {
+				t.Errorf("raw row %v does not keep the bad bytes", raw)
+			}
+		})
+	}
+
+	t.Run("LaterFileLargerThanLazyCheck", func(t *testing.T) {
+		s := MustOpenStore(t)
+		mustIngest(t, s, writeFile(t, t.TempDir(), "a_2026-10-30.csv", csvBytes(t, messyHeader, good)), Options{})
+		var rows [][]string
+		for i := 0; i < 12000; i++ {
+			r := append([]string(nil), messyRows[0]...)
+			r[0] = fmt.Sprintf("B%05d", i)
+			rows = append(rows, r)
+		}
+		data, _ := withBadByte(t, messyHeader, rows, len(rows)-2)
+		if len(data) <= lazyUTF8 {
+			t.Fatalf("file of %d bytes is checked whole", len(data))
+		}
+		rep := mustIngest(t, s, writeFile(t, t.TempDir(), "b_2026-10-31.csv", data), Options{})
+		if rep.Encoding != "utf-8" || rep.Loaded != int64(len(rows)-1) || rep.Rejected != 1 {
+			t.Errorf("encoding %s loaded %d rejected %d", rep.Encoding, rep.Loaded, rep.Rejected)
+		}
+	})
+
+	t.Run("Err_DeclaredUTF8", func(t *testing.T) {
+		s := MustOpenStore(t)
+		data, start := withBadByte(t, messyHeader, good, 1)
+		p := writeFile(t, t.TempDir(), "d.csv", data)
+		_, err := s.Ingest(context.Background(), zhuqi.Default(), p, Options{Encoding: "utf-8"})
+		if !errors.Is(err, ErrFileUnreadable) || !strings.Contains(err.Error(), fmt.Sprintf("line 3 (byte %d) holds E6,", start+int64(len(messyRows[1][0])+1))) {
+			t.Errorf("err = %v", err)
+		}
+	})
+	t.Run("Err_DeclaredGBKButUTF8", func(t *testing.T) {
+		s := MustOpenStore(t)
+		p := writeFile(t, t.TempDir(), "g.csv", csvBytes(t, messyHeader, good))
+		_, err := s.Ingest(context.Background(), zhuqi.Default(), p, Options{Encoding: "gbk"})
+		if !errors.Is(err, ErrFileUnreadable) || !strings.Contains(err.Error(), "line 1 (byte ") && !strings.Contains(err.Error(), "valid UTF-8 throughout") {
+			t.Errorf("err = %v", err)
+		}
+		t.Log(err)
+	})
+	t.Run("GBKThroughout", func(t *testing.T) {
+		s := MustOpenStore(t)
+		p := writeFile(t, t.TempDir(), "k_2026-10-31.csv", gbk(t, csvBytes(t, messyHeader, good)))
+		rep := mustIngest(t, s, p, Options{})
+		if rep.Encoding != "gb18030" || rep.Loaded != 4 {
+			t.Errorf("encoding %s loaded %d", rep.Encoding, rep.Loaded)
+		}
+	})
+}
+
+func TestWeigh(t *testing.T) {
+	ev, err := weigh(context.Background(), bytes.NewReader(append([]byte("a,b\n中文,"), 0xE6, '\n')))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev.GoodUTF8 != 2 || ev.BadUTF8 != 1 || ev.UTF8Line != 2 || ev.UTF8At != 11 {
+		t.Errorf("evidence = %+v", ev)
+	}
+}
