@@ -12,10 +12,10 @@ import (
 )
 
 type genOptions struct {
-	out, until     string
+	out, until      string
 	tickets, months int
-	seed           int64
-	messy          bool
+	seed            int64
+	messy           bool
 }
 
 func (m *Main) genCommand() *cobra.Command {

@@ -3,8 +3,8 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"strings"
 	"io"
+	"strings"
 
 	"github.com/zhuqi/zhuqi/internal/tabular"
 )

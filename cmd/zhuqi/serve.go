@@ -61,4 +61,3 @@ func (m *Main) scheduler(c *common) (*jobs.Scheduler, error) {
 	}
 	return &jobs.Scheduler{Env: env, Jobs: list, CheckEvery: every}, nil
 }
-
