@@ -270,7 +270,7 @@ func MaskURL(raw string) string {
 	for k := range q {
 		q[k] = []string{"***"}
 	}
-	u.RawQuery = strings.ReplaceAll(q.Encode(), "%2A", "*")
+	u.RawQuery = q.Encode()
 	segs := strings.Split(u.Path, "/")
 	for i, s := range segs {
 		if len(s) >= 24 {
@@ -279,7 +279,7 @@ func MaskURL(raw string) string {
 	}
 	u.Path, u.RawPath = strings.Join(segs, "/"), ""
 	u.Fragment = ""
-	return u.String()
+	return strings.ReplaceAll(u.String(), "%2A", "*")
 }
 
 // TOML renders the effective configuration.
