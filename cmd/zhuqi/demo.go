@@ -31,7 +31,7 @@ type demoOptions struct {
 func (m *Main) demoCommand() *cobra.Command {
 	var o demoOptions
 	cmd := &cobra.Command{
-		Use:   "demo",
+		Use:   "demo [--out DIR] [--tickets N] [--seed S]",
 		Short: "generate sample exports, ingest them, report (the main job)",
 		Example: `  zhuqi demo
   zhuqi demo --out /tmp/zhuqi-demo --tickets 5000`,

@@ -21,7 +21,7 @@ type genOptions struct {
 func (m *Main) genCommand() *cobra.Command {
 	var o genOptions
 	cmd := &cobra.Command{
-		Use:   "gen --out DIR [--tickets N] [--months M] [--seed S] [--messy]",
+		Use:   "gen --out DIR [--tickets N] [--months M] [--seed S] [--messy] [--until DATE]",
 		Short: "realistic sample exports (CSV, XLSX; --messy adds every bad-input case)",
 		Example: `  zhuqi gen --out sample
   zhuqi gen --out sample --tickets 100000 --months 24 --seed 7 --messy`,

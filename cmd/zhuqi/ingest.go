@@ -20,7 +20,7 @@ type ingestOptions struct {
 func (m *Main) ingestCommand() *cobra.Command {
 	var o ingestOptions
 	cmd := &cobra.Command{
-		Use:   "ingest [--db F] [--kind tickets|targets|actuals|benchmarks|deductions] [--as-of T] FILE...",
+		Use:   "ingest [--db F] [--kind tickets|targets|actuals|benchmarks|deductions] [--as-of T] [--encoding E] [--sheet NAME] FILE...",
 		Short: "load ticket exports (or targets, actuals, …) into the database",
 		Example: `  zhuqi ingest tickets_2026-10-31.csv
   zhuqi ingest exports/*.xlsx --db data/zhuqi.duckdb

@@ -29,7 +29,7 @@ type jobsListOptions struct {
 func (m *Main) jobsListCommand() *cobra.Command {
 	var o jobsListOptions
 	cmd := &cobra.Command{
-		Use:     "list [--format ...]",
+		Use:     "list [--db F] [--format ...]",
 		Short:   "the jobs with their schedules, next and last runs",
 		Example: `  zhuqi jobs list --format csv`,
 		Args:    noArgs,
@@ -118,7 +118,7 @@ type jobsRunOptions struct {
 func (m *Main) jobsRunCommand() *cobra.Command {
 	var o jobsRunOptions
 	cmd := &cobra.Command{
-		Use:   "run JOB [--period P] [--force]",
+		Use:   "run JOB [--period P] [--force] [--db F]",
 		Short: "run one job now (once per job and period unless --force)",
 		Example: `  zhuqi jobs run briefing
   zhuqi jobs run ranking --period 2026-10 --force`,
@@ -186,7 +186,7 @@ type jobsHistoryOptions struct {
 func (m *Main) jobsHistoryCommand() *cobra.Command {
 	var o jobsHistoryOptions
 	cmd := &cobra.Command{
-		Use:   "history [--job J]",
+		Use:   "history [--job J] [--limit N] [--db F] [--format ...]",
 		Short: "the latest runs of the jobs, newest first",
 		Example: `  zhuqi jobs history
   zhuqi jobs history --job ranking --limit 5 --format json`,

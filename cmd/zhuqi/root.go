@@ -134,14 +134,14 @@ func synopsis(root *cobra.Command) string {
 	for _, l := range commandLines(root) {
 		fmt.Fprintf(&b, "  %s\n        %s\n", l[0], l[1])
 	}
-	b.WriteString("  zhuqi completion bash|zsh\n        shell completion script\n")
-	b.WriteString("  zhuqi --version\n        the version of this program\n\n")
+	b.WriteString("\n")
 	b.WriteString(footer)
 	return b.String()
 }
 
 // commandLines lists each runnable command as {"zhuqi NAME ARGS", short}, leaves of
-// parents (publish, jobs, config) one by one, in the order the root lists them.
+// parents (publish, jobs, config) one by one, in the order the root lists them, then
+// completion and --version.
 func commandLines(root *cobra.Command) [][2]string {
 	var out [][2]string
 	var walk func(c *cobra.Command)
@@ -160,7 +160,8 @@ func commandLines(root *cobra.Command) [][2]string {
 	for _, c := range root.Commands() {
 		walk(c)
 	}
-	return out
+	return append(out, [2]string{"zhuqi completion bash|zsh", "shell completion script"},
+		[2]string{"zhuqi --version", "the version of this program"})
 }
 
 // version is the module version and VCS revision the binary was built from.
