@@ -66,8 +66,8 @@ func (m *Main) openWriter(ctx context.Context, path string, cfg *zhuqi.Config) (
 		}
 		waited := m.now().Sub(start)
 		if waited >= limit {
-			return nil, fmt.Errorf("database %s is busy: %s has held it for %s; close it and run again (jobs.lock_wait sets how long to wait): %w",
-				path, holder(ctx, path), limit, firstLine(err))
+			return nil, fmt.Errorf("database %s is busy: %s has held it for %s%s; close it and run again (jobs.lock_wait sets how long to wait)",
+				path, holder(ctx, path), limit, lockHolder(err))
 		}
 		if who == "" {
 			who = holder(ctx, path)
@@ -96,10 +96,19 @@ func holder(ctx context.Context, path string) string {
 	return "a program reading it (a `zhuqi sql` session, a report, or a DuckDB client)"
 }
 
-// firstLine is the first line of an error's message.
-func firstLine(err error) error {
-	s, _, _ := strings.Cut(err.Error(), "\n")
-	return errors.New(s)
+// lockHolder is DuckDB's note of the process holding the lock, " (… PID n)", or "".
+func lockHolder(err error) string {
+	const mark = "Conflicting lock is held in "
+	s := err.Error()
+	i := strings.Index(s, mark)
+	if i < 0 {
+		return ""
+	}
+	s = s[i+len(mark):]
+	if j := strings.Index(s, ")"); j >= 0 {
+		return " (" + s[:j+1] + ")"
+	}
+	return ""
 }
 
 // openQueries opens the database read-only and starts a query session on it.
