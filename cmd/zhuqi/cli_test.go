@@ -369,3 +369,12 @@ func TestREADME_CommandTable(t *testing.T) {
 		t.Errorf("zhuqi --help lacks %v", missing)
 	}
 }
+
+func TestConfigShow_HidesTheToken(t *testing.T) {
+	conf := filepath.Join(t.TempDir(), "zhuqi.toml")
+	os.WriteFile(conf, []byte("[jobs]\nwebhook = \"https://oapi.dingtalk.com/robot/send?access_token=0f1e2d3c4b5a69788796a5b4c3d2e1f0\"\n"), 0o644)
+	code, out, errs := run(t, "config", "show", "--config", conf)
+	if code != 0 || strings.Contains(out, "0f1e2d3c") || !strings.Contains(out, `webhook = "https://oapi.dingtalk.com/robot/send?access_token=***"`) {
+		t.Errorf("exit %d: %s\n%s", code, errs, out)
+	}
+}

@@ -75,6 +75,9 @@ Run "zhuqi COMMAND --help" for a command's flags and examples.
 // Run runs one command line (without the program name).
 func (m *Main) Run(ctx context.Context, args []string) error {
 	root := m.rootCommand()
+	if args == nil {
+		args = []string{} // cobra reads os.Args for nil
+	}
 	root.SetArgs(args)
 	root.SetOut(m.Stdout)
 	root.SetErr(m.Stderr)
