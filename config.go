@@ -4,6 +4,7 @@ import (
 	"bytes"
 	_ "embed"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -241,6 +242,44 @@ func (c *Config) Location() (*time.Location, error) {
 // AliasesOf returns the header aliases of a column; the canonical name always matches.
 func (c *Config) AliasesOf(k Kind, col string) []string {
 	return append([]string{col}, c.Aliases[string(k)][col]...)
+}
+
+// Masked returns a copy of the configuration with its secrets hidden (the webhook's
+// token), for showing and logging.
+func (c *Config) Masked() *Config {
+	m := *c
+	m.Jobs.Webhook = MaskURL(c.Jobs.Webhook)
+	return &m
+}
+
+// MaskURL hides the secrets of a URL: the values of its query parameters (DingTalk's
+// access_token, WeCom's key), a password, and path segments that look like tokens. The
+// scheme, host and path stay readable.
+func MaskURL(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return "***"
+	}
+	if u.User != nil {
+		u.User = url.User(u.User.Username())
+	}
+	q := u.Query()
+	for k := range q {
+		q[k] = []string{"***"}
+	}
+	u.RawQuery = q.Encode()
+	segs := strings.Split(u.Path, "/")
+	for i, s := range segs {
+		if len(s) >= 24 {
+			segs[i] = "***"
+		}
+	}
+	u.Path, u.RawPath = strings.Join(segs, "/"), ""
+	u.Fragment = ""
+	return strings.ReplaceAll(u.String(), "%2A", "*")
 }
 
 // TOML renders the effective configuration.

@@ -149,3 +149,35 @@ enabled = false
 		t.Errorf("lock_wait %v, %v", d, err)
 	}
 }
+
+func TestMaskURL(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"https://oapi.dingtalk.com/robot/send?access_token=0123456789abcdef0123", "https://oapi.dingtalk.com/robot/send?access_token=***"},
+		{"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=***"},
+		{"https://user:secret@hooks.example.com/services/T000/B000/XXXXXXXXXXXXXXXXXXXXXXXX", "https://user@hooks.example.com/services/T000/B000/***"},
+		{"", ""},
+		{"not a url with a token 0123456789", "***"},
+	} {
+		if got := MaskURL(tc.in); got != tc.want {
+			t.Errorf("MaskURL(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestConfig_MaskedHidesTheWebhookToken(t *testing.T) {
+	p := writeConfig(t, "zhuqi.toml", "[jobs]\nwebhook = \"https://oapi.dingtalk.com/robot/send?access_token=5ecret5ecret5ecret\"\n")
+	c, err := LoadConfig(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := c.Masked().TOML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := string(out); strings.Contains(s, "5ecret") || !strings.Contains(s, "oapi.dingtalk.com/robot/send?access_token=***") {
+		t.Errorf("masked configuration:\n%s", s)
+	}
+	if !strings.Contains(c.Jobs.Webhook, "5ecret") {
+		t.Error("Masked changed the configuration itself")
+	}
+}

@@ -3,6 +3,7 @@ package adhoc
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"math/big"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/duckdb/duckdb-go/v2"
 
 	"github.com/zhuqi/zhuqi"
@@ -28,7 +30,9 @@ var ErrInterrupted = errors.New("query interrupted")
 
 // Session runs read-only SQL on the database at Path. Each Run opens the database
 // read-only, creates the table macros of queries.MacroSQL for the configuration as TEMP
-// macros, runs the statements on one connection and closes the database again.
+// macros, locks the connection down (no file but the database, no extension, no
+// setting changed: sql/lockdown.sql), runs the statements that are queries on it and
+// closes the database again.
 type Session struct {
 	Path   string
 	Config *zhuqi.Config
@@ -53,15 +57,17 @@ func (r Result) Silent() bool {
 }
 
 // Run runs the statements of script in order and returns their results; it stops at the
-// first error. A statement that writes fails with ErrReadOnly; one whose context is
-// cancelled fails with ErrInterrupted.
+// first error. A statement that writes fails with ErrReadOnly; one that would read or
+// write another file, attach a database, load an extension or change a setting fails
+// with ErrNoFiles, ErrNoAttach, ErrNoExtensions, ErrLocked or ErrNotAllowed; one whose
+// context is cancelled fails with ErrInterrupted.
 func (s *Session) Run(ctx context.Context, script string) ([]Result, error) {
 	stmts := pipeline.SplitSQL(script)
 	if len(stmts) == 0 {
 		return nil, nil
 	}
 	var out []Result
-	err := s.withConn(ctx, func(conn *sql.Conn) error {
+	err := s.withLockedConn(ctx, func(conn *sql.Conn) error {
 		for _, stmt := range stmts {
 			t, err := s.query(ctx, conn, stmt)
 			if err != nil {
@@ -76,37 +82,100 @@ func (s *Session) Run(ctx context.Context, script string) ([]Result, error) {
 
 // CopyParquet runs script and writes the rows of its last statement to the Parquet file
 // path (replaced atomically); the statements before it run first, on the same connection.
+// The rows leave the locked session as Arrow records, and a DuckDB of their own, in
+// memory, which sees nothing but them, writes the file.
 func (s *Session) CopyParquet(ctx context.Context, script, path string) error {
 	stmts := pipeline.SplitSQL(script)
 	if len(stmts) == 0 {
 		return errors.New("no statement to export")
 	}
 	last := strings.TrimSpace(stmts[len(stmts)-1])
-	return s.withConn(ctx, func(conn *sql.Conn) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp")
+	defer os.Remove(tmp)
+	err := s.withLockedConn(ctx, func(conn *sql.Conn) error {
 		for _, stmt := range stmts[:len(stmts)-1] {
 			if _, err := s.query(ctx, conn, stmt); err != nil {
 				return err
 			}
 		}
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		if err := check(ctx, conn, last); err != nil {
 			return err
 		}
-		tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp")
-		defer os.Remove(tmp)
 		if s.Started != nil {
 			s.Started(last)
 		}
-		copySQL := fmt.Sprintf("COPY (%s\n) TO %s (FORMAT parquet)", last, quote(tmp))
-		if _, err := conn.ExecContext(ctx, copySQL); err != nil {
-			return explain(ctx, last, err)
+		return conn.Raw(func(dc any) error {
+			a, err := duckdb.NewArrowFromConn(dc.(driver.Conn))
+			if err != nil {
+				return err
+			}
+			rr, err := a.QueryContext(ctx, last)
+			if err != nil {
+				return explain(ctx, last, err)
+			}
+			defer rr.Release()
+			return writeParquet(ctx, rr, tmp)
+		})
+	})
+	if err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// writeParquet writes the records of rr to the Parquet file path with an in-memory
+// DuckDB of its own.
+func writeParquet(ctx context.Context, rr array.RecordReader, path string) error {
+	c, err := duckdb.NewConnector("", nil)
+	if err != nil {
+		return err
+	}
+	db := sql.OpenDB(c)
+	defer c.Close()
+	defer db.Close()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		a, err := duckdb.NewArrowFromConn(dc.(driver.Conn))
+		if err != nil {
+			return err
 		}
-		return os.Rename(tmp, path)
+		release, err := a.RegisterView(rr, "zq_result")
+		if err != nil {
+			return err
+		}
+		defer release()
+		_, err = dc.(driver.ExecerContext).ExecContext(ctx, "COPY zq_result TO "+quote(path)+" (FORMAT parquet)", nil)
+		if err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		return nil
+	})
+}
+
+// withLockedConn runs f on a connection of the database that is locked down.
+func (s *Session) withLockedConn(ctx context.Context, f func(*sql.Conn) error) error {
+	return s.withConn(ctx, func(conn *sql.Conn) error {
+		if err := lock(ctx, conn); err != nil {
+			return err
+		}
+		return f(conn)
 	})
 }
 
 func (s *Session) withConn(ctx context.Context, f func(*sql.Conn) error) error {
-	if _, err := os.Stat(s.Path); err != nil {
+	info, err := os.Stat(s.Path)
+	if err != nil {
 		return fmt.Errorf("open %s: %w (run `zhuqi ingest` or `zhuqi demo` first, or pass --db)", s.Path, err)
+	}
+	if info.IsDir() {
+		return fmt.Errorf("open %s: a folder, not a database file", s.Path)
 	}
 	st, err := pipeline.OpenReadOnly(ctx, s.Path)
 	if err != nil {
@@ -126,8 +195,11 @@ func (s *Session) withConn(ctx context.Context, f func(*sql.Conn) error) error {
 	return f(conn)
 }
 
-// query runs one statement and reads its result set, if any.
+// query runs one statement, if it is a query, and reads its result set.
 func (s *Session) query(ctx context.Context, conn *sql.Conn, stmt string) (*tabular.Table, error) {
+	if err := check(ctx, conn, stmt); err != nil {
+		return nil, err
+	}
 	if s.Started != nil {
 		s.Started(stmt)
 	}
@@ -152,6 +224,12 @@ func explain(ctx context.Context, stmt string, err error) error {
 		return fmt.Errorf("%w: %s", ErrInterrupted, firstLine(err))
 	case strings.Contains(msg, "read-only mode"):
 		return fmt.Errorf("%w (%s)", ErrReadOnly, firstLine(err))
+	case strings.Contains(msg, "extensions is disabled"):
+		return fmt.Errorf("%w (%s)", ErrNoExtensions, firstLine(err))
+	case strings.Contains(msg, "disabled by configuration"):
+		return fmt.Errorf("%w (%s)", ErrNoFiles, firstLine(err))
+	case strings.Contains(msg, "configuration has been locked"):
+		return fmt.Errorf("%w (%s)", ErrLocked, firstLine(err))
 	}
 	return fmt.Errorf("%s\n  in: %s", msg, abbreviate(stmt))
 }

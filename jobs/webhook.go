@@ -8,9 +8,12 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/zhuqi/zhuqi"
 )
 
 // Notifier announces publications to a DingTalk or WeCom group robot. Announce never
@@ -69,14 +72,43 @@ func (n *Notifier) Announce(title string, lines []string) {
 				return
 			}
 			if attempt >= n.Attempts {
-				n.Log.Error("webhook failed; giving up", "title", title, "attempts", attempt, "error", err)
+				n.Log.Error("webhook failed; giving up", "webhook", zhuqi.MaskURL(n.URL), "title", title, "attempts", attempt, "error", n.redact(err))
 				return
 			}
-			n.Log.Warn("webhook failed; trying again", "title", title, "attempt", attempt, "error", err)
+			n.Log.Warn("webhook failed; trying again", "webhook", zhuqi.MaskURL(n.URL), "title", title, "attempt", attempt, "error", n.redact(err))
 			time.Sleep(wait)
 			wait *= 2
 		}
 	}()
+}
+
+// redact is err's message with the webhook's secrets (its token, its key) replaced by
+// "***": an HTTP client's error quotes the whole URL.
+func (n *Notifier) redact(err error) string {
+	msg := strings.ReplaceAll(err.Error(), n.URL, zhuqi.MaskURL(n.URL))
+	u, perr := url.Parse(n.URL)
+	if perr != nil {
+		return "webhook error (message withheld: the webhook URL does not parse)"
+	}
+	var secrets []string
+	for _, vs := range u.Query() {
+		secrets = append(secrets, vs...)
+	}
+	if p, ok := u.User.Password(); ok {
+		secrets = append(secrets, p)
+	}
+	for _, seg := range strings.Split(u.Path, "/") {
+		if len(seg) >= 24 {
+			secrets = append(secrets, seg)
+		}
+	}
+	for _, s := range secrets {
+		if len(s) >= 4 {
+			msg = strings.ReplaceAll(msg, s, "***")
+			msg = strings.ReplaceAll(msg, url.QueryEscape(s), "***")
+		}
+	}
+	return msg
 }
 
 // Wait waits for the announcements in flight, at most d.

@@ -104,3 +104,51 @@ func TestMessage_Text(t *testing.T) {
 		t.Errorf("got %s\nwant %s", got, want)
 	}
 }
+
+// TestNotifier_LogsHideTheToken: a failed delivery's log lines name the robot's host but
+// not its access token, whether the HTTP client quotes the URL (a timeout) or the robot
+// echoes it back.
+func TestNotifier_LogsHideTheToken(t *testing.T) {
+	const token = "d41d8cd98f00b204e9800998ecf8427e5ca1ab57"
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("timeout") == "1" {
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
+			return
+		}
+		http.Error(w, "bad request for "+r.URL.String(), http.StatusBadRequest)
+	}))
+	defer srv.Close()
+	defer close(release)
+	for _, q := range []string{"access_token=" + token, "timeout=1&key=" + token} {
+		var logs strings.Builder
+		var mu sync.Mutex
+		n := &Notifier{URL: srv.URL + "/robot/send?" + q, Kind: "dingtalk", Format: "text", Timeout: 50 * time.Millisecond,
+			Attempts: 2, Backoff: time.Millisecond, Log: slog.New(slog.NewTextHandler(&syncWriter{mu: &mu, w: &logs}, nil))}
+		n.Announce("排名通报", []string{"a.pdf"})
+		n.Wait(5 * time.Second)
+		mu.Lock()
+		got := logs.String()
+		mu.Unlock()
+		if strings.Contains(got, token) || strings.Contains(got, token[:12]) {
+			t.Errorf("%s: the token is in the log:\n%s", q, got)
+		}
+		if !strings.Contains(got, strings.TrimPrefix(srv.URL, "http://")) || !strings.Contains(got, "giving up") {
+			t.Errorf("%s: the log does not name the host or the failure:\n%s", q, got)
+		}
+	}
+}
+
+type syncWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
+}

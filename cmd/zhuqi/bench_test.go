@@ -35,6 +35,9 @@ func TestMain(m *testing.M) {
 	if os.Getenv("ZHUQI_EXEC_MAIN") == "1" {
 		main() // the test binary as the zhuqi command, for tests that exec it (serve_test.go)
 	}
+	if db := os.Getenv("ZHUQI_HOLD_READ"); db != "" {
+		os.Exit(holdRead(db)) // a reader holding the database (cli_test.go)
+	}
 	if mode := os.Getenv("ZHUQI_BENCH_CHILD"); mode != "" {
 		code := benchChild(mode, os.Args[len(os.Args)-1])
 		if f := os.Getenv("ZHUQI_BENCH_HWM"); f != "" {

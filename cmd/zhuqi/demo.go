@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -10,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/zhuqi/zhuqi"
 	"github.com/zhuqi/zhuqi/internal/atomicfile"
@@ -20,31 +21,46 @@ import (
 	"github.com/zhuqi/zhuqi/sample"
 )
 
-// runDemo is the main job on sample data: generate exports, ingest them into a fresh
-// database under --out, and leave the ingest report there.
-func (m *Main) runDemo(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	var c common
-	c.register(fs, false)
-	out := fs.String("out", "out", "folder for the sample exports, the database and the reports")
-	tickets := fs.Int("tickets", 20000, "tickets in the sample")
-	seed := fs.Int64("seed", 1, "random seed")
-	if err := m.parseFlags(fs, args); err != nil {
-		return err
+type demoOptions struct {
+	common
+	out     string
+	tickets int
+	seed    int64
+}
+
+func (m *Main) demoCommand() *cobra.Command {
+	var o demoOptions
+	cmd := &cobra.Command{
+		Use:   "demo [--out DIR] [--tickets N] [--seed S]",
+		Short: "generate sample exports, ingest them, report (the main job)",
+		Example: `  zhuqi demo
+  zhuqi demo --out /tmp/zhuqi-demo --tickets 5000`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return m.demo(cmd.Context(), &o) },
 	}
-	cfg, err := m.loadConfig(&c)
+	o.register(cmd, false)
+	cmd.Flags().StringVar(&o.out, "out", "out", "folder for the sample exports, the database and the reports")
+	cmd.Flags().IntVar(&o.tickets, "tickets", 20000, "tickets in the sample")
+	cmd.Flags().Int64Var(&o.seed, "seed", 1, "random seed")
+	return cmd
+}
+
+// demo is the main job on sample data: generate exports, ingest them into a fresh
+// database under --out, and leave the ingest report there.
+func (m *Main) demo(ctx context.Context, o *demoOptions) error {
+	cfg, err := m.loadConfig(&o.common)
 	if err != nil {
 		return err
 	}
-	sampleDir := filepath.Join(*out, "sample")
-	dbPath := filepath.Join(*out, "zhuqi.duckdb")
+	sampleDir := filepath.Join(o.out, "sample")
+	dbPath := filepath.Join(o.out, "zhuqi.duckdb")
 	for _, p := range []string{sampleDir, dbPath, dbPath + ".wal"} {
 		if err := os.RemoveAll(p); err != nil {
 			return err
 		}
 	}
 	fmt.Fprintf(m.Stdout, "== 生成样例数据 generating sample exports in %s\n", sampleDir)
-	sum, err := m.generate(ctx, sample.Options{Out: sampleDir, Tickets: *tickets, Seed: *seed, Messy: true})
+	sum, err := m.generate(ctx, sample.Options{Out: sampleDir, Tickets: o.tickets, Seed: o.seed, Messy: true})
 	if err != nil {
 		return err
 	}
@@ -55,7 +71,7 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 	defer st.Close()
 	macros := macrosAhead(ctx, st, cfg)
 
-	reportPath := filepath.Join(*out, "ingest-report.txt")
+	reportPath := filepath.Join(o.out, "ingest-report.txt")
 	var report strings.Builder
 	w := io.MultiWriter(m.Stdout, &report)
 	fmt.Fprintf(w, "== 导入 ingesting into %s\n", dbPath)
@@ -88,7 +104,7 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 	if err := m.demoHeadlines(ctx, st, cfg); err != nil {
 		return err
 	}
-	if err := m.demoReports(ctx, st, cfg, *out); err != nil {
+	if err := m.demoReports(ctx, st, cfg, o.out); err != nil {
 		return err
 	}
 	fmt.Fprintf(saved, "== 完成 done: database %s, report %s\n", dbPath, reportPath)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/zhuqi/zhuqi/adhoc"
+	"github.com/zhuqi/zhuqi/pipeline"
 )
 
 // publishedCopy is a copy of the sample database with the 2026-10 rankings published.
@@ -31,6 +32,35 @@ func publishedCopy(t *testing.T) string {
 	return db
 }
 
+// firstRow runs query on the database opened read-only by DuckDB itself (zhuqi sql reads
+// no files) and returns its first row.
+func firstRow(t *testing.T, db, query string) []any {
+	t.Helper()
+	st, err := pipeline.OpenReadOnly(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	rows, err := st.DB.Query(query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	if !rows.Next() {
+		t.Fatalf("no row: %v", rows.Err())
+	}
+	if err := rows.Scan(ptrs...); err != nil {
+		t.Fatal(err)
+	}
+	return vals
+}
+
 func TestExport_ParquetReadsBackAsTheSource(t *testing.T) {
 	db := publishedCopy(t)
 	out := filepath.Join(t.TempDir(), "export")
@@ -41,19 +71,14 @@ func TestExport_ParquetReadsBackAsTheSource(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(out, "tickets", "month=2026-10")); err != nil {
 		t.Fatalf("no Hive partition folder: %v\n%s", err, stdout)
 	}
-	s := &adhoc.Session{Path: db}
 	names, queries := adhoc.ExportQueries()
 	for i, name := range names {
 		t.Run(name, func(t *testing.T) {
 			back := fmt.Sprintf("read_parquet('%s/*/*.parquet', hive_partitioning = true, hive_types = {'month': VARCHAR})", filepath.Join(out, name))
-			res, err := s.Run(context.Background(), fmt.Sprintf(`WITH src AS (%s), back AS (SELECT * FROM %s)
+			row := firstRow(t, db, fmt.Sprintf(`WITH src AS (%s), back AS (SELECT * FROM %s)
 SELECT (SELECT count(*) FROM src) AS src_rows, (SELECT count(*) FROM back) AS back_rows,
     (SELECT count(*) FROM (SELECT * FROM src EXCEPT ALL SELECT * FROM back)) AS only_src,
     (SELECT count(*) FROM (SELECT * FROM back EXCEPT ALL SELECT * FROM src)) AS only_back`, queries[i], back))
-			if err != nil {
-				t.Fatal(err)
-			}
-			row := res[0].Table.Rows[0]
 			if row[0].(int64) == 0 || row[0] != row[1] || row[2].(int64) != 0 || row[3].(int64) != 0 {
 				t.Errorf("source %v rows, read back %v; only in source %v, only read back %v", row[0], row[1], row[2], row[3])
 			}
@@ -61,14 +86,11 @@ SELECT (SELECT count(*) FROM src) AS src_rows, (SELECT count(*) FROM back) AS ba
 	}
 	t.Run("ColumnsAndTypes", func(t *testing.T) {
 		// Same names and types, so pandas, Spark and Trino see the columns of the database.
-		res, err := s.Run(context.Background(), fmt.Sprintf(`SELECT count(*) FROM (
+		row := firstRow(t, db, fmt.Sprintf(`SELECT count(*) FROM (
   (SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM tickets))
   EXCEPT
   (SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('%s/*/*.parquet'))))`, filepath.Join(out, "tickets")))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if n := res[0].Table.Rows[0][0].(int64); n != 0 {
+		if n := row[0].(int64); n != 0 {
 			t.Errorf("%d columns of tickets differ in the Parquet files", n)
 		}
 	})
@@ -89,15 +111,10 @@ func TestExport_CSV(t *testing.T) {
 	if code, _, errs := run(t, "export", "--db", db, "--format", "csv", "--out", out); code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	s := &adhoc.Session{Path: db}
-	res, err := s.Run(context.Background(), fmt.Sprintf(`SELECT (SELECT count(*) FROM tickets),
+	row := firstRow(t, db, fmt.Sprintf(`SELECT (SELECT count(*) FROM tickets),
     (SELECT count(*) FROM read_csv('%s/*/*.csv', hive_partitioning = true)),
     (SELECT count(DISTINCT month) FROM read_csv('%s/*/*.csv', hive_partitioning = true, hive_types = {'month': VARCHAR}))`,
 		filepath.Join(out, "tickets"), filepath.Join(out, "tickets")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	row := res[0].Table.Rows[0]
 	if row[0] != row[1] || row[2].(int64) < 2 {
 		t.Errorf("tickets %v, read back %v in %v months", row[0], row[1], row[2])
 	}

@@ -2,33 +2,49 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
+
+	"github.com/spf13/cobra"
 
 	"github.com/zhuqi/zhuqi/internal/tabular"
 	"github.com/zhuqi/zhuqi/queries"
 )
 
-func (m *Main) runFlags(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("flags", flag.ContinueOnError)
-	var c common
-	c.register(fs, true)
-	period := fs.String("period", "", "list the flags of the tickets created in this period (default: open and this month's late answers)")
-	format := formatFlag(fs)
-	if err := m.parseFlags(fs, args); err != nil {
-		return err
+type flagsOptions struct {
+	common
+	period, format string
+}
+
+func (m *Main) flagsCommand() *cobra.Command {
+	var o flagsOptions
+	cmd := &cobra.Command{
+		Use:   "flags [--db F] [--period P] [--format ...]",
+		Short: "red and black flags at the snapshot time",
+		Example: `  zhuqi flags
+  zhuqi flags --period 2026-10 --format csv`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return m.flags(cmd.Context(), &o) },
 	}
-	if err := tabular.CheckFormat(*format); err != nil {
+	o.register(cmd, true)
+	periodFlag(cmd, &o.period, "list the flags of the tickets created in this period (default: open and this month's late answers)")
+	formatFlag(cmd, &o.format)
+	return cmd
+}
+
+var flagsPeople = []string{"flag", "ticket_id", "region", "department", "status", "due_at", "late_days", "enterprise", "category", "cadre", "answered_at", "created_at"}
+
+func (m *Main) flags(ctx context.Context, o *flagsOptions) error {
+	if err := tabular.CheckFormat(o.format); err != nil {
 		return usagef("flags: %v", err)
 	}
-	q, done, err := m.openQueries(ctx, &c)
+	q, done, err := m.openQueries(ctx, &o.common)
 	if err != nil {
 		return err
 	}
 	defer done()
 	var cohort *queries.Period
-	if *period != "" {
-		p, err := q.Period(*period)
+	if o.period != "" {
+		p, err := q.Period(o.period)
 		if err != nil {
 			return usagef("flags: %v", err)
 		}
@@ -38,16 +54,18 @@ func (m *Main) runFlags(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *format == "table" {
-		red, black := 0, 0
-		for _, f := range flags {
-			if f.Flag == "red" {
-				red++
-			} else {
-				black++
-			}
-		}
-		fmt.Fprintf(m.Stdout, "红黑旗 flags  数据截至 as of %s：红旗 red %d，黑旗 black %d\n\n", q.AsOf.Format("2006-01-02 15:04"), red, black)
+	t := queries.FlagsTable(flags)
+	if o.format != "table" {
+		return tabular.Write(m.Stdout, o.format, t)
 	}
-	return tabular.Write(m.Stdout, *format, queries.FlagsTable(flags))
+	red, black := 0, 0
+	for _, f := range flags {
+		if f.Flag == "red" {
+			red++
+		} else {
+			black++
+		}
+	}
+	fmt.Fprintf(m.Stdout, "红黑旗 flags  数据截至 as of %s：红旗 red %d，黑旗 black %d\n\n", q.AsOf.Format("2006-01-02 15:04"), red, black)
+	return writePeople(m.Stdout, t, flagsPeople, "--format csv")
 }

@@ -2,33 +2,51 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/zhuqi/zhuqi/internal/progress"
 	"github.com/zhuqi/zhuqi/sample"
 )
 
-func (m *Main) runGen(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("gen", flag.ContinueOnError)
-	out := fs.String("out", "", "folder to write the sample exports to (required)")
-	tickets := fs.Int("tickets", 20000, "tickets across the whole history")
-	months := fs.Int("months", 12, "months of history")
-	seed := fs.Int64("seed", 1, "random seed: the same seed gives the same files")
-	messy := fs.Bool("messy", false, "add every bad-input case of DOMAIN §1.3")
-	until := fs.String("until", "2026-10-31", "date of the last snapshot")
-	if err := m.parseFlags(fs, args); err != nil {
-		return err
+type genOptions struct {
+	out, until      string
+	tickets, months int
+	seed            int64
+	messy           bool
+}
+
+func (m *Main) genCommand() *cobra.Command {
+	var o genOptions
+	cmd := &cobra.Command{
+		Use:   "gen --out DIR [--tickets N] [--months M] [--seed S] [--messy] [--until DATE]",
+		Short: "realistic sample exports (CSV, XLSX; --messy adds every bad-input case)",
+		Example: `  zhuqi gen --out sample
+  zhuqi gen --out sample --tickets 100000 --months 24 --seed 7 --messy`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return m.gen(cmd.Context(), &o) },
 	}
-	if *out == "" {
+	f := cmd.Flags()
+	f.StringVar(&o.out, "out", "", "folder to write the sample exports to (required)")
+	f.IntVar(&o.tickets, "tickets", 20000, "tickets across the whole history")
+	f.IntVar(&o.months, "months", 12, "months of history")
+	f.Int64Var(&o.seed, "seed", 1, "random seed: the same seed gives the same files")
+	f.BoolVar(&o.messy, "messy", false, "add every bad-input case of DOMAIN §1.3")
+	f.StringVar(&o.until, "until", "2026-10-31", "date of the last snapshot")
+	return cmd
+}
+
+func (m *Main) gen(ctx context.Context, o *genOptions) error {
+	if o.out == "" {
 		return usagef("gen: --out DIR is required")
 	}
-	u, err := time.Parse("2006-01-02", *until)
+	u, err := time.Parse("2006-01-02", o.until)
 	if err != nil {
-		return usagef("gen: --until %q: use a date such as 2026-10-31", *until)
+		return usagef("gen: --until %q: use a date such as 2026-10-31", o.until)
 	}
-	sum, err := m.generate(ctx, sample.Options{Out: *out, Tickets: *tickets, Months: *months, Seed: *seed, Messy: *messy, Until: u})
+	sum, err := m.generate(ctx, sample.Options{Out: o.out, Tickets: o.tickets, Months: o.months, Seed: o.seed, Messy: o.messy, Until: u})
 	if err != nil {
 		return err
 	}

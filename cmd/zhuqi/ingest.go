@@ -2,8 +2,9 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
+
+	"github.com/spf13/cobra"
 
 	"github.com/zhuqi/zhuqi"
 	"github.com/zhuqi/zhuqi/internal/progress"
@@ -11,47 +12,72 @@ import (
 	"github.com/zhuqi/zhuqi/queries"
 )
 
-// runIngest loads files one by one; each commits or fails on its own. It exits 1 when any
+type ingestOptions struct {
+	common
+	kind, asOf, encoding, sheet string
+}
+
+func (m *Main) ingestCommand() *cobra.Command {
+	var o ingestOptions
+	cmd := &cobra.Command{
+		Use:   "ingest [--db F] [--kind tickets|targets|actuals|benchmarks|deductions] [--as-of T] [--encoding E] [--sheet NAME] FILE...",
+		Short: "load ticket exports (or targets, actuals, …) into the database",
+		Example: `  zhuqi ingest tickets_2026-10-31.csv
+  zhuqi ingest exports/*.xlsx --db data/zhuqi.duckdb
+  zhuqi ingest targets.csv --kind targets --as-of "2026-11-01 08:00"`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usagef("ingest: name at least one file (e.g. zhuqi ingest tickets_2026-10-31.csv)")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error { return m.ingest(cmd.Context(), &o, args) },
+	}
+	o.register(cmd, true)
+	cmd.Flags().StringVar(&o.kind, "kind", "tickets", "what the files hold: tickets, targets, actuals, benchmarks or deductions")
+	cmd.Flags().StringVar(&o.asOf, "as-of", "", "snapshot time of the export (default: a date in the file name, else its modification time)")
+	cmd.Flags().StringVar(&o.encoding, "encoding", "", "CSV encoding: utf-8, gbk, gb18030 or utf-16 (default: detected)")
+	cmd.Flags().StringVar(&o.sheet, "sheet", "", "XLSX sheet to read (default: the first)")
+	var kinds []string
+	for _, k := range zhuqi.Kinds {
+		kinds = append(kinds, string(k))
+	}
+	cmd.RegisterFlagCompletionFunc("kind", cobra.FixedCompletions(kinds, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+// ingest loads files one by one; each commits or fails on its own. It exits 1 when any
 // file could not be read, after trying the rest.
-func (m *Main) runIngest(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("ingest", flag.ContinueOnError)
-	var c common
-	c.register(fs, true)
-	kind := fs.String("kind", "tickets", "what the files hold: tickets, targets, actuals, benchmarks or deductions")
-	asOf := fs.String("as-of", "", "snapshot time of the export (default: a date in the file name, else its modification time)")
-	enc := fs.String("encoding", "", "CSV encoding: utf-8, gbk, gb18030 or utf-16 (default: detected)")
-	sheet := fs.String("sheet", "", "XLSX sheet to read (default: the first)")
-	if err := m.parseFlags(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() == 0 {
-		return usagef("ingest: name at least one file")
-	}
-	k, err := zhuqi.ParseKind(*kind)
+func (m *Main) ingest(ctx context.Context, o *ingestOptions, files []string) error {
+	k, err := zhuqi.ParseKind(o.kind)
 	if err != nil {
 		return usagef("ingest: %v", err)
 	}
-	cfg, err := m.loadConfig(&c)
+	cfg, err := m.loadConfig(&o.common)
 	if err != nil {
 		return err
 	}
-	opt := pipeline.Options{Kind: k, Encoding: *enc, Sheet: *sheet}
-	if *asOf != "" {
+	opt := pipeline.Options{Kind: k, Encoding: o.encoding, Sheet: o.sheet}
+	if o.asOf != "" {
 		loc, err := cfg.Location()
 		if err != nil {
 			return err
 		}
-		if opt.AsOf, err = pipeline.ParseAsOf(*asOf, loc); err != nil {
+		if opt.AsOf, err = pipeline.ParseAsOf(o.asOf, loc); err != nil {
 			return usagef("ingest: %v", err)
 		}
 	}
-	st, err := m.openStore(ctx, &c, cfg)
+	path, err := m.writableDB(&o.common, cfg)
+	if err != nil {
+		return err
+	}
+	st, err := m.openWriter(ctx, path, cfg)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	macros := macrosAhead(ctx, st, cfg)
-	_, err = m.ingestFiles(ctx, st, cfg, opt, fs.Args())
+	_, err = m.ingestFiles(ctx, st, cfg, opt, files)
 	if merr := macros(); err == nil {
 		err = merr
 	}

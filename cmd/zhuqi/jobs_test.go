@@ -64,6 +64,10 @@ func TestJobsCommands(t *testing.T) {
 		if code != 0 || !strings.Contains(out, "ranking 2026-10 succeeded") || !strings.Contains(out, "ranking-departments-2026-10-v1.csv") {
 			t.Fatalf("exit %d\n%s\n%s", code, out, errs)
 		}
+		// Flags before the job's name.
+		if code, out, _ := jobs("run", "--period", "2026-10", "--db", db, "briefing"); code != 0 || !strings.Contains(out, "already done") {
+			t.Errorf("flags first: exit %d, %s", code, out)
+		}
 		if code, out, errs := jobs("run", "cadres", "--db", db); code != 0 || !strings.Contains(out, "cadres 2026-W44 succeeded") {
 			t.Fatalf("exit %d\n%s\n%s", code, out, errs)
 		}

@@ -2,97 +2,68 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"strings"
 
-	"github.com/zhuqi/zhuqi"
+	"github.com/spf13/cobra"
+
 	"github.com/zhuqi/zhuqi/internal/tabular"
-	"github.com/zhuqi/zhuqi/pipeline"
 	"github.com/zhuqi/zhuqi/queries"
 )
 
-// openQueries opens the database read-only and starts a query session on it.
-func (m *Main) openQueries(ctx context.Context, c *common) (*queries.Q, func(), error) {
-	cfg, err := m.loadConfig(c)
-	if err != nil {
-		return nil, nil, err
-	}
-	st, err := pipeline.OpenReadOnly(ctx, m.dbPath(c, cfg))
-	if err != nil {
-		return nil, nil, err
-	}
-	q, err := queries.Open(ctx, st, cfg)
-	if err != nil {
-		st.Close()
-		return nil, nil, err
-	}
-	for _, w := range q.Warnings {
-		fmt.Fprintln(m.Stderr, "注意 warning:", w)
-	}
-	return q, func() { q.Close(); st.Close() }, nil
+type metricsOptions struct {
+	common
+	period, by, format string
 }
 
-// openPublishing opens the database for writing (publications are stored in it) with the
-// calendar of the configuration written, and a query session on it.
-func (m *Main) openPublishing(ctx context.Context, c *common) (*zhuqi.Config, *pipeline.Store, *queries.Q, func(), error) {
-	cfg, err := m.loadConfig(c)
-	if err != nil {
-		return nil, nil, nil, nil, err
+func (m *Main) metricsCommand() *cobra.Command {
+	var o metricsOptions
+	cmd := &cobra.Command{
+		Use:   "metrics [--db F] --period P [--by DIM[,DIM]] [--format table|csv|json]",
+		Short: "resolution, satisfaction and response rates of a period",
+		Example: `  zhuqi metrics --period 2026-10
+  zhuqi metrics --period 2026-Q3 --by region
+  zhuqi metrics --period 2026-10 --by department,category --format csv`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return m.metrics(cmd.Context(), &o) },
 	}
-	st, err := m.openStore(ctx, c, cfg)
-	if err != nil {
-		return nil, nil, nil, nil, err
-	}
-	if err := queries.WriteCalendar(ctx, st, cfg); err != nil {
-		st.Close()
-		return nil, nil, nil, nil, err
-	}
-	q, err := queries.Open(ctx, st, cfg)
-	if err != nil {
-		st.Close()
-		return nil, nil, nil, nil, err
-	}
-	return cfg, st, q, func() { q.Close(); st.Close() }, nil
+	o.register(cmd, true)
+	periodFlag(cmd, &o.period, "period: "+queries.PeriodForms)
+	cmd.Flags().StringVar(&o.by, "by", "", "break down by dimensions, comma-separated: "+strings.Join(queries.Dimensions, ", "))
+	formatFlag(cmd, &o.format)
+	return cmd
 }
 
-// formatFlag registers --format and returns a check of its value.
-func formatFlag(fs *flag.FlagSet) *string {
-	return fs.String("format", "table", "output format: table, csv or json")
-}
+// metricsPeople are the columns of the table for people, after the --by dimensions.
+var metricsPeople = []string{"collected", "solved", "resolution_rate", "satisfaction_rate", "completion_rate",
+	"response_rate", "red", "black", "on_time_reply_rate", "finished"}
 
-func (m *Main) runMetrics(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("metrics", flag.ContinueOnError)
-	var c common
-	c.register(fs, true)
-	period := fs.String("period", "", "period: "+queries.PeriodForms)
-	by := fs.String("by", "", "break down by dimensions, comma-separated: "+strings.Join(queries.Dimensions, ", "))
-	format := formatFlag(fs)
-	if err := m.parseFlags(fs, args); err != nil {
-		return err
-	}
-	if *period == "" {
+func (m *Main) metrics(ctx context.Context, o *metricsOptions) error {
+	if o.period == "" {
 		return usagef("metrics: --period is required (e.g. --period 2026-10)")
 	}
-	if err := tabular.CheckFormat(*format); err != nil {
+	if err := tabular.CheckFormat(o.format); err != nil {
 		return usagef("metrics: %v", err)
 	}
 	var dims []string
-	if *by != "" {
-		dims = strings.Split(*by, ",")
+	if o.by != "" {
+		dims = strings.Split(o.by, ",")
 		for i := range dims {
 			dims[i] = strings.TrimSpace(dims[i])
+			if c, ok := canonical(dims[i], queries.Dimensions); ok {
+				dims[i] = c
+			}
 		}
 	}
 	if err := queries.CheckDimensions(dims); err != nil {
 		return usagef("metrics: %v", err)
 	}
-	q, done, err := m.openQueries(ctx, &c)
+	q, done, err := m.openQueries(ctx, &o.common)
 	if err != nil {
 		return err
 	}
 	defer done()
-	p, err := q.Period(*period)
+	p, err := q.Period(o.period)
 	if err != nil {
 		return usagef("metrics: %v", err)
 	}
@@ -100,8 +71,10 @@ func (m *Main) runMetrics(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *format == "table" {
-		fmt.Fprintf(m.Stdout, "诉求办理指标 metrics  %s  (数据截至 as of %s)\n\n", p.Label, q.AsOf.Format("2006-01-02 15:04"))
+	t := queries.MetricsTable(dims, rows)
+	if o.format != "table" {
+		return tabular.Write(m.Stdout, o.format, t)
 	}
-	return tabular.Write(m.Stdout, *format, queries.MetricsTable(dims, rows))
+	fmt.Fprintf(m.Stdout, "诉求办理指标 metrics  %s  (数据截至 as of %s)\n\n", p.Label, q.AsOf.Format("2006-01-02 15:04"))
+	return writePeople(m.Stdout, t, append(append([]string{}, dims...), metricsPeople...), "--format csv")
 }

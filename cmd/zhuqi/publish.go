@@ -2,50 +2,59 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"path/filepath"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/zhuqi/zhuqi/internal/tabular"
 	"github.com/zhuqi/zhuqi/reports"
 )
 
-func (m *Main) runPublish(ctx context.Context, args []string) error {
-	if len(args) == 0 {
-		return usagef("publish: say what: `zhuqi publish ranking --period P` or `zhuqi publish list`")
-	}
-	switch args[0] {
-	case "ranking":
-		return m.runPublishRanking(ctx, args[1:])
-	case "list":
-		return m.runPublishList(ctx, args[1:])
-	}
-	return usagef("publish: unknown %q: use ranking or list", args[0])
+func (m *Main) publishCommand() *cobra.Command {
+	cmd := parentCommand("publish", "frozen, versioned ranking publications",
+		`  zhuqi publish ranking --period 2026-10
+  zhuqi publish list`)
+	cmd.AddCommand(m.publishRankingCommand(), m.publishListCommand())
+	return cmd
 }
 
-func (m *Main) runPublishRanking(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("publish ranking", flag.ContinueOnError)
-	var c common
-	c.register(fs, true)
-	period := fs.String("period", "", "period to publish, e.g. 2026-10")
-	out := fs.String("out", "out", "folder for the published files")
-	if err := m.parseFlags(fs, args); err != nil {
-		return err
+type publishRankingOptions struct {
+	common
+	period, out string
+}
+
+func (m *Main) publishRankingCommand() *cobra.Command {
+	var o publishRankingOptions
+	cmd := &cobra.Command{
+		Use:   "ranking [--db F] --period P [--out DIR]",
+		Short: "frozen, versioned publication of the rankings of a period",
+		Example: `  zhuqi publish ranking --period 2026-10
+  zhuqi publish ranking --period 2026-10 --out published`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return m.publishRanking(cmd.Context(), &o) },
 	}
-	if *period == "" {
+	o.register(cmd, true)
+	periodFlag(cmd, &o.period, "period to publish, e.g. 2026-10")
+	cmd.Flags().StringVar(&o.out, "out", "out", "folder for the published files")
+	return cmd
+}
+
+func (m *Main) publishRanking(ctx context.Context, o *publishRankingOptions) error {
+	if o.period == "" {
 		return usagef("publish ranking: --period is required (e.g. --period 2026-10)")
 	}
-	_, st, q, done, err := m.openPublishing(ctx, &c)
+	_, st, q, done, err := m.openPublishing(ctx, &o.common)
 	if err != nil {
 		return err
 	}
 	defer done()
-	p, err := q.Period(*period)
+	p, err := q.Period(o.period)
 	if err != nil {
 		return usagef("publish ranking: %v", err)
 	}
-	pub, files, err := reports.Publish(ctx, q, p, st.Now(), *out)
+	pub, files, err := reports.Publish(ctx, q, p, st.Now(), o.out)
 	if err != nil {
 		return err
 	}
@@ -55,23 +64,35 @@ func (m *Main) runPublishRanking(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(m.Stdout, "排名通报 %s（%s）\n  规则 rules %s；数据截至 as of %s；输入文件 inputs %d\n", pub.ID, state, pub.RulesVersion, pub.AsOf, len(pub.Inputs))
 	for _, f := range files {
-		fmt.Fprintf(m.Stdout, "  %s\n", filepath.Join(*out, f))
+		fmt.Fprintf(m.Stdout, "  %s\n", filepath.Join(o.out, f))
 	}
 	return nil
 }
 
-func (m *Main) runPublishList(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("publish list", flag.ContinueOnError)
-	var c common
-	c.register(fs, true)
-	format := formatFlag(fs)
-	if err := m.parseFlags(fs, args); err != nil {
-		return err
+type publishListOptions struct {
+	common
+	format string
+}
+
+func (m *Main) publishListCommand() *cobra.Command {
+	var o publishListOptions
+	cmd := &cobra.Command{
+		Use:     "list [--db F] [--format ...]",
+		Short:   "the stored publications, newest versions included",
+		Example: `  zhuqi publish list --format csv`,
+		Args:    noArgs,
+		RunE:    func(cmd *cobra.Command, args []string) error { return m.publishList(cmd.Context(), &o) },
 	}
-	if err := tabular.CheckFormat(*format); err != nil {
+	o.register(cmd, true)
+	formatFlag(cmd, &o.format)
+	return cmd
+}
+
+func (m *Main) publishList(ctx context.Context, o *publishListOptions) error {
+	if err := tabular.CheckFormat(o.format); err != nil {
 		return usagef("publish list: %v", err)
 	}
-	q, done, err := m.openQueries(ctx, &c)
+	q, done, err := m.openQueries(ctx, &o.common)
 	if err != nil {
 		return err
 	}
@@ -88,5 +109,5 @@ func (m *Main) runPublishList(ctx context.Context, args []string) error {
 	for _, p := range list {
 		t.Rows = append(t.Rows, []any{p.ID, p.Period, int64(p.Version), p.RulesVersion, p.AsOf, int64(p.Inputs), p.PublishedAt.Truncate(time.Second), p.BodySHA256})
 	}
-	return tabular.Write(m.Stdout, *format, t)
+	return tabular.Write(m.Stdout, o.format, t)
 }

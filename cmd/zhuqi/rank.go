@@ -2,51 +2,67 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
+	"io"
 	"strings"
+
+	"github.com/spf13/cobra"
 
 	"github.com/zhuqi/zhuqi/internal/tabular"
 	"github.com/zhuqi/zhuqi/queries"
 )
 
-func (m *Main) runRank(ctx context.Context, args []string) error {
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		return usagef("rank: name the ranking: departments, regions or cadres")
+type rankOptions struct {
+	common
+	kind, period, format string
+}
+
+// rankings are the rankings' names; the singulars are accepted too.
+var rankings = []string{queries.Departments, queries.Regions, queries.Cadres}
+
+func (m *Main) rankCommand() *cobra.Command {
+	var o rankOptions
+	cmd := &cobra.Command{
+		Use:   "rank departments|regions|cadres [--db F] --period P [--format ...]",
+		Short: "the official rankings (rules versioned)",
+		Example: `  zhuqi rank departments --period 2026-10
+  zhuqi rank --period 2026-Q3 regions
+  zhuqi rank cadre --period 2026-W42 --format csv`,
+		ValidArgs: rankings,
+		Args:      oneOf("ranking", rankings, 0),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.kind = args[0]
+			return m.rank(cmd.Context(), &o)
+		},
 	}
-	kind := args[0]
-	if kind != queries.Departments && kind != queries.Regions && kind != queries.Cadres {
-		return usagef("rank: unknown ranking %q: use departments, regions or cadres", kind)
-	}
-	fs := flag.NewFlagSet("rank "+kind, flag.ContinueOnError)
-	var c common
-	c.register(fs, true)
-	period := fs.String("period", "", "period: "+queries.PeriodForms)
-	format := formatFlag(fs)
-	if err := m.parseFlags(fs, args[1:]); err != nil {
-		return err
-	}
-	if *period == "" {
+	o.register(cmd, true)
+	periodFlag(cmd, &o.period, "period: "+queries.PeriodForms)
+	formatFlag(cmd, &o.format)
+	return cmd
+}
+
+func (m *Main) rank(ctx context.Context, o *rankOptions) error {
+	if o.period == "" {
 		return usagef("rank: --period is required (e.g. --period 2026-10)")
 	}
-	if err := tabular.CheckFormat(*format); err != nil {
+	if err := tabular.CheckFormat(o.format); err != nil {
 		return usagef("rank: %v", err)
 	}
-	q, done, err := m.openQueries(ctx, &c)
+	q, done, err := m.openQueries(ctx, &o.common)
 	if err != nil {
 		return err
 	}
 	defer done()
-	p, err := q.Period(*period)
+	p, err := q.Period(o.period)
 	if err != nil {
 		return usagef("rank: %v", err)
 	}
-	rk, err := q.Rank(ctx, kind, p)
+	rk, err := q.Rank(ctx, o.kind, p)
 	if err != nil {
 		return err
 	}
-	if *format != "table" {
-		return tabular.Write(m.Stdout, *format, queries.RankTable(rk))
+	if o.format != "table" {
+		return tabular.Write(m.Stdout, o.format, queries.RankTable(rk))
 	}
 	return writeRankText(m.Stdout, rk)
 }
@@ -57,29 +73,18 @@ var rankTitles = map[string]string{
 	queries.Cadres:      "助企干部赛比评 cadre recognition",
 }
 
-func writeRankText(w interface{ Write([]byte) (int, error) }, rk *queries.Ranking) error {
+func writeRankText(w io.Writer, rk *queries.Ranking) error {
 	fmt.Fprintf(w, "%s  %s  (对比 vs %s；数据截至 as of %s；规则 rules %s)\n\n",
 		rankTitles[rk.Kind], rk.Period.Label, rk.Previous.Label, rk.AsOf.Format("2006-01-02 15:04"), rk.RulesVersion)
 	t := queries.RankTable(rk)
-	// The rules version is in the title; drop its column for people.
-	keep := make([]int, 0, len(t.Columns))
-	for i, c := range t.Columns {
+	// The rules version is in the title; the note goes first when the table is too wide.
+	var cols []string
+	for _, c := range t.Columns {
 		if c.Name != "rules_version" {
-			keep = append(keep, i)
+			cols = append(cols, c.Name)
 		}
 	}
-	people := &tabular.Table{}
-	for _, i := range keep {
-		people.Columns = append(people.Columns, t.Columns[i])
-	}
-	for _, r := range t.Rows {
-		var row []any
-		for _, i := range keep {
-			row = append(row, r[i])
-		}
-		people.Rows = append(people.Rows, row)
-	}
-	if err := tabular.WriteText(w, people); err != nil {
+	if err := writePeople(w, t, cols, "--format csv"); err != nil {
 		return err
 	}
 	list := func(title string, rows []queries.RankRow) {

@@ -2,56 +2,64 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"strings"
+
+	"github.com/spf13/cobra"
 
 	"github.com/zhuqi/zhuqi/reports"
 )
 
-// runReport writes a document: zhuqi report briefing|ranking|cadres|overdue --period P.
-func (m *Main) runReport(ctx context.Context, args []string) error {
-	kinds := strings.Join(reports.Kinds, "|")
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		return usagef("report: say which: `zhuqi report %s --period P [--out DIR] [--lang zh|en]`", kinds)
+type reportOptions struct {
+	common
+	kind, period, out, lang string
+}
+
+func (m *Main) reportCommand() *cobra.Command {
+	var o reportOptions
+	cmd := &cobra.Command{
+		Use:   "report " + strings.Join(reports.Kinds, "|") + " [--db F] --period P [--out DIR] [--lang zh|en]",
+		Short: "write a document: briefing, ranking, cadres or overdue (PDF, HTML, XLSX)",
+		Example: `  zhuqi report briefing --period 2026-10
+  zhuqi report --period 2026-Q3 briefing --lang en --out docs
+  zhuqi report cadres --period 2026-W42
+  zhuqi report overdue --period 2026-10-31`,
+		ValidArgs: reports.Kinds,
+		Args:      oneOf("report", reports.Kinds, 0),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.kind = args[0]
+			return m.report(cmd.Context(), &o)
+		},
 	}
-	kind := args[0]
-	known := false
-	for _, k := range reports.Kinds {
-		known = known || k == kind
+	o.register(cmd, true)
+	periodFlag(cmd, &o.period, "period, e.g. 2026-10 (briefing, ranking), 2026-Q3 (briefing), 2026-W42 (cadres), 2026-10-31 (overdue)")
+	cmd.Flags().StringVar(&o.out, "out", "out", "folder for the documents")
+	cmd.Flags().StringVar(&o.lang, "lang", "zh", "language of the documents: zh or en")
+	return cmd
+}
+
+// report writes a document: zhuqi report briefing|ranking|cadres|overdue --period P.
+func (m *Main) report(ctx context.Context, o *reportOptions) error {
+	if o.period == "" {
+		return usagef("report %s: --period is required (e.g. --period 2026-10)", o.kind)
 	}
-	if !known {
-		return usagef("report: unknown report %q: use one of %s", kind, kinds)
+	if o.lang != "zh" && o.lang != "en" {
+		return usagef("report %s: unknown --lang %q: use zh or en", o.kind, o.lang)
 	}
-	fs := flag.NewFlagSet("report "+kind, flag.ContinueOnError)
-	var c common
-	c.register(fs, true)
-	period := fs.String("period", "", "period, e.g. 2026-10 (briefing, ranking), 2026-Q3 (briefing), 2026-W42 (cadres), 2026-10-31 (overdue)")
-	out := fs.String("out", "out", "folder for the documents")
-	lang := fs.String("lang", "zh", "language of the documents: zh or en")
-	if err := m.parseFlags(fs, args[1:]); err != nil {
-		return err
-	}
-	if *period == "" {
-		return usagef("report %s: --period is required (e.g. --period 2026-10)", kind)
-	}
-	if *lang != "zh" && *lang != "en" {
-		return usagef("report %s: unknown --lang %q: use zh or en", kind, *lang)
-	}
-	cfg, st, q, done, err := m.openPublishing(ctx, &c)
+	cfg, st, q, done, err := m.openPublishing(ctx, &o.common)
 	if err != nil {
 		return err
 	}
 	defer done()
-	p, err := q.Period(*period)
+	p, err := q.Period(o.period)
 	if err != nil {
-		return usagef("report %s: %v", kind, err)
+		return usagef("report %s: %v", o.kind, err)
 	}
-	files, err := reports.Generate(ctx, q, kind, p, reports.Options{Dir: *out, Lang: *lang, Font: cfg.Reports.Font, Now: st.Now, Getenv: m.Getenv})
+	files, err := reports.Generate(ctx, q, o.kind, p, reports.Options{Dir: o.out, Lang: o.lang, Font: cfg.Reports.Font, Now: st.Now, Getenv: m.Getenv})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "%s %s（数据截至 as of %s）\n", kind, p.Label, q.AsOf.Format("2006-01-02 15:04"))
+	fmt.Fprintf(m.Stdout, "%s %s（数据截至 as of %s）\n", o.kind, p.Label, q.AsOf.Format("2006-01-02 15:04"))
 	for _, f := range files {
 		fmt.Fprintf(m.Stdout, "  %s\n", f)
 	}

@@ -2,27 +2,38 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
+
+	"github.com/spf13/cobra"
 
 	"github.com/zhuqi/zhuqi/adhoc"
 )
 
-func (m *Main) runSchema(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("schema", flag.ContinueOnError)
-	var c common
-	c.register(fs, true)
-	if err := m.parseFlags(fs, args); err != nil {
-		return err
+type schemaOptions struct{ common }
+
+func (m *Main) schemaCommand() *cobra.Command {
+	var o schemaOptions
+	cmd := &cobra.Command{
+		Use:     "schema [--db F]",
+		Short:   "tables and views with their columns and comments",
+		Example: `  zhuqi schema --db out/zhuqi.duckdb`,
+		Args:    noArgs,
+		RunE:    func(cmd *cobra.Command, args []string) error { return m.schema(cmd.Context(), &o) },
 	}
-	if fs.NArg() > 0 {
-		return usagef("schema: unexpected argument %q", fs.Arg(0))
-	}
-	cfg, err := m.loadConfig(&c)
+	o.register(cmd, true)
+	return cmd
+}
+
+func (m *Main) schema(ctx context.Context, o *schemaOptions) error {
+	cfg, err := m.loadConfig(&o.common)
 	if err != nil {
 		return err
 	}
-	s := &adhoc.Session{Path: m.dbPath(&c, cfg)}
+	path, err := m.existingDB(&o.common, cfg)
+	if err != nil {
+		return err
+	}
+	s := &adhoc.Session{Path: path}
 	text, err := s.Schema(ctx)
 	if err != nil {
 		return fmt.Errorf("schema: %w", err)

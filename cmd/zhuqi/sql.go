@@ -3,63 +3,89 @@ package main
 import (
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
 	"os"
 	"os/signal"
 	"path/filepath"
 
+	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
 	"github.com/zhuqi/zhuqi/adhoc"
 	"github.com/zhuqi/zhuqi/internal/tabular"
 )
 
-func (m *Main) runSQL(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("sql", flag.ContinueOnError)
-	var c common
-	c.register(fs, true)
-	command := fs.String("c", "", "run these SQL statements (separated by ;) and exit")
-	file := fs.String("f", "", "run the SQL statements of this file and exit")
-	format := fs.String("format", "table", "output format: table, csv, json or parquet (parquet needs --out)")
-	out := fs.String("out", "", "write the output to this file instead of standard output")
-	if err := m.parseFlags(fs, args); err != nil {
-		return err
+type sqlOptions struct {
+	common
+	command, file, format, out string
+}
+
+func (m *Main) sqlCommand() *cobra.Command {
+	var o sqlOptions
+	cmd := &cobra.Command{
+		Use:   "sql [--db F] [-c SQL | -f FILE] [--format table|csv|json|parquet] [--out F]",
+		Short: "read-only SQL on the database (a prompt without -c or -f)",
+		Long: `Runs SQL on the database, read-only in every sense: it changes no database, reads and
+writes no other file, attaches, installs and loads nothing, and cannot change its own
+settings. Results leave only through --format and --out; to copy tables out use
+"zhuqi export", to load files use "zhuqi ingest".`,
+		Example: `  zhuqi sql
+  zhuqi sql -c "SELECT * FROM metrics('2026-10')"
+  zhuqi sql -f query.sql --format csv --out result.csv
+  zhuqi sql -c "SELECT * FROM tickets" --format parquet --out tickets.parquet`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usagef("sql: unexpected argument %q: quote the statements and pass them with -c", args[0])
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error { return m.sql(cmd.Context(), &o) },
 	}
-	if fs.NArg() > 0 {
-		return usagef("sql: unexpected argument %q: quote the statements and pass them with -c", fs.Arg(0))
-	}
-	if *command != "" && *file != "" {
+	o.register(cmd, true)
+	cmd.Flags().StringVarP(&o.command, "command", "c", "", "run these SQL statements (separated by ;) and exit")
+	cmd.Flags().StringVarP(&o.file, "file", "f", "", "run the SQL statements of this file and exit")
+	cmd.Flags().StringVar(&o.format, "format", "table", "output format: table, csv, json or parquet (parquet needs --out)")
+	cmd.Flags().StringVar(&o.out, "out", "", "write the output to this file instead of standard output")
+	cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"table", "csv", "json", "parquet"}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+func (m *Main) sql(ctx context.Context, o *sqlOptions) error {
+	if o.command != "" && o.file != "" {
 		return usagef("sql: give -c or -f, not both")
 	}
-	if *format != "parquet" {
-		if err := tabular.CheckFormat(*format); err != nil {
+	if o.format != "parquet" {
+		if err := tabular.CheckFormat(o.format); err != nil {
 			return usagef("sql: %v, or parquet", err)
 		}
-	} else if *out == "" {
+	} else if o.out == "" {
 		return usagef("sql: --format parquet needs --out FILE")
 	}
-	cfg, err := m.loadConfig(&c)
+	cfg, err := m.loadConfig(&o.common)
 	if err != nil {
 		return err
 	}
-	s := &adhoc.Session{Path: m.dbPath(&c, cfg), Config: cfg, Warn: func(w string) { fmt.Fprintln(m.Stderr, "注意 warning:", w) }}
-	script := *command
-	if *file != "" {
-		b, err := os.ReadFile(*file)
+	path, err := m.existingDB(&o.common, cfg)
+	if err != nil {
+		return err
+	}
+	s := &adhoc.Session{Path: path, Config: cfg, Warn: func(w string) { fmt.Fprintln(m.Stderr, "注意 warning:", w) }}
+	script := o.command
+	if o.file != "" {
+		b, err := os.ReadFile(o.file)
 		if err != nil {
 			return fmt.Errorf("sql: %w", err)
 		}
 		script = string(b)
 	}
 	if script == "" {
-		if *format == "parquet" {
+		if o.format == "parquet" {
 			return usagef("sql: --format parquet needs -c or -f")
 		}
-		return m.sqlPrompt(ctx, s, *format, *out)
+		return m.sqlPrompt(ctx, s, o.format, o.out)
 	}
-	if *format == "parquet" {
-		return s.CopyParquet(ctx, script, *out)
+	if o.format == "parquet" {
+		return s.CopyParquet(ctx, script, o.out)
 	}
 	results, err := s.Run(ctx, script)
 	if err != nil {
@@ -70,12 +96,12 @@ func (m *Main) runSQL(ctx context.Context, args []string) error {
 		if r.Silent() {
 			continue
 		}
-		if err := tabular.Write(&b, *format, r.Table); err != nil {
+		if err := tabular.Write(&b, o.format, r.Table); err != nil {
 			return err
 		}
 	}
-	if *out != "" {
-		return writeFileAtomic(*out, b.Bytes())
+	if o.out != "" {
+		return writeFileAtomic(o.out, b.Bytes())
 	}
 	_, err = m.Stdout.Write(b.Bytes())
 	return err

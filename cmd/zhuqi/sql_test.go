@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -149,7 +150,8 @@ func TestSQL_ReadOnly(t *testing.T) {
 		`DROP VIEW tickets`,
 		`CREATE OR REPLACE MACRO metrics(p) AS TABLE SELECT 1`,
 		`SELECT 1; DELETE FROM calendar`,
-		"ATTACH '" + filepath.Join(filepath.Dir(db), "other.duckdb") + "' AS o; CREATE TABLE o.t AS SELECT 1 AS a",
+		`CREATE TEMP TABLE t AS SELECT 1 AS a`,
+		`VACUUM`,
 	} {
 		code, _, errs := run(t, "sql", "--db", db, "-c", stmt)
 		if code != 1 || !strings.Contains(errs, "zhuqi sql is read-only: use zhuqi ingest to change data") {
@@ -162,6 +164,70 @@ func TestSQL_ReadOnly(t *testing.T) {
 	}
 	if got := fileHash(t, db); got != hash {
 		t.Error("the database file changed")
+	}
+}
+
+// TestSQL_LockedDown: every escape of issue 20 is refused in one line saying why and
+// what to use instead, with the database's SHA-256 unchanged and no file created.
+func TestSQL_LockedDown(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "z.duckdb")
+	copyFile(t, sampleDatabase(t), db)
+	counts := `SELECT (SELECT count(*) FROM ticket_versions) || '/' || (SELECT count(*) FROM ingests) AS n`
+	_, before, _ := run(t, "sql", "--db", db, "--format", "csv", "-c", counts)
+	hash := fileHash(t, db)
+	other := filepath.Join(dir, "other.duckdb")
+	for _, tc := range []struct{ stmt, want string }{
+		{"COPY (SELECT * FROM tickets) TO '" + filepath.Join(dir, "x.csv") + "'", "`zhuqi export`"},
+		{"COPY tickets TO '" + db + "' (FORMAT csv)", "`zhuqi export`"},
+		{"COPY ingests FROM '" + filepath.Join(dir, "x.csv") + "'", "`zhuqi ingest`"},
+		{"SELECT * FROM read_csv('/etc/passwd')", "`zhuqi ingest`"},
+		{"SELECT * FROM read_text('/etc/passwd')", "`zhuqi ingest`"},
+		{"SELECT * FROM glob('/etc/*')", "`zhuqi ingest`"},
+		{"ATTACH '" + db + "' AS w (READ_WRITE)", "nothing can be attached"},
+		{"ATTACH '" + db + "' AS w (READ_WRITE); DETACH w; DELETE FROM w.ingests", "nothing can be attached"},
+		{"ATTACH '" + other + "' AS o", "nothing can be attached"},
+		{"DETACH z", "nothing can be attached"},
+		{"SET enable_external_access = true", "cannot change its settings"},
+		{"SET lock_configuration = false", "cannot change its settings"},
+		{"RESET threads", "cannot change its settings"},
+		{"PRAGMA threads = 1", "cannot change its settings"},
+		{"PRAGMA enable_profiling", "PRAGMA is refused"},
+		{"CALL checkpoint()", "CALL is refused"},
+		{"CHECKPOINT", "CHECKPOINT is refused"},
+		{"EXPORT DATABASE '" + filepath.Join(dir, "exp") + "'", "`zhuqi export`"},
+		{"INSTALL httpfs", "installs and loads no extensions"},
+		{"LOAD httpfs", "installs and loads no extensions"},
+		{"DELETE FROM ingests", "zhuqi sql is read-only: use zhuqi ingest to change data"},
+		{"SELECT 1; DELETE FROM ticket_versions", "zhuqi sql is read-only: use zhuqi ingest to change data"},
+	} {
+		code, _, errs := run(t, "sql", "--db", db, "-c", tc.stmt)
+		if code != 1 || !strings.Contains(errs, tc.want) || strings.Contains(errs, "\n") {
+			t.Errorf("%s: exit %d, stderr %q, want one line with %q", tc.stmt, code, errs, tc.want)
+		}
+		// The prompt refuses them too.
+		var out, errb bytes.Buffer
+		sh := &adhoc.Shell{Session: &adhoc.Session{Path: db, Config: zhuqi.Default()}, In: strings.NewReader(tc.stmt + ";\n"), Stdout: &out, Stderr: &errb, Format: "csv"}
+		if err := sh.Run(context.Background()); !errors.Is(err, adhoc.ErrStatementsFailed) || !strings.Contains(errb.String(), tc.want) {
+			t.Errorf("prompt: %s: %v, stderr %q", tc.stmt, err, errb.String())
+		}
+	}
+	_, after, _ := run(t, "sql", "--db", db, "--format", "csv", "-c", counts)
+	if before != after || !strings.Contains(before, "/") {
+		t.Errorf("counts before %q, after %q", before, after)
+	}
+	if got := fileHash(t, db); got != hash {
+		t.Error("the database file changed")
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("files created beside the database: %v", entries)
+	}
+	// Queries still run, and so do the table macros and DESCRIBE.
+	for _, q := range []string{"SELECT count(*) FROM tickets", "FROM metrics('2026-10')", "DESCRIBE tickets", "SHOW TABLES", "EXPLAIN SELECT 1"} {
+		if code, out, errs := run(t, "sql", "--db", db, "--format", "csv", "-c", q); code != 0 || strings.Count(out, "\n") < 2 {
+			t.Errorf("%s: exit %d, %q %q", q, code, out, errs)
+		}
 	}
 }
 
@@ -192,7 +258,8 @@ func TestSQL_Formats(t *testing.T) {
 			t.Fatalf("exit %d: %s", code, errs)
 		}
 		_, direct, _ := run(t, "sql", "--db", db, "--format", "csv", "-f", script)
-		_, back, _ := run(t, "sql", "--db", db, "--format", "csv", "-c", "SELECT * FROM read_parquet('"+pq+"') ORDER BY region")
+		// zhuqi sql reads no file: a DuckDB of the test's own reads the Parquet back.
+		back := readParquetCSV(t, pq, "ORDER BY region")
 		if direct != back || strings.Count(direct, "\n") < 3 {
 			t.Errorf("parquet read back differs:\n%s\nvs\n%s", back, direct)
 		}
@@ -214,6 +281,42 @@ func TestSQL_Formats(t *testing.T) {
 			t.Errorf("exit %d: %s", code, errs)
 		}
 	})
+}
+
+// readParquetCSV reads a Parquet file with an in-memory DuckDB and writes it as CSV.
+func readParquetCSV(t *testing.T, path, order string) string {
+	t.Helper()
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query("SELECT * FROM read_parquet('" + path + "') " + order)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	w.Write(cols)
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		rec := make([]string, len(vals))
+		for i, v := range vals {
+			rec[i] = fmt.Sprint(v)
+		}
+		w.Write(rec)
+	}
+	w.Flush()
+	return b.String()
 }
 
 func TestShell_PipedStatements(t *testing.T) {
