@@ -48,6 +48,7 @@ func MacroSQL(ctx context.Context, db rowQueryer, cfg *zhuqi.Config, temp bool) 
 	}{{"zq_facts", true, false}, {"zq_facts_lean", false, false}, {"zq_facts_listing", true, true}} {
 		d := ruleParams(r)
 		d["Table"], d["Where"], d["Wide"], d["Listing"], d["Stored"] = "", "", f.wide, f.listing, false
+		d["Source"], d["Reopened"] = "tickets", "zq_reopened"
 		d["Start"], d["End"] = "zq_start", "zq_end"
 		d["AsOf"] = "(SELECT t FROM zq_asof)"
 		d["WAsOf"] = "(SELECT zq_wj(a.t, c.wbase, c.workday) FROM zq_cal c, zq_asof a WHERE c.d = a.t::DATE)"
@@ -74,7 +75,7 @@ func MacroSQL(ctx context.Context, db rowQueryer, cfg *zhuqi.Config, temp bool) 
 			return nil, err
 		}
 		data["Table"] = "(" + strings.TrimSpace(stripComments(cube)) + ")"
-		names, err := render("rank_names.sql", map[string]any{"Table": ""})
+		names, err := render("rank_names.sql", map[string]any{"Table": "", "Source": "tickets"})
 		if err != nil {
 			return nil, err
 		}

@@ -87,6 +87,14 @@ func (p *Publication) Ranking(k string) *PubRank {
 // period has the same inputs and rules, it is returned unchanged (Existing); otherwise a
 // new version is stored and the old ones are kept. The store must be writable.
 func (q *Q) Publish(ctx context.Context, p Period, now time.Time) (*Publication, error) {
+	if err := q.checkTickets(p); err != nil {
+		return nil, err
+	}
+	if !q.AllowUnfinished {
+		if err := q.CheckFinished(p); err != nil {
+			return nil, err
+		}
+	}
 	inputs, err := q.inputs(ctx)
 	if err != nil {
 		return nil, err
