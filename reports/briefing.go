@@ -72,7 +72,7 @@ func briefing(ctx context.Context, q *queries.Q, p queries.Period, L labels, ch 
 	// Each month of the trend judged at the same age as p; p's own month as p is judged.
 	var trend []queries.MetricsRow
 	var trendBases []queries.Basis
-	for m := first; !m.After(lastMonth); m = m.AddDate(0, 1, 0) {
+	for m := first; !m.After(lastMonth) && m.Before(q.AsOf); m = m.AddDate(0, 1, 0) {
 		mp, err := q.Period(m.Format("2006-01"))
 		if err != nil {
 			return nil, err
@@ -102,7 +102,12 @@ func briefing(ctx context.Context, q *queries.Q, p queries.Period, L labels, ch 
 	if err != nil {
 		return nil, err
 	}
-	growthMonth, err := q.Period(lastMonth.Format("2006-01"))
+	// Growth of p's last month, or of the month of the snapshot while p is in progress.
+	gm := lastMonth
+	if last := q.AsOf.Add(-time.Second); last.Before(gm) {
+		gm = last
+	}
+	growthMonth, err := q.Period(gm.Format("2006-01"))
 	if err != nil {
 		return nil, err
 	}

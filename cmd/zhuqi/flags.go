@@ -13,6 +13,7 @@ func (m *Main) runFlags(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("flags", flag.ContinueOnError)
 	var c common
 	c.register(fs, true)
+	c.registerAsOf(fs)
 	period := fs.String("period", "", "list the flags of the tickets created in this period (default: open and this month's late answers)")
 	format := formatFlag(fs)
 	if err := m.parseFlags(fs, args); err != nil {

@@ -13,6 +13,7 @@ func (m *Main) runGrowth(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("growth", flag.ContinueOnError)
 	var c common
 	c.register(fs, true)
+	c.registerAsOf(fs)
 	period := fs.String("period", "", "month YYYY-MM (year to date through that month)")
 	etype := fs.String("entity-type", "", "only this entity type: enterprise, region, department or program")
 	metric := fs.String("metric", "", "only this metric key, e.g. revenue, output, investment, new_projects, tax")

@@ -23,6 +23,11 @@ func (m *Main) openQueries(ctx context.Context, c *common) (*queries.Q, func(), 
 		return nil, nil, err
 	}
 	q, err := queries.Open(ctx, st, cfg)
+	if err == nil {
+		if err = c.travel(ctx, q); err != nil {
+			q.Close()
+		}
+	}
 	if err != nil {
 		st.Close()
 		return nil, nil, err
@@ -49,6 +54,11 @@ func (m *Main) openPublishing(ctx context.Context, c *common) (*zhuqi.Config, *p
 		return nil, nil, nil, nil, err
 	}
 	q, err := queries.Open(ctx, st, cfg)
+	if err == nil {
+		if err = c.travel(ctx, q); err != nil {
+			q.Close()
+		}
+	}
 	if err != nil {
 		st.Close()
 		return nil, nil, nil, nil, err
@@ -65,6 +75,7 @@ func (m *Main) runMetrics(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("metrics", flag.ContinueOnError)
 	var c common
 	c.register(fs, true)
+	c.registerAsOf(fs)
 	period := fs.String("period", "", "period: "+queries.PeriodForms)
 	by := fs.String("by", "", "break down by dimensions, comma-separated: "+strings.Join(queries.Dimensions, ", "))
 	format := formatFlag(fs)
@@ -101,7 +112,7 @@ func (m *Main) runMetrics(ctx context.Context, args []string) error {
 		return err
 	}
 	if *format == "table" {
-		fmt.Fprintf(m.Stdout, "诉求办理指标 metrics  %s  (数据截至 as of %s)\n\n", p.Label, q.AsOf.Format("2006-01-02 15:04"))
+		fmt.Fprintf(m.Stdout, "诉求办理指标 metrics  %s  (数据截至 as of %s)%s\n\n", p.Label, q.AsOf.Format("2006-01-02 15:04"), q.ProgressLabel(p))
 	}
 	return tabular.Write(m.Stdout, *format, queries.MetricsTable(dims, rows))
 }

@@ -29,6 +29,7 @@ func (m *Main) runPublishRanking(ctx context.Context, args []string) error {
 	var c common
 	c.register(fs, true)
 	period := fs.String("period", "", "period to publish, e.g. 2026-10")
+	allow := fs.Bool("allow-unfinished", false, "publish a period not yet over at the snapshot time")
 	out := fs.String("out", "out", "folder for the published files")
 	if err := m.parseFlags(fs, args); err != nil {
 		return err
@@ -45,6 +46,7 @@ func (m *Main) runPublishRanking(ctx context.Context, args []string) error {
 	if err != nil {
 		return usagef("publish ranking: %v", err)
 	}
+	q.AllowUnfinished = *allow
 	pub, err := q.Publish(ctx, p, st.Now())
 	if err != nil {
 		return err

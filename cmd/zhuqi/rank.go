@@ -21,6 +21,7 @@ func (m *Main) runRank(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("rank "+kind, flag.ContinueOnError)
 	var c common
 	c.register(fs, true)
+	c.registerAsOf(fs)
 	period := fs.String("period", "", "period: "+queries.PeriodForms)
 	format := formatFlag(fs)
 	if err := m.parseFlags(fs, args[1:]); err != nil {

@@ -26,6 +26,8 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("report "+kind, flag.ContinueOnError)
 	var c common
 	c.register(fs, true)
+	c.registerAsOf(fs)
+	allow := fs.Bool("allow-unfinished", false, "ranking: publish a period not yet over at the snapshot time")
 	period := fs.String("period", "", "period, e.g. 2026-10 (briefing, ranking), 2026-Q3 (briefing), 2026-W42 (cadres), 2026-10-31 (overdue)")
 	out := fs.String("out", "out", "folder for the documents")
 	lang := fs.String("lang", "zh", "language of the documents: zh or en")
@@ -47,6 +49,7 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 	if err != nil {
 		return usagef("report %s: %v", kind, err)
 	}
+	q.AllowUnfinished = *allow
 	files, err := reports.Generate(ctx, q, kind, p, reports.Options{Dir: *out, Lang: *lang, Font: cfg.Reports.Font, Now: st.Now, Getenv: m.Getenv})
 	if err != nil {
 		return err

@@ -12,6 +12,7 @@ import (
 
 	"github.com/zhuqi/zhuqi"
 	"github.com/zhuqi/zhuqi/pipeline"
+	"github.com/zhuqi/zhuqi/queries"
 )
 
 // Main is the command line: one Run per invocation, with its streams injectable for tests.
@@ -119,6 +120,24 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 // common holds the flags every command shares.
 type common struct {
 	db, config string
+	asOf       string // --as-of: judge at an earlier stored snapshot (time travel)
+}
+
+// registerAsOf registers --as-of on a command that judges figures (DOMAIN §7).
+func (c *common) registerAsOf(fs *flag.FlagSet) {
+	fs.StringVar(&c.asOf, "as-of", "", "judge as the store stood at the latest ticket snapshot at or before this time (e.g. 2026-09-30, the end of that day)")
+}
+
+// travel applies --as-of to a query session.
+func (c *common) travel(ctx context.Context, q *queries.Q) error {
+	if c.asOf == "" {
+		return nil
+	}
+	t, err := pipeline.ParseAsOf(c.asOf, q.Location())
+	if err != nil {
+		return usagef("%v", err)
+	}
+	return q.TravelTo(ctx, t)
 }
 
 func (c *common) register(fs *flag.FlagSet, withDB bool) {
