@@ -128,9 +128,9 @@ func TestBriefing_SameAge(t *testing.T) {
 	flat := strings.Join(strings.Fields(text), "")
 	for _, want := range []string{
 		"本月共收集企业诉求18件，办结12件，办结率66.7%，环比下降8.3个百分点；", // the summary: not 下降33.3
-		"环比-8.3个百分点",                  // the completion tile
-		"同比—",                          // no data a year before
-		"2026-0924181875.0%",           // the trend: September at its close (24 collected, 18 finished, 18 solved, 75.0%)
+		"环比-8.3个百分点",         // the completion tile
+		"同比—",                // no data a year before
+		"2026-0924181875.0%", // the trend: September at its close (24 collected, 18 finished, 18 solved, 75.0%)
 		"环比2026-09取2026-10-0100:00的数据快照", // the footnote
 		"去年同期（2025-10）无数据，不作同比",
 	} {
