@@ -51,6 +51,12 @@ type PubRank struct {
 	Bottom    []string `json:"bottom"`
 	Risers    []string `json:"risers"`
 	NotRanked []string `json:"not_ranked"`
+	// How the previous ranks were judged (DOMAIN §2.1): the publication of the previous
+	// period they come from, else the time T′ and the snapshot judged (none: rebuilt
+	// from the event timestamps).
+	PreviousPublication string `json:"previous_publication,omitempty"`
+	PreviousJudgedAt    string `json:"previous_judged_at,omitempty"`
+	PreviousSnapshot    string `json:"previous_snapshot,omitempty"`
 }
 
 // PubRow is a ranking row as published.
@@ -151,7 +157,13 @@ func (p *Publication) Body() ([]byte, error) {
 
 func pubRank(rk *Ranking) PubRank {
 	pr := PubRank{Ranking: rk.Kind, Previous: rk.Previous.Label, Minimum: rk.Minimum,
-		Bottom: []string{}, Risers: []string{}, NotRanked: []string{}}
+		Bottom: []string{}, Risers: []string{}, NotRanked: []string{}, PreviousPublication: rk.PrevPublication}
+	if rk.PrevPublication == "" && !rk.PrevBasis.At.IsZero() {
+		pr.PreviousJudgedAt = rk.PrevBasis.At.Format("2006-01-02 15:04:05")
+		if !rk.PrevBasis.Rewound() {
+			pr.PreviousSnapshot = rk.PrevBasis.Snapshot.Format("2006-01-02 15:04:05")
+		}
+	}
 	for _, r := range rk.Rows {
 		row := PubRow{Rank: r.Rank, Name: r.Name, Collected: r.Collected, Total: r.Total,
 			PrevRank: r.PrevRank, RankChange: r.RankChange, Status: r.Status, Note: r.Note}

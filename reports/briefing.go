@@ -655,3 +655,34 @@ func (w trustText) flagsLead(p queries.Period, name string, t time.Time, red, bl
 	}
 	return s
 }
+
+// rankingTrust labels a ranking publication of a period not yet over at its snapshot
+// time, and adds the footnote on which basis its previous ranks stand (DOMAIN §2.1, §2.2).
+func rankingTrust(doc *document, L labels, pub *queries.Publication, p queries.Period) {
+	W := trustWords(L)
+	if asOf, err := time.ParseInLocation("2006-01-02 15:04:05", pub.AsOf, p.End.Location()); err == nil && asOf.Before(p.End) {
+		doc.Title += " " + W.progress(asOf)
+	}
+	pr := pub.Ranking(queries.Departments)
+	if pr == nil {
+		return
+	}
+	var s string
+	switch {
+	case pr.PreviousPublication != "" && W.zh:
+		s = fmt.Sprintf("比较口径：上期（%s）名次取已发布的通报 %s。", pr.Previous, pr.PreviousPublication)
+	case pr.PreviousPublication != "":
+		s = fmt.Sprintf("Comparison basis: the previous ranks (%s) are those published in %s.", pr.Previous, pr.PreviousPublication)
+	case pr.PreviousJudgedAt == "":
+		return
+	case pr.PreviousSnapshot != "" && W.zh:
+		s = fmt.Sprintf("比较口径：上期（%s）未发布通报，其名次按同口径计算，即取上期结束后经过与本期相同时长时（%s）的数据快照（%s）。", pr.Previous, pr.PreviousJudgedAt[:16], pr.PreviousSnapshot[:16])
+	case pr.PreviousSnapshot != "":
+		s = fmt.Sprintf("Comparison basis: %s was not published; its ranks are judged at the same age as this period (%s), from the snapshot of %s.", pr.Previous, pr.PreviousJudgedAt[:16], pr.PreviousSnapshot[:16])
+	case W.zh:
+		s = fmt.Sprintf("比较口径：上期（%s）未发布通报，库中也无当时的快照，其名次按时间戳回溯至 %s 计算（只计当时已发生的交办、答复、办结）。", pr.Previous, pr.PreviousJudgedAt[:16])
+	default:
+		s = fmt.Sprintf("Comparison basis: %s was not published and no snapshot that early is stored; its ranks are rebuilt from the event timestamps as of %s.", pr.Previous, pr.PreviousJudgedAt[:16])
+	}
+	doc.note(s)
+}

@@ -44,7 +44,10 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 		}
 	}
 	fmt.Fprintf(m.Stdout, "== 生成样例数据 generating sample exports in %s\n", sampleDir)
-	sum, err := m.generate(ctx, sample.Options{Out: sampleDir, Tickets: *tickets, Seed: *seed, Messy: true})
+	// A snapshot at each month's end, so that the briefing compares every month at the
+	// same age from the data as it stood then (DOMAIN §2.1).
+	until := time.Date(2026, 10, 31, 0, 0, 0, 0, time.UTC)
+	sum, err := m.generate(ctx, sample.Options{Out: sampleDir, Tickets: *tickets, Seed: *seed, Messy: true, Until: until, Snapshots: sample.MonthEnds(until, 12)})
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -265,5 +267,52 @@ func TestGrowth_CommandWithoutTickets(t *testing.T) {
 	code, _, errs = run(t, "growth", "--db", db, "--period", "2026-11")
 	if code != 1 || !strings.Contains(errs, "期间 2026-11 尚无数据：最新实际值截至 2026-11-01 00:00") {
 		t.Errorf("growth after the actuals: exit %d: %s", code, errs)
+	}
+}
+
+// TestDemo_Reproducible: two demos into the same folder give byte-identical outputs (the
+// sample's targets and actuals carry their snapshot date in their names, so the file
+// modification time is never their as-of time), and the demo briefing compares October
+// with September at the same age: no false collapse.
+func TestDemo_Reproducible(t *testing.T) {
+	out := t.TempDir()
+	read := func() map[string][]byte {
+		files := map[string][]byte{}
+		filepath.WalkDir(out, func(path string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() || strings.HasPrefix(d.Name(), "zhuqi.duckdb") {
+				return err
+			}
+			b, err := os.ReadFile(path)
+			files[strings.TrimPrefix(path, out)] = b
+			return err
+		})
+		return files
+	}
+	mustRun(t, "demo", "--out", out, "--tickets", "3000")
+	first := read()
+	mustRun(t, "demo", "--out", out, "--tickets", "3000")
+	second := read()
+	if len(first) == 0 || len(first) != len(second) {
+		t.Fatalf("%d files, then %d", len(first), len(second))
+	}
+	for name, b := range first {
+		if string(second[name]) != string(b) {
+			t.Errorf("%s differs between two demos", name)
+		}
+	}
+	pub := string(first["/ranking-2026-10-v1.json"])
+	if !strings.Contains(pub, `"file": "targets_2026-10-31.csv"`) || !strings.Contains(pub, `"previous_snapshot": "2026-10-01 00:00:00"`) {
+		t.Errorf("publication inputs and previous basis:\n%.3000s", pub)
+	}
+	flat := strings.Join(strings.Fields(pdfText(t, filepath.Join(out, "briefing-2026-10.pdf"))), "")
+	m := regexp.MustCompile(`办结率[0-9.]+%，环比(上升|下降|持平)([0-9.]*)`).FindStringSubmatch(flat)
+	if m == nil {
+		t.Fatalf("no 环比 in the summary:\n%.600s", flat)
+	}
+	if d, _ := strconv.ParseFloat(m[2], 64); d >= 10 {
+		t.Errorf("the demo briefing's completion rate moves %s %s points on September: a false collapse?", m[1], m[2])
+	}
+	if strings.Contains(flat, "（回溯）") {
+		t.Errorf("the demo has a snapshot at every month's end; nothing should be rebuilt")
 	}
 }
