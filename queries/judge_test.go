@@ -136,6 +136,10 @@ func TestTravelTo_EqualsOnlyThatSnapshot(t *testing.T) {
 	if !reflect.DeepEqual(gotF, wantF) {
 		t.Errorf("flags: --as-of gives %+v, the snapshot alone %+v", gotF, wantF)
 	}
+	if _, err := q.Publish(context.Background(), f.period(q, "2026-09"), time.Time{}); err == nil ||
+		err.Error() != "publish 2026-09: a publication freezes the latest data (2026-11-01 00:00), not an earlier snapshot (2026-10-01 00:00); drop --as-of" {
+		t.Errorf("publish at an earlier snapshot: %v", err)
+	}
 	// October starts at the snapshot: no data at this --as-of.
 	if _, err := q.Metrics(context.Background(), f.period(q, "2026-10"), nil); err == nil {
 		t.Error("October at the September snapshot: no error")

@@ -96,6 +96,10 @@ func (q *Q) Publish(ctx context.Context, p Period, now time.Time) (*Publication,
 	if err := q.checkTickets(p); err != nil {
 		return nil, err
 	}
+	if q.judge.key != "" {
+		return nil, fmt.Errorf("publish %s: a publication freezes the latest data (%s), not an earlier snapshot (%s); drop --as-of",
+			p.Label, q.latest.Format("2006-01-02 15:04"), q.AsOf.Format("2006-01-02 15:04"))
+	}
 	if !q.AllowUnfinished {
 		if err := q.CheckFinished(p); err != nil {
 			return nil, err

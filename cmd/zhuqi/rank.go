@@ -59,8 +59,12 @@ var rankTitles = map[string]string{
 }
 
 func writeRankText(w interface{ Write([]byte) (int, error) }, rk *queries.Ranking) error {
-	fmt.Fprintf(w, "%s  %s  (对比 vs %s；数据截至 as of %s；规则 rules %s)\n\n",
-		rankTitles[rk.Kind], rk.Period.Label, rk.Previous.Label, rk.AsOf.Format("2006-01-02 15:04"), rk.RulesVersion)
+	progress := ""
+	if rk.AsOf.Before(rk.Period.End) {
+		progress = "  截至 " + rk.AsOf.Format("2006-01-02 15:04") + "（期间未结束）"
+	}
+	fmt.Fprintf(w, "%s  %s%s  (对比 vs %s；数据截至 as of %s；规则 rules %s)\n\n",
+		rankTitles[rk.Kind], rk.Period.Label, progress, rk.Previous.Label, rk.AsOf.Format("2006-01-02 15:04"), rk.RulesVersion)
 	t := queries.RankTable(rk)
 	// The rules version is in the title; drop its column for people.
 	keep := make([]int, 0, len(t.Columns))

@@ -234,6 +234,13 @@ func TestCommands_PeriodsWithoutData(t *testing.T) {
 		t.Errorf("publish in progress: exit %d: %s", code, errs)
 	}
 	mustRun(t, "publish", "ranking", "--db", db, "--period", "2026-Q4", "--allow-unfinished", "--out", filepath.Join(dir, "out"))
+	if out := mustRun(t, "rank", "regions", "--db", db, "--period", "2026-Q4"); !strings.Contains(out, "2026-Q4  截至 2026-11-01 00:00（期间未结束）") {
+		t.Errorf("rank of a quarter in progress:\n%s", out)
+	}
+	code, _, errs = run(t, "publish", "ranking", "--db", db, "--period", "2026-09", "--as-of", "2026-09-30", "--out", filepath.Join(dir, "out"))
+	if code != 2 {
+		t.Errorf("publish takes no --as-of: exit %d: %s", code, errs)
+	}
 	out := filepath.Join(dir, "q4")
 	mustRun(t, "report", "briefing", "--db", db, "--period", "2026-Q4", "--out", out)
 	flat := strings.Join(strings.Fields(pdfText(t, filepath.Join(out, "briefing-2026-Q4.pdf"))), "")
