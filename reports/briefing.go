@@ -618,12 +618,10 @@ func (w trustText) basisNote(t time.Time, prev, year queries.Basis, hasYear bool
 
 // trendNote says on which basis the months of the trend stand.
 func (w trustText) trendNote(bases []queries.Basis) string {
-	var snap, rew []string
+	var rew []string
 	for _, b := range bases {
 		if b.Rewound() {
 			rew = append(rew, b.Period.Label)
-		} else {
-			snap = append(snap, b.Period.Label)
 		}
 	}
 	if w.zh {

@@ -50,9 +50,8 @@ func trustExport(t *testing.T, dir, name string, nov bool) string {
 			}
 			rows = append(rows, []string{id, "企业" + id, d.region, d.dept, d.cadre, "用地", created, assigned, "", answered, answered, status, outcome, sat, "否"})
 		}
-		for k, day := range []string{"01", "02", "03", "04", "07", "08"} {
+		for _, day := range []string{"01", "02", "03", "04", "07", "08"} {
 			add(string(rune('A'+i))+"-09-"+day, "2026-09-"+day+" 09:00", "2026-09-"+day+" 15:00", "已办结", rating)
-			_ = k
 		}
 		for _, day := range []string{"29", "30"} {
 			if nov {
