@@ -11,9 +11,20 @@ import (
 // judge is which tickets a session judges: the current versions, the versions as they
 // stood at an earlier snapshot, or the current versions rewound to an earlier time.
 type judge struct {
-	key      string // "" for the current versions; else unique per judge (facts cache)
-	source   string // relation of the tickets, with the tickets view's columns
-	reopened string // relation of the ticket ids reopened by then
+	key      string    // "" for the current versions; else unique per judge (facts cache)
+	source   string    // relation of the tickets, with the tickets view's columns
+	reopened string    // relation of the ticket ids reopened by then
+	snapshot time.Time // the earlier snapshot judged, when source is one
+}
+
+// sourceFor is the judge's relation of the tickets for the cohort of p: for an earlier
+// snapshot, narrowed to the tickets created in p (asof_tickets.sql).
+func (j judge) sourceFor(p Period) string {
+	if j.snapshot.IsZero() {
+		return j.source
+	}
+	src, _ := render("asof_tickets.sql", map[string]any{"Snapshot": tsLit(j.snapshot), "Start": tsLit(p.Start), "End": tsLit(p.End)})
+	return strings.TrimSpace(stripComments(src))
 }
 
 var current = judge{source: "tickets", reopened: "zq_reopened"}
@@ -78,9 +89,9 @@ func (q *Q) TravelTo(ctx context.Context, t time.Time) error {
 
 func (q *Q) snapshotJudge(s time.Time) judge {
 	lit := tsLit(s)
-	src, _ := render("asof_tickets.sql", map[string]any{"Snapshot": lit})
+	src, _ := render("asof_tickets.sql", map[string]any{"Snapshot": lit, "Start": ""})
 	re, _ := render("asof_reopened.sql", map[string]any{"Snapshot": lit})
-	return judge{key: "s" + sqlTime(s) + "\x00", source: strings.TrimSpace(stripComments(src)), reopened: strings.TrimSpace(stripComments(re))}
+	return judge{key: "s" + sqlTime(s) + "\x00", source: strings.TrimSpace(stripComments(src)), reopened: strings.TrimSpace(stripComments(re)), snapshot: s}
 }
 
 func (q *Q) rewoundJudge(t time.Time) judge {

@@ -135,15 +135,15 @@ func MacroSQL(ctx context.Context, db rowQueryer, cfg *zhuqi.Config, temp bool) 
 	if temp {
 		tempKw = "TEMP "
 	}
-	judged := func(file, key string) (string, error) {
-		text, err := render(file, map[string]any{key: "(SELECT t FROM zq_j)"})
+	judged := func(file string, data map[string]any) (string, error) {
+		text, err := render(file, data)
 		return strings.TrimSpace(stripComments(text)), err
 	}
-	snapSrc, err := judged("asof_tickets.sql", "Snapshot")
+	snapSrc, err := judged("asof_tickets.sql", map[string]any{"Snapshot": "(SELECT t FROM zq_j)", "Start": ""})
 	if err != nil {
 		return nil, err
 	}
-	rewSrc, err := judged("rewound_tickets.sql", "At")
+	rewSrc, err := judged("rewound_tickets.sql", map[string]any{"At": "(SELECT t FROM zq_j)"})
 	if err != nil {
 		return nil, err
 	}

@@ -259,7 +259,7 @@ func (q *Q) factsData(p Period, where string, form int) map[string]any {
 	data["AsOf"] = tsLit(q.AsOf)
 	data["WAsOf"] = fmt.Sprintf("zq_w(%s)", tsLit(q.AsOf))
 	data["Stored"] = q.stored && q.judge.key == ""
-	data["Source"], data["Reopened"] = q.judge.source, q.judge.reopened
+	data["Source"], data["Reopened"] = q.judge.sourceFor(p), q.judge.reopened
 	data["Wide"] = form >= wide
 	data["Listing"] = form >= listing
 	data["Where"] = ""

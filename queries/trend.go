@@ -18,7 +18,7 @@ func (q *Q) Trend(ctx context.Context, p Period) ([]MetricsRow, error) {
 	data := q.ruleParams()
 	data["Start"] = sqlTime(p.Start)
 	data["End"] = sqlTime(p.End)
-	data["Source"], data["Reopened"] = q.judge.source, q.judge.reopened
+	data["Source"], data["Reopened"] = q.judge.sourceFor(p), q.judge.reopened
 	text, err := render("trend.sql", data)
 	if err != nil {
 		return nil, err
