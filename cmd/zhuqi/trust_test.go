@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -206,6 +207,17 @@ func TestBriefing_Rewound(t *testing.T) {
 			t.Errorf("briefing PDF lacks %q:\n%s", want, flat)
 		}
 	}
+	mustRun(t, "report", "briefing", "--db", db, "--period", "2026-10", "--out", out, "--lang", "en")
+	en := strings.Join(strings.Fields(pdfText(t, filepath.Join(out, "briefing-2026-10.en.pdf"))), " ")
+	for _, want := range []string{
+		"down 8.3 points on the previous period",
+		"previous period 2026-09 rebuilt from the event timestamps as of 2026-10-01 00:00",
+		"no data for 2025-10, so no change on last year",
+	} {
+		if !strings.Contains(en, want) {
+			t.Errorf("English briefing lacks %q:\n%s", want, en)
+		}
+	}
 }
 
 func TestCommands_PeriodsWithoutData(t *testing.T) {
@@ -320,5 +332,57 @@ func TestDemo_Reproducible(t *testing.T) {
 	}
 	if strings.Contains(flat, "（回溯）") {
 		t.Errorf("the demo has a snapshot at every month's end; nothing should be rebuilt")
+	}
+}
+
+// TestBriefing_OneFlagDefinition: the red and black flags the briefing counts are those
+// `zhuqi metrics` counts and `zhuqi flags --period` lists, and the briefing's appendix
+// lists every one of them; no flag shows 0.00 overdue days.
+func TestBriefing_OneFlagDefinition(t *testing.T) {
+	db := sampleDatabase(t)
+	var m []map[string]any
+	if err := json.Unmarshal([]byte(mustRun(t, "metrics", "--db", db, "--period", "2026-10", "--format", "json")), &m); err != nil {
+		t.Fatal(err)
+	}
+	red, black := int(m[0]["red"].(float64)), int(m[0]["black"].(float64))
+	recs, err := csv.NewReader(strings.NewReader(mustRun(t, "flags", "--db", db, "--period", "2026-10", "--format", "csv"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := map[string]int{}
+	for _, r := range recs[1:] {
+		listed[r[0]]++
+		if r[len(r)-1] == "0" || r[len(r)-1] == "0.00" {
+			t.Errorf("flag %s shows no overdue days: %v", r[1], r)
+		}
+	}
+	if red == 0 || listed["red"] != red || listed["black"] != black {
+		t.Fatalf("metrics count red %d, black %d; flags list %v", red, black, listed)
+	}
+	out := t.TempDir()
+	mustRun(t, "report", "briefing", "--db", db, "--period", "2026-10", "--out", out)
+	html, err := os.ReadFile(filepath.Join(out, "briefing-2026-10.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(html)
+	if strings.Contains(page, "zhuqi flags") {
+		t.Error("the briefing sends the reader to a command")
+	}
+	if want := fmt.Sprintf("截至数据时点为红旗的%d件、黑旗的%d件", red, black); !strings.Contains(page, want) {
+		t.Errorf("summary lacks %q", want)
+	}
+	i := strings.Index(page, "附录：本期红旗、黑旗诉求完整清单")
+	if red+black > 20 && i < 0 {
+		t.Fatal("no appendix")
+	}
+	if i >= 0 {
+		app := page[i:]
+		if n := strings.Count(app, `<tr class="red">`); n != red {
+			t.Errorf("appendix lists %d red flags, metrics count %d", n, red)
+		}
+		if n := strings.Count(app, `<tr class="black">`); n != black {
+			t.Errorf("appendix lists %d black flags, metrics count %d", n, black)
+		}
 	}
 }
