@@ -684,3 +684,11 @@ func rankingTrust(doc *document, L labels, pub *queries.Publication, p queries.P
 	}
 	doc.note(s)
 }
+
+// labelInProgress marks the title of a document of a period not yet over at the
+// snapshot time (DOMAIN §2.2).
+func labelInProgress(doc *document, L labels, q *queries.Q, p queries.Period) {
+	if q.InProgress(p) {
+		doc.Title += " " + trustWords(L).progress(q.AsOf)
+	}
+}

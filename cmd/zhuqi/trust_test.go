@@ -260,6 +260,10 @@ func TestCommands_PeriodsWithoutData(t *testing.T) {
 			t.Errorf("briefing of a quarter in progress lacks %q:\n%s", want, flat)
 		}
 	}
+	mustRun(t, "report", "cadres", "--db", db, "--period", "2026-W44", "--out", out)
+	if flat := strings.Join(strings.Fields(pdfText(t, filepath.Join(out, "cadres-2026-W44.pdf"))), ""); !strings.Contains(flat, "截至2026-11-0100:00（期间未结束）") {
+		t.Errorf("cadre recognition of a week in progress is not labelled:\n%.400s", flat)
+	}
 }
 
 func TestGrowth_CommandWithoutTickets(t *testing.T) {
