@@ -65,13 +65,24 @@ func (r *recorder) Report(ctx context.Context, q *queries.Q, kind string, p quer
 		r.fail[key]--
 		return nil, fmt.Errorf("report %s: the printer is on fire", key)
 	}
-	// A real query, so that a broken session fails the test.
-	rows, err := q.Metrics(ctx, p, nil)
-	if err != nil {
-		return nil, err
+	// A real query, so that a broken session fails the test: the overdue list is of the
+	// flags at the snapshot time, as reports' is; the others are of their period.
+	var n int64
+	if kind == "overdue" {
+		flags, err := q.Flags(ctx, nil)
+		if err != nil {
+			return nil, err
+		}
+		n = int64(len(flags))
+	} else {
+		rows, err := q.Metrics(ctx, p, nil)
+		if err != nil {
+			return nil, err
+		}
+		n = rows[0].Collected
 	}
 	name := kind + "-" + p.Label + ".txt"
-	if err := os.WriteFile(filepath.Join(dir, name), []byte(fmt.Sprintf("collected %d\n", rows[0].Collected)), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, name), []byte(fmt.Sprintf("collected %d\n", n)), 0o644); err != nil {
 		return nil, err
 	}
 	if kind != "ranking" {

@@ -33,6 +33,10 @@ const (
 	StatusSucceeded   = "succeeded"
 	StatusFailed      = "failed"
 	StatusInterrupted = "interrupted"
+	// StatusWaiting is a run of a period the data does not cover yet, or not to its end
+	// (DOMAIN §2.2): it waits for an export taken after the period's end and is tried
+	// again.
+	StatusWaiting = "waiting"
 	// StatusSkipped is returned, not stored, for a (job, period) that already succeeded,
 	// and for an inbox ingest that finds the inbox empty.
 	StatusSkipped = "skipped"

@@ -165,7 +165,11 @@ func (e *Env) Run(ctx context.Context, d Due, trigger string, force bool) (*Run,
 			r.Status = StatusInterrupted
 			break
 		}
-		if r.Attempts >= e.Attempts || errors.Is(err, queries.ErrNoTickets) {
+		if errors.Is(err, ErrWaiting) {
+			r.Status = StatusWaiting
+			break
+		}
+		if r.Attempts >= e.Attempts || errors.Is(err, queries.ErrNoTickets) || errors.Is(err, queries.ErrNothing) {
 			r.Status = StatusFailed
 			break
 		}
@@ -194,6 +198,12 @@ func (e *Env) Run(ctx context.Context, d Due, trigger string, force bool) (*Run,
 			return r, fmt.Errorf("%s %s: %s; and the ledger: %w", d.Job, d.Period.Label, r.Error, err)
 		}
 	}
+	announceWait := false
+	if r.Status == StatusWaiting {
+		if announceWait, err = waitedLong(bg, st, r, r.Finished); err != nil {
+			log.Error("waiting run: the ledger", "error", err)
+		}
+	}
 	if err := finishRun(bg, st.DB, r); err != nil {
 		log.Error("run ended but the ledger cannot record it", "status", r.Status, "error", err)
 		return r, err
@@ -205,6 +215,13 @@ func (e *Env) Run(ctx context.Context, d Due, trigger string, force bool) (*Run,
 			e.Notifier.Announce(fmt.Sprintf("%s %s", Title(d.Job), d.Period.Label), r.Outputs)
 		}
 		return r, nil
+	case StatusWaiting:
+		log.Info("run waits for data; it is tried again", "waited", r.Finished.Sub(d.FireTime).Round(time.Minute), "reason", r.Error)
+		if announceWait && e.Notifier != nil {
+			e.Notifier.Announce(fmt.Sprintf("等待数据 still waiting for data: %s %s", Title(d.Job), d.Period.Label),
+				[]string{fmt.Sprintf("已等待 waited %s since %s", r.Finished.Sub(d.FireTime).Round(time.Minute), d.FireTime.Format("2006-01-02 15:04")), r.Error, "run " + r.ID})
+		}
+		return r, nil
 	case StatusInterrupted:
 		log.Warn("run interrupted; it runs again at the next start", "error", r.Error)
 	default:
@@ -214,6 +231,31 @@ func (e *Env) Run(ctx context.Context, d Due, trigger string, force bool) (*Run,
 		}
 	}
 	return r, fmt.Errorf("%s %s: %s", d.Job, d.Period.Label, r.Error)
+}
+
+// ErrWaiting is wrapped by the error of a run that waits for data (StatusWaiting).
+var ErrWaiting = errors.New("waiting for data")
+
+// waits lists the jobs that wait for an export taken after their period's end: the
+// ranking publication and the briefings, which judge a whole period.
+var waits = map[string]bool{"ranking": true, "briefing": true, "bulletin": true}
+
+// WaitAnnounce is how long a run may wait before the wait is announced.
+const WaitAnnounce = 24 * time.Hour
+
+// waitedLong reports whether the (job, period) of r has waited WaitAnnounce since its
+// fire time at now, and no earlier waiting run announced it.
+func waitedLong(ctx context.Context, st *pipeline.Store, r *Run, now time.Time) (bool, error) {
+	if now.Sub(r.FireTime) < WaitAnnounce {
+		return false, nil
+	}
+	var n int
+	err := st.DB.QueryRowContext(ctx, `SELECT count(*) FROM runs WHERE job = ? AND period = ? AND status = 'waiting'
+		AND run_id <> ? AND finished_at >= fire_time + INTERVAL 1 DAY`, r.Job, r.Period, r.ID).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("run ledger: %w", err)
+	}
+	return n == 0, nil
 }
 
 // work does the job on an open database and returns its outputs.
@@ -231,6 +273,15 @@ func (e *Env) work(ctx context.Context, st *pipeline.Store, d Due, log *slog.Log
 		return nil, err
 	}
 	defer q.Close()
+	if waits[d.Job] {
+		if err := q.Check(d.Period); err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrWaiting, err)
+		}
+		if q.InProgress(d.Period) {
+			return nil, fmt.Errorf("%w: period %s ends at %s, the latest ticket snapshot is of %s; the run waits for an export taken after the period's end",
+				ErrWaiting, d.Period.Label, d.Period.End.Format("2006-01-02 15:04"), q.AsOf.Format("2006-01-02 15:04"))
+		}
+	}
 	rel := filepath.Join(d.FireTime.In(e.Loc).Format("2006-01-02"), d.Job+"-"+d.Period.Label)
 	files, err := e.deliver(rel, func(dir string) ([]string, error) {
 		return e.Report(ctx, q, builtin[d.Job].report, d.Period, dir)

@@ -17,8 +17,13 @@ type Scheduler struct {
 	// suspend or a clock change made cron miss still runs.
 	CheckEvery time.Duration
 
-	from time.Time // fire times after this are planned (the previous start)
-	led  Ledger
+	// WaitRetry is how long a waiting run (StatusWaiting) rests before it is tried again
+	// (default an hour).
+	WaitRetry time.Duration
+
+	from    time.Time // fire times after this are planned (the previous start)
+	led     Ledger
+	retryAt map[Key]time.Time // waiting runs: not tried again before this time
 }
 
 // Start prepares a scheduler: it ends the runs a stopped scheduler left running, notes
@@ -63,6 +68,9 @@ func (s *Scheduler) Tick(ctx context.Context, now time.Time) []*Run {
 		if ctx.Err() != nil {
 			break
 		}
+		if now.Before(s.retryAt[d.Key()]) {
+			continue
+		}
 		trigger := "schedule"
 		if s.Env.Now().Sub(d.FireTime) > max(s.CheckEvery, time.Minute) {
 			trigger = "catch-up"
@@ -75,6 +83,16 @@ func (s *Scheduler) Tick(ctx context.Context, now time.Time) []*Run {
 		}
 		runs = append(runs, r)
 		switch r.Status {
+		case StatusWaiting:
+			// Planned again at every tick; tried again after WaitRetry.
+			if s.retryAt == nil {
+				s.retryAt = map[Key]time.Time{}
+			}
+			wait := s.WaitRetry
+			if wait <= 0 {
+				wait = time.Hour
+			}
+			s.retryAt[d.Key()] = now.Add(wait)
 		case StatusSucceeded, StatusSkipped:
 			s.led.Done[d.Key()] = true
 			fallthrough

@@ -40,9 +40,15 @@ func (q *Q) FlagsTop(ctx context.Context, cohort *Period, n int) ([]Flag, int64,
 // flags lists the flags as Flags does, the first limit of them when limit > 0, and counts
 // them all.
 func (q *Q) flags(ctx context.Context, cohort *Period, limit int) ([]Flag, int64, error) {
+	if q.noTickets {
+		return nil, 0, ErrNoTickets
+	}
 	var table string
 	var err error
 	if cohort != nil {
+		if err := q.Check(*cohort); err != nil {
+			return nil, 0, err
+		}
 		table, err = q.factsTable(ctx, *cohort, listing)
 	} else {
 		monthStart := time.Date(q.AsOf.Year(), q.AsOf.Month(), 1, 0, 0, 0, 0, q.loc)

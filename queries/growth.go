@@ -38,6 +38,9 @@ func (q *Q) growthSQL(p Period, f GrowthFilter) (string, error) {
 	if p.Kind != "month" {
 		return "", fmt.Errorf("growth: period %s is a %s; growth is reported for a month (YYYY-MM), year to date", p.Label, p.Kind)
 	}
+	if err := q.Check(p); err != nil {
+		return "", err
+	}
 	var filter strings.Builder
 	if f.EntityType != "" {
 		fmt.Fprintf(&filter, " AND entity_type = %s", sqlString(f.EntityType))

@@ -48,6 +48,7 @@ func MacroSQL(ctx context.Context, db rowQueryer, cfg *zhuqi.Config, temp bool) 
 	}{{"zq_facts", true, false}, {"zq_facts_lean", false, false}, {"zq_facts_listing", true, true}} {
 		d := ruleParams(r)
 		d["Table"], d["Where"], d["Wide"], d["Listing"], d["Stored"] = "", "", f.wide, f.listing, false
+		d["Source"], d["Reopened"] = "zq_src", "zq_reopened"
 		d["Start"], d["End"] = "zq_start", "zq_end"
 		d["AsOf"] = "(SELECT t FROM zq_asof)"
 		d["WAsOf"] = "(SELECT zq_wj(a.t, c.wbase, c.workday) FROM zq_cal c, zq_asof a WHERE c.d = a.t::DATE)"
@@ -69,12 +70,12 @@ func MacroSQL(ctx context.Context, db rowQueryer, cfg *zhuqi.Config, temp bool) 
 		if err != nil {
 			return nil, err
 		}
-		cube, err := render("rank_cube.sql", map[string]any{"Table": "", "Facts": "zq_facts_lean(zq_start, zq_end)"})
+		cube, err := render("rank_cube.sql", map[string]any{"Table": "", "Facts": "zq_facts_lean(zq_start, zq_end, zq_at := zq_at)"})
 		if err != nil {
 			return nil, err
 		}
 		data["Table"] = "(" + strings.TrimSpace(stripComments(cube)) + ")"
-		names, err := render("rank_names.sql", map[string]any{"Table": ""})
+		names, err := render("rank_names.sql", map[string]any{"Table": "", "Source": "tickets"})
 		if err != nil {
 			return nil, err
 		}
@@ -88,7 +89,7 @@ func MacroSQL(ctx context.Context, db rowQueryer, cfg *zhuqi.Config, temp bool) 
 	}
 
 	type ranking struct {
-		Name, Inner, Extra, Components, RulesVersion, Imputed, NotRanked string
+		Name, Kind, Inner, Extra, Components, RulesVersion, Imputed, NotRanked string
 	}
 	notRanked := func(kind string, min int) string {
 		return fmt.Sprintf("CASE WHEN c.collected = 0 THEN %s ELSE %s END",
@@ -98,20 +99,20 @@ func MacroSQL(ctx context.Context, db rowQueryer, cfg *zhuqi.Config, temp bool) 
 	version := sqlString(r.Version())
 	rankings := []ranking{
 		{
-			Name: "department_ranking", Inner: "zq_rank_departments",
+			Name: "department_ranking", Kind: Departments, Inner: "zq_rank_departments",
 			Components: "c.effect, c.service, c.efficiency", RulesVersion: version,
 			Imputed: fmt.Sprintf("CASE WHEN c.service_imputed AND c.reply_imputed THEN %s WHEN c.service_imputed THEN %s WHEN c.reply_imputed THEN %s ELSE '' END",
 				sqlString(imputedNoteOf(true, true)), sqlString(imputedNoteOf(true, false)), sqlString(imputedNoteOf(false, true))),
 			NotRanked: notRanked(Departments, r.Department.MinTickets),
 		},
 		{
-			Name: "region_ranking", Inner: "zq_rank_regions",
+			Name: "region_ranking", Kind: Regions, Inner: "zq_rank_regions",
 			Components: "c.response_rate, c.resolution_rate, c.satisfaction_rate", RulesVersion: version,
 			Imputed:   fmt.Sprintf("CASE WHEN c.service_imputed THEN %s ELSE '' END", sqlString(imputedNoteOf(true, false))),
 			NotRanked: notRanked(Regions, r.Region.MinTickets),
 		},
 		{
-			Name: "cadre_ranking", Inner: "zq_rank_cadres", Extra: ", (SELECT kind FROM zq_period(period)) = 'week'",
+			Name: "cadre_ranking", Kind: Cadres, Inner: "zq_rank_cadres", Extra: ", (SELECT kind FROM zq_period(period)) = 'week'",
 			Components: "c.solved, c.satisfaction_score", RulesVersion: version,
 			Imputed: "''",
 			NotRanked: fmt.Sprintf("CASE WHEN (SELECT kind FROM zq_period(period)) = 'week' THEN %s ELSE %s END",
@@ -134,7 +135,20 @@ func MacroSQL(ctx context.Context, db rowQueryer, cfg *zhuqi.Config, temp bool) 
 	if temp {
 		tempKw = "TEMP "
 	}
+	judged := func(file string, data map[string]any) (string, error) {
+		text, err := render(file, data)
+		return strings.TrimSpace(stripComments(text)), err
+	}
+	snapSrc, err := judged("asof_tickets.sql", map[string]any{"Snapshot": "(SELECT t FROM zq_j)", "Start": ""})
+	if err != nil {
+		return nil, err
+	}
+	rewSrc, err := judged("rewound_tickets.sql", map[string]any{"At": "(SELECT t FROM zq_j)"})
+	if err != nil {
+		return nil, err
+	}
 	text, err := render("macros.sql", map[string]any{
+		"SnapshotSource": snapSrc, "RewoundSource": rewSrc,
 		"Temp": tempKw, "Cal": calData, "Facts": fs, "Aggregates": aggs, "MetricColumns": strings.Join(cols, ", "),
 		"Dimensions": strings.Join(Dimensions, ", "),
 		"Inner":      inners, "Rankings": rankings,

@@ -90,6 +90,9 @@ func (q *Q) Metrics(ctx context.Context, p Period, by []string) ([]MetricsRow, e
 	if err := CheckDimensions(by); err != nil {
 		return nil, err
 	}
+	if err := q.checkTickets(p); err != nil {
+		return nil, err
+	}
 	table, err := q.factsSource(p, wide)
 	if err != nil {
 		return nil, err

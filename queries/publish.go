@@ -51,6 +51,12 @@ type PubRank struct {
 	Bottom    []string `json:"bottom"`
 	Risers    []string `json:"risers"`
 	NotRanked []string `json:"not_ranked"`
+	// How the previous ranks were judged (DOMAIN §2.1): the publication of the previous
+	// period they come from, else the time T′ and the snapshot judged (none: rebuilt
+	// from the event timestamps).
+	PreviousPublication string `json:"previous_publication,omitempty"`
+	PreviousJudgedAt    string `json:"previous_judged_at,omitempty"`
+	PreviousSnapshot    string `json:"previous_snapshot,omitempty"`
 }
 
 // PubRow is a ranking row as published.
@@ -100,6 +106,18 @@ func (q *Q) Publish(ctx context.Context, p Period, now time.Time) (*Publication,
 // Prepare is Publish without storing: the stored version (Existing) when the inputs and
 // rules are unchanged, else the next version of the period, not yet stored (see Store).
 func (q *Q) Prepare(ctx context.Context, p Period, now time.Time) (*Publication, error) {
+	if err := q.checkTickets(p); err != nil {
+		return nil, err
+	}
+	if q.judge.key != "" {
+		return nil, fmt.Errorf("publish %s: a publication freezes the latest data (%s), not an earlier snapshot (%s); drop --as-of",
+			p.Label, q.latest.Format("2006-01-02 15:04"), q.AsOf.Format("2006-01-02 15:04"))
+	}
+	if !q.AllowUnfinished {
+		if err := q.CheckFinished(p); err != nil {
+			return nil, err
+		}
+	}
 	inputs, err := q.inputs(ctx)
 	if err != nil {
 		return nil, err
@@ -170,7 +188,13 @@ func (p *Publication) Body() ([]byte, error) {
 
 func pubRank(rk *Ranking) PubRank {
 	pr := PubRank{Ranking: rk.Kind, Previous: rk.Previous.Label, Minimum: rk.Minimum,
-		Bottom: []string{}, Risers: []string{}, NotRanked: []string{}}
+		Bottom: []string{}, Risers: []string{}, NotRanked: []string{}, PreviousPublication: rk.PrevPublication}
+	if rk.PrevPublication == "" && !rk.PrevBasis.At.IsZero() {
+		pr.PreviousJudgedAt = rk.PrevBasis.At.Format("2006-01-02 15:04:05")
+		if !rk.PrevBasis.Rewound() {
+			pr.PreviousSnapshot = rk.PrevBasis.Snapshot.Format("2006-01-02 15:04:05")
+		}
+	}
 	for _, r := range rk.Rows {
 		row := PubRow{Rank: r.Rank, Name: r.Name, Collected: r.Collected, Total: r.Total,
 			PrevRank: r.PrevRank, RankChange: r.RankChange, Status: r.Status, Note: r.Note}

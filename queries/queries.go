@@ -21,8 +21,12 @@ var sqlFS embed.FS
 var tmpl = template.Must(template.Must(template.New("").Option("missingkey=error").
 	Parse(pipeline.CalendarTemplates)).ParseFS(sqlFS, "sql/*.sql"))
 
-// ErrNoTickets is returned by Open when no ticket export has been ingested yet.
+// ErrNoTickets is returned by the ticket figures when no ticket export has been ingested
+// yet (growth works without one).
 var ErrNoTickets = errors.New("no ticket export has been ingested yet: run `zhuqi ingest FILE` first")
+
+// ErrNothing is returned by Open when nothing at all has been ingested yet.
+var ErrNothing = errors.New("nothing has been ingested yet: run `zhuqi ingest FILE` with a ticket export (or targets and actuals for growth) first")
 
 // Q answers metric questions on one connection of a store. It is not safe for concurrent use.
 type Q struct {
@@ -33,11 +37,18 @@ type Q struct {
 	loc   *time.Location
 	// AsOf is the snapshot time T: the as-of time of the latest ticket export.
 	AsOf time.Time
+	// AllowUnfinished lets Publish freeze a period not yet over (DOMAIN §2.2).
+	AllowUnfinished bool
 	// Warnings collects notes for the reader, such as dates outside the shipped calendar.
 	Warnings []string
 
 	facts  map[string]string // factsKey / "cube\x00"+label / names table → its temp table
 	stored bool              // the tickets' stored timing columns match the calendar
+
+	latest    time.Time // the latest ticket snapshot in the store
+	noTickets bool      // no ticket export ingested: AsOf is the latest actuals' snapshot
+	judge     judge     // which tickets are judged: current, an earlier snapshot, rewound
+	judged    bool      // a comparison session (Compared): Check passes
 }
 
 // Open prepares a query session on s with the rules and calendar of cfg.
@@ -54,7 +65,7 @@ func Open(ctx context.Context, s *pipeline.Store, cfg *zhuqi.Config) (*Q, error)
 	if err != nil {
 		return nil, fmt.Errorf("queries: %w", err)
 	}
-	q := &Q{conn: conn, cfg: cfg, rules: cfg.Rules, cal: cal, loc: loc, facts: map[string]string{}}
+	q := &Q{conn: conn, cfg: cfg, rules: cfg.Rules, cal: cal, loc: loc, facts: map[string]string{}, judge: current}
 	if err := q.setup(ctx); err != nil {
 		conn.Close()
 		return nil, err
@@ -78,14 +89,21 @@ func (q *Q) Location() *time.Location { return q.loc }
 func (q *Q) Period(s string) (Period, error) { return ParsePeriod(s, q.loc, q.AsOf) }
 
 func (q *Q) setup(ctx context.Context) error {
-	var asOf sql.NullTime
-	if err := q.conn.QueryRowContext(ctx, `SELECT max(as_of) FROM ingests WHERE kind = 'tickets'`).Scan(&asOf); err != nil {
+	var asOf, facts sql.NullTime
+	if err := q.conn.QueryRowContext(ctx, `SELECT max(as_of) FILTER (kind = 'tickets'),
+		coalesce(max(as_of) FILTER (kind = 'actuals'), max(as_of)) FROM ingests`).Scan(&asOf, &facts); err != nil {
 		return fmt.Errorf("queries: snapshot time: %w", err)
 	}
-	if !asOf.Valid {
-		return ErrNoTickets
+	switch {
+	case asOf.Valid:
+		q.AsOf = wall(asOf.Time, q.loc)
+		q.latest = q.AsOf
+	case facts.Valid:
+		// Growth needs no tickets (DOMAIN §3): the snapshot is that of the latest actuals.
+		q.AsOf, q.noTickets = wall(facts.Time, q.loc), true
+	default:
+		return ErrNothing
 	}
-	q.AsOf = wall(asOf.Time, q.loc)
 
 	data, missing, err := calendarData(ctx, q.conn, q.cfg, q.cal, q.AsOf.Year())
 	if err != nil {
@@ -199,7 +217,7 @@ func (q *Q) factsWhere(ctx context.Context, p Period, where string, form int) (s
 	if err := q.execTemplate(ctx, "facts.sql", data); err != nil {
 		return "", fmt.Errorf("facts of %s: %w", p.Label, err)
 	}
-	q.facts[factsKey(p, where, form)] = table
+	q.facts[q.factsKey(p, where, form)] = table
 	return table, nil
 }
 
@@ -219,14 +237,14 @@ func (q *Q) factsSource(p Period, form int) (string, error) {
 	return "(" + text + ")", nil
 }
 
-func factsKey(p Period, where string, form int) string {
-	return p.Label + "\x00" + where + "\x00" + fmt.Sprint(form)
+func (q *Q) factsKey(p Period, where string, form int) string {
+	return q.judge.key + p.Label + "\x00" + where + "\x00" + fmt.Sprint(form)
 }
 
 // cachedFacts returns the session's facts table of p in form, or in a wider one.
 func (q *Q) cachedFacts(p Period, where string, form int) (string, bool) {
 	for f := listing; f >= form; f-- {
-		if t, ok := q.facts[factsKey(p, where, f)]; ok {
+		if t, ok := q.facts[q.factsKey(p, where, f)]; ok {
 			return t, true
 		}
 	}
@@ -240,7 +258,8 @@ func (q *Q) factsData(p Period, where string, form int) map[string]any {
 	data["End"] = tsLit(p.End)
 	data["AsOf"] = tsLit(q.AsOf)
 	data["WAsOf"] = fmt.Sprintf("zq_w(%s)", tsLit(q.AsOf))
-	data["Stored"] = q.stored
+	data["Stored"] = q.stored && q.judge.key == ""
+	data["Source"], data["Reopened"] = q.judge.sourceFor(p), q.judge.reopened
 	data["Wide"] = form >= wide
 	data["Listing"] = form >= listing
 	data["Where"] = ""

@@ -54,26 +54,63 @@ type Ranking struct {
 	Bottom       []RankRow
 	Risers       []RankRow
 	NotRanked    []RankRow
+	// PrevBasis is how the previous period was judged, at the same age (DOMAIN §2.1);
+	// PrevPublication the publication whose ranks are the previous ranks, when one exists.
+	PrevBasis       Basis
+	PrevPublication string
+}
+
+// previousRanks are the ranks of kind in prev (DOMAIN §2.1): those of the latest
+// publication of prev when one exists (what the departments were shown), else prev
+// judged at the same age as p.
+func (q *Q) previousRanks(ctx context.Context, kind string, p, prev Period) (map[string]int64, Basis, string, error) {
+	cq, basis, err := q.Compared(ctx, p, prev)
+	if err != nil {
+		return nil, basis, "", err
+	}
+	out := map[string]int64{}
+	pub, err := q.latestPublication(ctx, prev.Label)
+	if err != nil {
+		return nil, basis, "", err
+	}
+	if pub != nil {
+		if pr := pub.Ranking(kind); pr != nil {
+			for _, r := range pr.Rows {
+				if r.Rank != nil {
+					out[r.Name] = *r.Rank
+				}
+			}
+			return out, basis, pub.ID, nil
+		}
+	}
+	before, _, err := cq.rankRows(ctx, kind, prev)
+	if err != nil {
+		return nil, basis, "", err
+	}
+	for _, r := range before {
+		if r.Rank != nil {
+			out[r.Name] = *r.Rank
+		}
+	}
+	return out, basis, "", nil
 }
 
 // Rank computes ranking kind for period p, with rank changes against the previous period.
 func (q *Q) Rank(ctx context.Context, kind string, p Period) (*Ranking, error) {
+	if err := q.checkTickets(p); err != nil {
+		return nil, err
+	}
 	rows, min, err := q.rankRows(ctx, kind, p)
 	if err != nil {
 		return nil, err
 	}
 	prev := p.Previous()
-	before, _, err := q.rankRows(ctx, kind, prev)
+	prevRank, basis, pubID, err := q.previousRanks(ctx, kind, p, prev)
 	if err != nil {
 		return nil, err
 	}
-	prevRank := map[string]int64{}
-	for _, r := range before {
-		if r.Rank != nil {
-			prevRank[r.Name] = *r.Rank
-		}
-	}
-	rk := &Ranking{Kind: kind, Period: p, Previous: prev, RulesVersion: q.RulesVersion(), AsOf: q.AsOf, Minimum: min}
+	rk := &Ranking{Kind: kind, Period: p, Previous: prev, RulesVersion: q.RulesVersion(), AsOf: q.AsOf, Minimum: min,
+		PrevBasis: basis, PrevPublication: pubID}
 	for i := range rows {
 		r := &rows[i]
 		if pr, ok := prevRank[r.Name]; ok {
@@ -148,7 +185,7 @@ func (q *Q) rankRows(ctx context.Context, kind string, p Period) ([]RankRow, int
 // cubeTable materialises the counts of rank_cube.sql for period p once per session: what
 // the three rankings (and their comparisons with p) read.
 func (q *Q) cubeTable(ctx context.Context, p Period) (string, error) {
-	key := "cube\x00" + p.Label
+	key := q.judge.key + "cube\x00" + p.Label
 	if t := q.facts[key]; t != "" {
 		return t, nil
 	}
@@ -217,12 +254,14 @@ func namesSQL(kind, names string) string {
 // namesTable is the relation of the names ranking kind lists; rank_names.sql runs once
 // per session.
 func (q *Q) namesTable(ctx context.Context, kind string) (string, error) {
-	const table = "zq_names"
-	if q.facts[table] == "" {
-		if err := q.execTemplate(ctx, "rank_names.sql", map[string]any{"Table": table}); err != nil {
+	key := q.judge.key + "names"
+	table := q.facts[key]
+	if table == "" {
+		table = fmt.Sprintf("zq_names_%d", len(q.facts)+1)
+		if err := q.execTemplate(ctx, "rank_names.sql", map[string]any{"Table": table, "Source": q.judge.source}); err != nil {
 			return "", err
 		}
-		q.facts[table] = table
+		q.facts[key] = table
 	}
 	return namesSQL(kind, table), nil
 }

@@ -12,9 +12,13 @@ import (
 // tickets without the working-day facts, so that a 12-month trend stays cheap on large data. The
 // 133-rule columns, flags and durations of the rows are zero or nil.
 func (q *Q) Trend(ctx context.Context, p Period) ([]MetricsRow, error) {
+	if err := q.checkTickets(p); err != nil {
+		return nil, err
+	}
 	data := q.ruleParams()
 	data["Start"] = sqlTime(p.Start)
 	data["End"] = sqlTime(p.End)
+	data["Source"], data["Reopened"] = q.judge.sourceFor(p), q.judge.reopened
 	text, err := render("trend.sql", data)
 	if err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 
 	"github.com/zhuqi/zhuqi/queries"
 )
@@ -21,41 +22,73 @@ func briefing(ctx context.Context, q *queries.Q, p queries.Period, L labels, ch 
 	if p.Kind == "quarter" {
 		title = L.t("briefing.quarter")
 	}
+	if err := q.Check(p); err != nil {
+		return nil, err
+	}
+	W := trustWords(L)
 	doc := &document{Title: title, Subtitle: L.periodName(p), Meta: L.meta(p, q.AsOf, q.RulesVersion())}
+	progress := ""
+	if q.InProgress(p) {
+		progress = W.progress(q.AsOf)
+		doc.Title += " " + progress
+	}
 
-	total := func(pp queries.Period) (queries.MetricsRow, error) {
+	total := func(q *queries.Q, pp queries.Period) (queries.MetricsRow, error) {
 		rows, err := q.Metrics(ctx, pp, nil)
 		if err != nil || len(rows) == 0 {
 			return queries.MetricsRow{}, err
 		}
 		return rows[0], nil
 	}
+	// The previous period and last year are judged at the same age as p (DOMAIN §2.1).
+	compared := func(pp queries.Period) (queries.MetricsRow, queries.Basis, error) {
+		cq, basis, err := q.Compared(ctx, p, pp)
+		if err != nil {
+			return queries.MetricsRow{}, basis, err
+		}
+		m, err := total(cq, pp)
+		return m, basis, err
+	}
 	// The flags first: their facts (the widest form) then serve the metrics of p.
-	flags, nFlags, err := q.FlagsTop(ctx, &p, flagRows)
+	flags, err := q.Flags(ctx, &p)
 	if err != nil {
 		return nil, err
 	}
-	cur, err := total(p)
+	cur, err := total(q, p)
 	if err != nil {
 		return nil, err
 	}
-	prev, err := total(p.Previous())
+	prev, prevBasis, err := compared(p.Previous())
 	if err != nil {
 		return nil, err
 	}
-	lastYear, err := total(p.LastYear())
+	lastYear, yearBasis, err := compared(p.LastYear())
 	if err != nil {
 		return nil, err
 	}
+	hasLastYear := lastYear.Collected > 0
 	lastMonth := p.End.AddDate(0, -1, 0)
 	first := lastMonth.AddDate(0, -11, 0)
-	trendP, err := q.Period(fmt.Sprintf("%s..%s", first.Format("2006-01-02"), p.End.AddDate(0, 0, -1).Format("2006-01-02")))
-	if err != nil {
-		return nil, err
-	}
-	trend, err := q.Trend(ctx, trendP)
-	if err != nil {
-		return nil, err
+	// Each month of the trend judged at the same age as p; p's own month as p is judged.
+	var trend []queries.MetricsRow
+	var trendBases []queries.Basis
+	for m := first; !m.After(lastMonth) && m.Before(q.AsOf); m = m.AddDate(0, 1, 0) {
+		mp, err := q.Period(m.Format("2006-01"))
+		if err != nil {
+			return nil, err
+		}
+		mq, basis := q, queries.Basis{Period: mp, At: q.AsOf, Snapshot: q.AsOf}
+		if mp.End.Before(p.End) {
+			if mq, basis, err = q.Compared(ctx, p, mp); err != nil {
+				return nil, err
+			}
+		}
+		rows, err := mq.Trend(ctx, mp)
+		if err != nil {
+			return nil, err
+		}
+		trendBases = append(trendBases, basis)
+		trend = append(trend, rows...)
 	}
 	cats, err := q.Metrics(ctx, p, []string{"category"})
 	if err != nil {
@@ -69,7 +102,12 @@ func briefing(ctx context.Context, q *queries.Q, p queries.Period, L labels, ch 
 	if err != nil {
 		return nil, err
 	}
-	growthMonth, err := q.Period(lastMonth.Format("2006-01"))
+	// Growth of p's last month, or of the month of the snapshot while p is in progress.
+	gm := lastMonth
+	if last := q.AsOf.Add(-time.Second); last.Before(gm) {
+		gm = last
+	}
+	growthMonth, err := q.Period(gm.Format("2006-01"))
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +127,14 @@ func briefing(ctx context.Context, q *queries.Q, p queries.Period, L labels, ch 
 	if len(growth) > 0 {
 		timeProgress = growth[0].TimeProgress
 	}
-	doc.paragraph(summaryText(L, p, cur, prev, lastYear, cats, regions, depts, summaries, timeProgress))
+	if !hasLastYear {
+		lastYear = queries.MetricsRow{}
+	}
+	summary := summaryText(L, p, cur, prev, lastYear, cats, regions, depts, summaries, timeProgress)
+	if progress != "" {
+		summary = W.progressLead(progress) + summary
+	}
+	doc.paragraph(summary)
 
 	// 2. KPI tiles.
 	doc.heading(L.t("h.kpi"))
@@ -99,16 +144,23 @@ func briefing(ctx context.Context, q *queries.Q, p queries.Period, L labels, ch 
 		}
 		return L.t("chg.pp", ppString(d))
 	}
+	// No 同比 where the store has no tickets a year before.
+	yoyOr := func(s string) string {
+		if !hasLastYear {
+			return L.t("chg.yoy") + " —"
+		}
+		return L.t("chg.yoy") + " " + s
+	}
 	rateTile := func(key string, f func(queries.MetricsRow) *float64) tile {
 		return tile{Label: L.t(key), Value: pct(f(cur)), Changes: []string{
 			L.t("chg.mom") + " " + change(diffPP(f(cur), f(prev))),
-			L.t("chg.yoy") + " " + change(diffPP(f(cur), f(lastYear))),
+			yoyOr(change(diffPP(f(cur), f(lastYear)))),
 		}}
 	}
 	countTile := func(key string, f func(queries.MetricsRow) int64) tile {
 		return tile{Label: L.t(key), Value: count(f(cur)), Changes: []string{
 			L.t("chg.mom") + " " + countChange(f(cur), f(prev)),
-			L.t("chg.yoy") + " " + countChange(f(cur), f(lastYear)),
+			yoyOr(countChange(f(cur), f(lastYear))),
 		}}
 	}
 	doc.tiles([]tile{
@@ -120,8 +172,8 @@ func briefing(ctx context.Context, q *queries.Q, p queries.Period, L labels, ch 
 		rateTile("kpi.response", func(m queries.MetricsRow) *float64 { return m.ResponseRate }),
 		rateTile("kpi.ontime", func(m queries.MetricsRow) *float64 { return m.OnTimeReplyRate }),
 		{Label: L.t("kpi.flags"), Value: fmt.Sprintf("%d / %d", cur.Red, cur.Black), Changes: []string{
-			L.t("chg.mom") + fmt.Sprintf(" %d / %d", prev.Red, prev.Black),
-			L.t("chg.yoy") + fmt.Sprintf(" %d / %d", lastYear.Red, lastYear.Black),
+			L.t("chg.mom") + " " + signedN(cur.Red-prev.Red) + " / " + signedN(cur.Black-prev.Black),
+			yoyOr(signedN(cur.Red-lastYear.Red) + " / " + signedN(cur.Black-lastYear.Black)),
 		}},
 	})
 
@@ -130,6 +182,10 @@ func briefing(ctx context.Context, q *queries.Q, p queries.Period, L labels, ch 
 	byMonth := map[string]queries.MetricsRow{}
 	for _, r := range trend {
 		byMonth[r.Dim(0)] = r
+	}
+	rewound := map[string]bool{}
+	for _, b := range trendBases {
+		rewound[b.Period.Label] = b.Rewound()
 	}
 	var months []string
 	var coll, fin, comp, res, sat []float64
@@ -141,7 +197,11 @@ func briefing(ctx context.Context, q *queries.Q, p queries.Period, L labels, ch 
 		months = append(months, m.Format("06-01"))
 		coll, fin = append(coll, float64(r.Collected)), append(fin, float64(r.Finished))
 		comp, res, sat = append(comp, deref(r.CompletionRate)), append(res, deref(r.ResolutionRate)), append(sat, deref(r.SatisfactionRate))
-		tt.Rows = append(tt.Rows, []string{key, count(r.Collected), count(r.Finished), count(r.Solved), pct(r.CompletionRate), pct(r.ResolutionRate), pct(r.SatisfactionRate)})
+		label := key
+		if rewound[key] {
+			label += W.rewoundMark
+		}
+		tt.Rows = append(tt.Rows, []string{label, count(r.Collected), count(r.Finished), count(r.Solved), pct(r.CompletionRate), pct(r.ResolutionRate), pct(r.SatisfactionRate)})
 	}
 	c, err := ch.bars(name+"-trend", L.t("chart.trend"), "", L.t("unit.count"), months,
 		[]series{{L.t("col.collected"), coll}, {L.t("col.finished"), fin}}, false, -1, "")
@@ -156,6 +216,7 @@ func briefing(ctx context.Context, q *queries.Q, p queries.Period, L labels, ch 
 	}
 	doc.addChart(c)
 	doc.addTable(tt)
+	doc.note(W.trendNote(trendBases))
 
 	// 4. Categories.
 	doc.heading(L.t("h.categories"))
@@ -235,14 +296,14 @@ func briefing(ctx context.Context, q *queries.Q, p queries.Period, L labels, ch 
 	doc.paragraph(bottomRisers(L, depts.Bottom, depts.Risers))
 
 	// 7. Red and black flags, longest overdue first (flags.sql orders them).
+	// The flags are those of p's tickets at the snapshot time, the ones the red and black
+	// counts above count; all of them are in the appendix.
 	doc.heading(L.t("h.flags"))
 	if len(flags) == 0 {
 		doc.paragraph(L.t("flags.none"))
 	} else {
-		doc.addTable(flagTable(L, flags))
-		if nFlags > flagRows {
-			doc.note(L.t("flags.more", nFlags-flagRows))
-		}
+		doc.paragraph(W.flagsLead(p, L.periodName(p), q.AsOf, cur.Red, cur.Black, len(flags) > flagRows))
+		doc.addTable(flagTable(L, flags[:min(len(flags), flagRows)]))
 	}
 
 	// 8. Growth against targets.
@@ -267,6 +328,14 @@ func briefing(ctx context.Context, q *queries.Q, p queries.Period, L labels, ch 
 		if err := growthDetail(doc, L, ch, name, growth); err != nil {
 			return nil, err
 		}
+	}
+
+	// The comparison basis, then the appendix: every flag of p's tickets.
+	doc.note(W.basisNote(q.AsOf, prevBasis, yearBasis, hasLastYear, depts.PrevBasis, depts.PrevPublication))
+	if len(flags) > flagRows {
+		doc.heading(W.appendix)
+		doc.paragraph(W.flagsLead(p, L.periodName(p), q.AsOf, cur.Red, cur.Black, false))
+		doc.addTable(flagTable(L, flags))
 	}
 	return doc, nil
 }
@@ -390,7 +459,7 @@ func summaryText(L labels, p queries.Period, cur, prev, lastYear queries.Metrics
 		if topCat != "" {
 			fmt.Fprintf(&b, "诉求最多的类别是%s（%d件）。", topCat, topN)
 		}
-		fmt.Fprintf(&b, "红旗诉求%d件、黑旗诉求%d件。", cur.Red, cur.Black)
+		fmt.Fprintf(&b, "本期诉求中截至数据时点为红旗的%d件、黑旗的%d件。", cur.Red, cur.Black)
 		if r := first(regions); r != nil {
 			fmt.Fprintf(&b, "县市区“三率”排名第一的是%s（%s分）", r.Name, score(r.Total))
 			if len(regions.Bottom) > 0 {
@@ -430,7 +499,7 @@ func summaryText(L labels, p queries.Period, cur, prev, lastYear queries.Metrics
 	if topCat != "" {
 		fmt.Fprintf(&b, " The largest category was %s (%d).", topCat, topN)
 	}
-	fmt.Fprintf(&b, " %d tickets carry a red flag and %d a black flag.", cur.Red, cur.Black)
+	fmt.Fprintf(&b, " Of the period's tickets, %d carry a red flag and %d a black flag as of the data's time.", cur.Red, cur.Black)
 	if r := first(regions); r != nil {
 		fmt.Fprintf(&b, " First among regions: %s (%s points)", r.Name, score(r.Total))
 		if len(regions.Bottom) > 0 {
@@ -462,3 +531,164 @@ func summaryText(L labels, p queries.Period, cur, prev, lastYear queries.Metrics
 }
 
 func ptr(f float64) *float64 { return &f }
+
+// signedN is a change of a count with its sign: "+3", "-2", "0".
+func signedN(n int64) string { return signed(&n) }
+
+// trustText is the briefing's texts about the comparison basis, periods in progress and the
+// flag list (DOMAIN §2.1, §2.2), in the document's language.
+type trustText struct {
+	zh          bool
+	rewoundMark string
+	appendix    string
+}
+
+func trustWords(L labels) trustText {
+	if L["sep"] == "、" {
+		return trustText{zh: true, rewoundMark: "（回溯）", appendix: "附录：本期红旗、黑旗诉求完整清单"}
+	}
+	return trustText{rewoundMark: " (rebuilt)", appendix: "Appendix: every red and black flag of the period"}
+}
+
+func (w trustText) stamp(t time.Time) string { return t.Format("2006-01-02 15:04") }
+
+// progress labels a period not yet over at T.
+func (w trustText) progress(t time.Time) string {
+	if w.zh {
+		return fmt.Sprintf("截至 %s（期间未结束）", w.stamp(t))
+	}
+	return fmt.Sprintf("as of %s (period not yet over)", w.stamp(t))
+}
+
+func (w trustText) progressLead(label string) string {
+	if w.zh {
+		return label + "，"
+	}
+	return strings.ToUpper(label[:1]) + label[1:] + ": "
+}
+
+// basisOf says how one compared period was judged.
+func (w trustText) basisOf(b queries.Basis) string {
+	if b.Rewound() {
+		if w.zh {
+			return fmt.Sprintf("%s按时间戳回溯至 %s（库中无该时点之前的快照，按各事件时间还原）", b.Period.Label, w.stamp(b.At))
+		}
+		return fmt.Sprintf("%s rebuilt from the event timestamps as of %s (no stored snapshot that early)", b.Period.Label, w.stamp(b.At))
+	}
+	if w.zh {
+		return fmt.Sprintf("%s取 %s 的数据快照", b.Period.Label, w.stamp(b.Snapshot))
+	}
+	return fmt.Sprintf("%s from the snapshot of %s", b.Period.Label, w.stamp(b.Snapshot))
+}
+
+// basisNote is the footnote on the comparison basis of the whole document.
+func (w trustText) basisNote(t time.Time, prev, year queries.Basis, hasYear bool, rank queries.Basis, pub string) string {
+	var b strings.Builder
+	if w.zh {
+		fmt.Fprintf(&b, "比较口径：本期数据截至 %s。环比、同比、趋势各月和上期名次均按同口径比较，即各期都取其结束后经过相同时长时的数据，不拿成熟月份比新月份：", w.stamp(t))
+		fmt.Fprintf(&b, "环比%s", w.basisOf(prev))
+		if hasYear {
+			fmt.Fprintf(&b, "；同比%s", w.basisOf(year))
+		} else {
+			fmt.Fprintf(&b, "；去年同期（%s）无数据，不作同比", year.Period.Label)
+		}
+		if pub != "" {
+			fmt.Fprintf(&b, "；上期名次取已发布的通报 %s", pub)
+		} else {
+			fmt.Fprintf(&b, "；上期名次为%s", w.basisOf(rank))
+		}
+		b.WriteString("。标“回溯”的数字按时间戳回溯：只计当时已发生的交办、答复、办结，评价只计当时已办结的诉求。")
+		return b.String()
+	}
+	fmt.Fprintf(&b, "Comparison basis: this period's data as of %s. Every change against the previous period or last year, every month of the trend and every previous rank compares figures of the same age (each period judged as long after its end as this one): ", w.stamp(t))
+	fmt.Fprintf(&b, "previous period %s", w.basisOf(prev))
+	if hasYear {
+		fmt.Fprintf(&b, "; last year %s", w.basisOf(year))
+	} else {
+		fmt.Fprintf(&b, "; no data for %s, so no change on last year", year.Period.Label)
+	}
+	if pub != "" {
+		fmt.Fprintf(&b, "; previous ranks as published in %s", pub)
+	} else {
+		fmt.Fprintf(&b, "; previous ranks %s", w.basisOf(rank))
+	}
+	b.WriteString(". Figures marked rebuilt count only the assignments, answers and completions time-stamped by then, and ratings only of tickets finished by then.")
+	return b.String()
+}
+
+// trendNote says on which basis the months of the trend stand.
+func (w trustText) trendNote(bases []queries.Basis) string {
+	var rew []string
+	for _, b := range bases {
+		if b.Rewound() {
+			rew = append(rew, b.Period.Label)
+		}
+	}
+	if w.zh {
+		s := "各月按同口径取数（各月结束后经过与本期相同的时长）"
+		if len(rew) > 0 {
+			s += fmt.Sprintf("；%s 无当时的快照，按时间戳回溯，标“回溯”", strings.Join(rew, "、"))
+		}
+		return s + "。"
+	}
+	s := "Each month judged at the same age as this period"
+	if len(rew) > 0 {
+		s += fmt.Sprintf("; %s had no snapshot then and are rebuilt from the event timestamps (marked rebuilt)", strings.Join(rew, ", "))
+	}
+	return s + "."
+}
+
+// flagsLead says which flags the list shows, in words: the tickets of p flagged at T.
+func (w trustText) flagsLead(p queries.Period, name string, t time.Time, red, black int64, cut bool) string {
+	if w.zh {
+		s := fmt.Sprintf("%s受理的诉求中，截至 %s 为红旗的%d件、黑旗的%d件（即上文红旗、黑旗件数所计诉求），逾期最久的在前。", name, w.stamp(t), red, black)
+		if cut {
+			s += fmt.Sprintf("下表列前%d件，完整清单见文末附录。", flagRows)
+		}
+		return s
+	}
+	s := fmt.Sprintf("Of the tickets raised in %s, %d carry a red and %d a black flag as of %s (the flags counted above), longest overdue first.", name, red, black, w.stamp(t))
+	if cut {
+		s += fmt.Sprintf(" The first %d are listed here; the appendix lists them all.", flagRows)
+	}
+	return s
+}
+
+// rankingTrust labels a ranking publication of a period not yet over at its snapshot
+// time, and adds the footnote on which basis its previous ranks stand (DOMAIN §2.1, §2.2).
+func rankingTrust(doc *document, L labels, pub *queries.Publication, p queries.Period) {
+	W := trustWords(L)
+	if asOf, err := time.ParseInLocation("2006-01-02 15:04:05", pub.AsOf, p.End.Location()); err == nil && asOf.Before(p.End) {
+		doc.Title += " " + W.progress(asOf)
+	}
+	pr := pub.Ranking(queries.Departments)
+	if pr == nil {
+		return
+	}
+	var s string
+	switch {
+	case pr.PreviousPublication != "" && W.zh:
+		s = fmt.Sprintf("比较口径：上期（%s）名次取已发布的通报 %s。", pr.Previous, pr.PreviousPublication)
+	case pr.PreviousPublication != "":
+		s = fmt.Sprintf("Comparison basis: the previous ranks (%s) are those published in %s.", pr.Previous, pr.PreviousPublication)
+	case pr.PreviousJudgedAt == "":
+		return
+	case pr.PreviousSnapshot != "" && W.zh:
+		s = fmt.Sprintf("比较口径：上期（%s）未发布通报，其名次按同口径计算，即取上期结束后经过与本期相同时长时（%s）的数据快照（%s）。", pr.Previous, pr.PreviousJudgedAt[:16], pr.PreviousSnapshot[:16])
+	case pr.PreviousSnapshot != "":
+		s = fmt.Sprintf("Comparison basis: %s was not published; its ranks are judged at the same age as this period (%s), from the snapshot of %s.", pr.Previous, pr.PreviousJudgedAt[:16], pr.PreviousSnapshot[:16])
+	case W.zh:
+		s = fmt.Sprintf("比较口径：上期（%s）未发布通报，库中也无当时的快照，其名次按时间戳回溯至 %s 计算（只计当时已发生的交办、答复、办结）。", pr.Previous, pr.PreviousJudgedAt[:16])
+	default:
+		s = fmt.Sprintf("Comparison basis: %s was not published and no snapshot that early is stored; its ranks are rebuilt from the event timestamps as of %s.", pr.Previous, pr.PreviousJudgedAt[:16])
+	}
+	doc.note(s)
+}
+
+// labelInProgress marks the title of a document of a period not yet over at the
+// snapshot time (DOMAIN §2.2).
+func labelInProgress(doc *document, L labels, q *queries.Q, p queries.Period) {
+	if q.InProgress(p) {
+		doc.Title += " " + trustWords(L).progress(q.AsOf)
+	}
+}

@@ -120,6 +120,9 @@ func Generate(ctx context.Context, q *queries.Q, kind string, p queries.Period, 
 		return nil, fmt.Errorf("%s %s: %w", kind, p.Label, err)
 	}
 	doc.Lang = opt.Lang
+	if kind == "cadres" || kind == "overdue" {
+		labelInProgress(doc, L, q, p)
+	}
 	pdf, err := renderPDF(doc, fontPath, q.AsOf)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", kind, p.Label, err)

@@ -129,6 +129,7 @@ func ranking(pub *queries.Publication, p queries.Period, asOf string, top int, L
 			doc.note(L.t("notranked.intro", pr.Minimum) + joinNames(L, names))
 		}
 	}
+	rankingTrust(doc, L, pub, p)
 	return doc, nil
 }
 

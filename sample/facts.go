@@ -78,16 +78,19 @@ func (g *gen) facts() ([]FileSummary, error) {
 		targets = append(targets, []string{"region", "", "revenue", strconv.Itoa(y), "1000", "万元"}, []string{"region", regions[0], "tax", strconv.Itoa(y - 2), "abc", "万元"})
 		rejects["missing_required"], rejects["bad_number"] = 1, 1
 	}
+	// The snapshot date is in the file names, so that an ingest never takes the files'
+	// modification time as their as-of time: the same sample gives the same database.
+	stamp := g.opt.Until.Format("2006-01-02")
 	files := []struct {
 		name, kind string
 		header     []string
 		rows       [][]string
 		rejects    map[string]int64
 	}{
-		{"targets.csv", "targets", []string{"entity_type", "entity", "metric", "year", "target", "unit"}, targets, rejects},
-		{"actuals.csv", "actuals", []string{"entity_type", "entity", "metric", "month", "value"}, actuals, map[string]int64{}},
-		{"benchmarks.csv", "benchmarks", []string{"metric", "scope", "month", "yoy"}, benchmarks, map[string]int64{}},
-		{"deductions.csv", "deductions", []string{"department", "month", "points", "reason"}, deductions, map[string]int64{}},
+		{"targets_" + stamp + ".csv", "targets", []string{"entity_type", "entity", "metric", "year", "target", "unit"}, targets, rejects},
+		{"actuals_" + stamp + ".csv", "actuals", []string{"entity_type", "entity", "metric", "month", "value"}, actuals, map[string]int64{}},
+		{"benchmarks_" + stamp + ".csv", "benchmarks", []string{"metric", "scope", "month", "yoy"}, benchmarks, map[string]int64{}},
+		{"deductions_" + stamp + ".csv", "deductions", []string{"department", "month", "points", "reason"}, deductions, map[string]int64{}},
 	}
 	var out []FileSummary
 	for _, f := range files {

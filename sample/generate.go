@@ -41,6 +41,16 @@ type FileSummary struct {
 	Warnings map[string]int64 // expected warnings by code
 }
 
+// MonthEnds lists the last days of the months months back to the one of until, oldest
+// first: month-end snapshot dates, so that every month can be judged at its own close.
+func MonthEnds(until time.Time, months int) []time.Time {
+	var out []time.Time
+	for k := months - 1; k >= 0; k-- {
+		out = append(out, time.Date(until.Year(), until.Month()-time.Month(k)+1, 0, 0, 0, 0, 0, shanghai))
+	}
+	return out
+}
+
 // Summary lists the generated files.
 type Summary struct{ Files []FileSummary }
 

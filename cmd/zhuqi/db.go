@@ -126,6 +126,11 @@ func (m *Main) openQueries(ctx context.Context, c *common) (*queries.Q, func(), 
 		return nil, nil, err
 	}
 	q, err := queries.Open(ctx, st, cfg)
+	if err == nil {
+		if err = c.travel(ctx, q); err != nil {
+			q.Close()
+		}
+	}
 	if err != nil {
 		st.Close()
 		return nil, nil, err
@@ -156,6 +161,11 @@ func (m *Main) openPublishing(ctx context.Context, c *common) (*zhuqi.Config, *p
 		return nil, nil, nil, nil, err
 	}
 	q, err := queries.Open(ctx, st, cfg)
+	if err == nil {
+		if err = c.travel(ctx, q); err != nil {
+			q.Close()
+		}
+	}
 	if err != nil {
 		st.Close()
 		return nil, nil, nil, nil, err

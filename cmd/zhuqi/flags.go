@@ -26,6 +26,7 @@ func (m *Main) flagsCommand() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error { return m.flags(cmd.Context(), &o) },
 	}
 	o.register(cmd, true)
+	o.registerAsOf(cmd)
 	periodFlag(cmd, &o.period, "list the flags of the tickets created in this period (default: open and this month's late answers)")
 	formatFlag(cmd, &o.format)
 	return cmd

@@ -31,6 +31,7 @@ func (m *Main) growthCommand() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error { return m.growth(cmd.Context(), &o) },
 	}
 	o.register(cmd, true)
+	o.registerAsOf(cmd)
 	periodFlag(cmd, &o.period, "month YYYY-MM (year to date through that month)")
 	cmd.Flags().StringVar(&o.entityType, "entity-type", "", "only this entity type: enterprise, region, department or program (plurals too)")
 	cmd.Flags().StringVar(&o.metric, "metric", "", "only this metric key, e.g. revenue, output, investment, new_projects, tax")

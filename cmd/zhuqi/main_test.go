@@ -163,7 +163,7 @@ func TestDemo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"tickets_2026-09-30.csv", "tickets_2026-10-31.csv", "targets.csv", "deductions.csv", "== 数据库 database:"} {
+	for _, want := range []string{"tickets_2026-09-30.csv", "tickets_2026-10-31.csv", "targets_2026-10-31.csv", "deductions_2026-10-31.csv", "== 数据库 database:"} {
 		if !strings.Contains(string(rep), want) || !strings.Contains(stdout, want) {
 			t.Errorf("demo output lacks %q", want)
 		}

@@ -28,6 +28,7 @@ func (m *Main) metricsCommand() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error { return m.metrics(cmd.Context(), &o) },
 	}
 	o.register(cmd, true)
+	o.registerAsOf(cmd)
 	periodFlag(cmd, &o.period, "period: "+queries.PeriodForms)
 	cmd.Flags().StringVar(&o.by, "by", "", "break down by dimensions, comma-separated: "+strings.Join(queries.Dimensions, ", "))
 	formatFlag(cmd, &o.format)
@@ -75,6 +76,6 @@ func (m *Main) metrics(ctx context.Context, o *metricsOptions) error {
 	if o.format != "table" {
 		return tabular.Write(m.Stdout, o.format, t)
 	}
-	fmt.Fprintf(m.Stdout, "诉求办理指标 metrics  %s  (数据截至 as of %s)\n\n", p.Label, q.AsOf.Format("2006-01-02 15:04"))
+	fmt.Fprintf(m.Stdout, "诉求办理指标 metrics  %s  (数据截至 as of %s)%s\n\n", p.Label, q.AsOf.Format("2006-01-02 15:04"), q.ProgressLabel(p))
 	return writePeople(m.Stdout, t, append(append([]string{}, dims...), metricsPeople...), "--format csv")
 }

@@ -22,7 +22,8 @@ func (m *Main) publishCommand() *cobra.Command {
 
 type publishRankingOptions struct {
 	common
-	period, out string
+	period, out     string
+	allowUnfinished bool
 }
 
 func (m *Main) publishRankingCommand() *cobra.Command {
@@ -37,6 +38,7 @@ func (m *Main) publishRankingCommand() *cobra.Command {
 	}
 	o.register(cmd, true)
 	periodFlag(cmd, &o.period, "period to publish, e.g. 2026-10")
+	cmd.Flags().BoolVar(&o.allowUnfinished, "allow-unfinished", false, "publish a period not yet over at the snapshot time")
 	cmd.Flags().StringVar(&o.out, "out", "out", "folder for the published files")
 	return cmd
 }
@@ -54,6 +56,7 @@ func (m *Main) publishRanking(ctx context.Context, o *publishRankingOptions) err
 	if err != nil {
 		return usagef("publish ranking: %v", err)
 	}
+	q.AllowUnfinished = o.allowUnfinished
 	pub, files, err := reports.Publish(ctx, q, p, st.Now(), o.out)
 	if err != nil {
 		return err

@@ -36,6 +36,7 @@ func (m *Main) rankCommand() *cobra.Command {
 		},
 	}
 	o.register(cmd, true)
+	o.registerAsOf(cmd)
 	periodFlag(cmd, &o.period, "period: "+queries.PeriodForms)
 	formatFlag(cmd, &o.format)
 	return cmd
@@ -74,8 +75,12 @@ var rankTitles = map[string]string{
 }
 
 func writeRankText(w io.Writer, rk *queries.Ranking) error {
-	fmt.Fprintf(w, "%s  %s  (对比 vs %s；数据截至 as of %s；规则 rules %s)\n\n",
-		rankTitles[rk.Kind], rk.Period.Label, rk.Previous.Label, rk.AsOf.Format("2006-01-02 15:04"), rk.RulesVersion)
+	progress := ""
+	if rk.AsOf.Before(rk.Period.End) {
+		progress = "  截至 " + rk.AsOf.Format("2006-01-02 15:04") + "（期间未结束）"
+	}
+	fmt.Fprintf(w, "%s  %s%s  (对比 vs %s；数据截至 as of %s；规则 rules %s)\n\n",
+		rankTitles[rk.Kind], rk.Period.Label, progress, rk.Previous.Label, rk.AsOf.Format("2006-01-02 15:04"), rk.RulesVersion)
 	t := queries.RankTable(rk)
 	// The rules version is in the title; the note goes first when the table is too wide.
 	var cols []string

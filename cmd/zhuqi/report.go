@@ -13,6 +13,7 @@ import (
 type reportOptions struct {
 	common
 	kind, period, out, lang string
+	allowUnfinished         bool
 }
 
 func (m *Main) reportCommand() *cobra.Command {
@@ -32,8 +33,10 @@ func (m *Main) reportCommand() *cobra.Command {
 		},
 	}
 	o.register(cmd, true)
+	o.registerAsOf(cmd)
 	periodFlag(cmd, &o.period, "period, e.g. 2026-10 (briefing, ranking), 2026-Q3 (briefing), 2026-W42 (cadres), 2026-10-31 (overdue)")
 	cmd.Flags().StringVar(&o.out, "out", "out", "folder for the documents")
+	cmd.Flags().BoolVar(&o.allowUnfinished, "allow-unfinished", false, "ranking: publish a period not yet over at the snapshot time")
 	cmd.Flags().StringVar(&o.lang, "lang", "zh", "language of the documents: zh or en")
 	return cmd
 }
@@ -55,6 +58,7 @@ func (m *Main) report(ctx context.Context, o *reportOptions) error {
 	if err != nil {
 		return usagef("report %s: %v", o.kind, err)
 	}
+	q.AllowUnfinished = o.allowUnfinished
 	files, err := reports.Generate(ctx, q, o.kind, p, reports.Options{Dir: o.out, Lang: o.lang, Font: cfg.Reports.Font, Now: st.Now, Getenv: m.Getenv})
 	if err != nil {
 		return err

@@ -13,6 +13,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/zhuqi/zhuqi"
+	"github.com/zhuqi/zhuqi/pipeline"
+	"github.com/zhuqi/zhuqi/queries"
 )
 
 // Main is the command line: one Run per invocation, with its streams injectable for tests.
@@ -193,6 +195,24 @@ func version() string {
 // common holds the flags every command shares.
 type common struct {
 	db, config string
+	asOf       string // --as-of: judge at an earlier stored snapshot (time travel)
+}
+
+// registerAsOf registers --as-of on a command that judges figures (DOMAIN §7).
+func (c *common) registerAsOf(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&c.asOf, "as-of", "", "judge as the store stood at the latest ticket snapshot at or before this time (e.g. 2026-09-30, the end of that day)")
+}
+
+// travel applies --as-of to a query session.
+func (c *common) travel(ctx context.Context, q *queries.Q) error {
+	if c.asOf == "" {
+		return nil
+	}
+	t, err := pipeline.ParseAsOf(c.asOf, q.Location())
+	if err != nil {
+		return usagef("%v", err)
+	}
+	return q.TravelTo(ctx, t)
 }
 
 func (c *common) register(cmd *cobra.Command, withDB bool) {

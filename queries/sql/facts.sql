@@ -27,6 +27,9 @@
 -- Stored: the session's calendar is the one the tickets' timing columns were computed
 -- with (pipeline/sql/timing.sql, same key), so they are read instead of looked up; they
 -- hold the same values and leave out the same tickets (NULL outside the calendar).
+-- Source is the tickets judged: the current versions (the tickets view), the versions as
+-- they stood at an earlier snapshot (asof_tickets.sql), or the current versions rewound to
+-- an earlier time (rewound_tickets.sql); Reopened the tickets reopened by then.
 {{- if .Table}}
 CREATE OR REPLACE TEMP TABLE {{.Table}} AS
 {{- end}}
@@ -59,7 +62,7 @@ t0 AS (
         CASE WHEN tk.deadline IS NULL THEN c.reply_due[tk.created_at::DATE - c.d0 + 1]::TIMESTAMP + INTERVAL 1 DAY
              WHEN tk.deadline = date_trunc('day', tk.deadline) THEN tk.deadline + INTERVAL 1 DAY
              ELSE tk.deadline END AS reply_due
-    FROM tickets tk, cal c
+    FROM {{.Source}} tk, cal c
     WHERE tk.created_at >= {{.Start}} AND tk.created_at < {{.End}}
       AND tk.created_at::DATE >= c.d0 AND tk.created_at::DATE - c.d0 < len(c.wbase)
       AND tk.status <> 'cancelled'{{.Where}}
@@ -114,7 +117,7 @@ SELECT x.region, x.street, x.department, x.category, x.source, x.level, x.cadre,
     CASE WHEN x.answered THEN x.w_answer - x.w_created END AS answer_secs,
     CASE WHEN x.finished AND x.resolved_at IS NOT NULL THEN x.w_resolved - x.w_created END AS finish_secs
 FROM x
-LEFT JOIN zq_reopened r USING (ticket_id){{if .Table}};{{end}}
+LEFT JOIN {{.Reopened}} r USING (ticket_id){{if .Table}};{{end}}
 {{- else}}
 SELECT region, department, cadre, satisfaction, finished, solved, rated, sat_weight,
     assign_time IS NOT NULL AND assign_time <= assign_due AS assigned_in_time,

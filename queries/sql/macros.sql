@@ -71,6 +71,16 @@ e AS (
     FROM s
 )
 SELECT label, kind, period_start, period_end,
+    CASE kind
+        WHEN 'month' THEN strftime(period_start - INTERVAL 1 MONTH, '%Y-%m')
+        WHEN 'week' THEN CAST(isoyear(period_start - INTERVAL 7 DAY) AS VARCHAR) || '-W' || lpad(CAST(week(period_start - INTERVAL 7 DAY) AS VARCHAR), 2, '0')
+        WHEN 'quarter' THEN CAST(year(period_start - INTERVAL 3 MONTH) AS VARCHAR) || '-Q' || CAST(quarter(period_start - INTERVAL 3 MONTH) AS VARCHAR)
+        WHEN 'half' THEN CAST(year(period_start - INTERVAL 6 MONTH) AS VARCHAR) || '-H' || CASE WHEN month(period_start - INTERVAL 6 MONTH) <= 6 THEN '1' ELSE '2' END
+        WHEN 'year' THEN strftime(period_start - INTERVAL 1 YEAR, '%Y')
+        WHEN 'ytd' THEN strftime(period_start - INTERVAL 1 YEAR, '%Y') || '-' || strftime(period_end - INTERVAL 1 YEAR - INTERVAL 1 DAY, '%m') || '-YTD'
+        WHEN 'day' THEN strftime(period_start - INTERVAL 1 DAY, '%Y-%m-%d')
+        ELSE strftime(period_start - (period_end - period_start), '%Y-%m-%d') || '..' || strftime(period_start - INTERVAL 1 DAY, '%Y-%m-%d')
+    END AS prev_label,
     CAST(CASE kind
         WHEN 'month' THEN period_start - INTERVAL 1 MONTH
         WHEN 'week' THEN period_start - INTERVAL 7 DAY
@@ -87,16 +97,33 @@ CREATE OR REPLACE {{.Temp}}MACRO {{template "zq_wj"}};
 
 CREATE OR REPLACE {{.Temp}}MACRO {{template "zq_day"}};
 
--- zq_facts / zq_facts_lean / zq_facts_listing(zq_start, zq_end): the per-ticket facts of
--- facts.sql (wide, lean and listing forms) for the cohort created in [zq_start, zq_end),
--- at the snapshot time of the latest ticket export.
+-- zq_facts / zq_facts_lean / zq_facts_listing(zq_start, zq_end, zq_at): the per-ticket
+-- facts of facts.sql (wide, lean and listing forms) for the cohort created in
+-- [zq_start, zq_end), judged (zq_j) as `zhuqi` judges (DOMAIN §2.1):
+--   zq_at NULL: the current tickets at the snapshot time of the latest ticket export;
+--   else at T′ = zq_at: the tickets as they stood at the latest snapshot at or before T′
+--   when it was taken after zq_start (asof_tickets.sql), else the current tickets rewound
+--   to T′ (rewound_tickets.sql, 按时间戳回溯).
 {{- range .Facts}}
-CREATE OR REPLACE {{$.Temp}}MACRO {{.Name}}(zq_start, zq_end) AS TABLE
+CREATE OR REPLACE {{$.Temp}}MACRO {{.Name}}(zq_start, zq_end, zq_at := NULL) AS TABLE
 WITH zq_cal AS (
 {{template "zq_cal" $.Cal}}
 ),
-zq_reopened AS (SELECT DISTINCT ticket_id FROM ticket_versions WHERE status = 'reopened'),
-zq_asof AS (SELECT max(as_of) AS t FROM ingests WHERE kind = 'tickets')
+zq_j AS (
+    SELECT CASE WHEN zq_at IS NULL THEN 'current' WHEN s > zq_start THEN 'snapshot' ELSE 'rewound' END AS mode,
+        CASE WHEN zq_at IS NULL THEN latest WHEN s > zq_start THEN s ELSE zq_at END AS t
+    FROM (SELECT max(as_of) AS latest, max(as_of) FILTER (as_of <= zq_at) AS s FROM ingests WHERE kind = 'tickets')
+),
+zq_src AS (
+    SELECT * EXCLUDE (is_current, row_hash, raw_hash) FROM ticket_versions
+    WHERE is_current AND (SELECT mode FROM zq_j) = 'current'
+    UNION ALL
+    SELECT * FROM {{$.SnapshotSource}} WHERE (SELECT mode FROM zq_j) = 'snapshot'
+    UNION ALL
+    SELECT * FROM {{$.RewoundSource}} WHERE (SELECT mode FROM zq_j) = 'rewound'
+),
+zq_reopened AS (SELECT DISTINCT ticket_id FROM ticket_versions WHERE status = 'reopened' AND as_of <= (SELECT t FROM zq_j)),
+zq_asof AS (SELECT t FROM zq_j)
 SELECT * FROM (
 {{template "facts.sql" .Data}}
 );
@@ -128,18 +155,22 @@ FROM zq_facts((SELECT period_start FROM zq_period(period)), (SELECT period_end F
 GROUP BY ALL)
 ORDER BY value COLLATE zh NULLS LAST;
 
--- zq_rank_*(zq_start, zq_end): the rank_*.sql scores of [zq_start, zq_end) over zq_facts_lean.
+-- zq_rank_*(zq_start, zq_end, zq_at): the rank_*.sql scores of [zq_start, zq_end) over
+-- zq_facts_lean judged at zq_at.
 {{- range .Inner}}
-CREATE OR REPLACE {{$.Temp}}MACRO {{.Name}}(zq_start, zq_end) AS TABLE
+CREATE OR REPLACE {{$.Temp}}MACRO {{.Name}}(zq_start, zq_end, zq_at := NULL) AS TABLE
 {{.SQL}};
 {{end}}
-CREATE OR REPLACE {{.Temp}}MACRO zq_rank_cadres(zq_start, zq_end, weekly) AS TABLE
-SELECT * FROM zq_rank_cadres_week(zq_start, zq_end) WHERE weekly
+CREATE OR REPLACE {{.Temp}}MACRO zq_rank_cadres(zq_start, zq_end, weekly, zq_at := NULL) AS TABLE
+SELECT * FROM zq_rank_cadres_week(zq_start, zq_end, zq_at := zq_at) WHERE weekly
 UNION ALL
-SELECT * FROM zq_rank_cadres_month(zq_start, zq_end) WHERE NOT weekly;
+SELECT * FROM zq_rank_cadres_month(zq_start, zq_end, zq_at := zq_at) WHERE NOT weekly;
 
 -- department_ranking, region_ranking, cadre_ranking(period): competition ranks on the
 -- total, with the previous period's rank, status and note as `zhuqi rank` prints them.
+-- The previous rank (DOMAIN §2.1) is the rank in the latest publication of the previous
+-- period when one has this ranking, else the previous period judged at the same age:
+-- at T′ = end(P′) + (T − end(P)), T the latest ticket snapshot.
 {{- range .Rankings}}
 CREATE OR REPLACE {{$.Temp}}MACRO {{.Name}}(period) AS TABLE
 WITH cur AS (
@@ -147,10 +178,24 @@ WITH cur AS (
         THEN rank() OVER (PARTITION BY eligible AND total IS NOT NULL ORDER BY total DESC) END AS rank
     FROM {{.Inner}}((SELECT period_start FROM zq_period(period)), (SELECT period_end FROM zq_period(period)){{.Extra}})
 ),
-prev AS (
+pp AS (SELECT prev_label FROM zq_period(period)),
+pub AS (
+    SELECT r.name, r.rank AS prev_rank FROM publication_rows r
+    WHERE r.ranking = '{{.Kind}}' AND r.publication_id = (
+        SELECT pb.publication_id FROM publications pb
+        WHERE pb.kind = 'ranking' AND pb.period = (SELECT prev_label FROM pp)
+        ORDER BY pb.version DESC LIMIT 1)
+),
+judged AS (
     SELECT name, CASE WHEN eligible AND total IS NOT NULL
         THEN rank() OVER (PARTITION BY eligible AND total IS NOT NULL ORDER BY total DESC) END AS prev_rank
-    FROM {{.Inner}}((SELECT prev_start FROM zq_period(period)), (SELECT prev_end FROM zq_period(period)){{.Extra}})
+    FROM {{.Inner}}((SELECT prev_start FROM zq_period(period)), (SELECT prev_end FROM zq_period(period)){{.Extra}},
+        zq_at := (SELECT prev_end FROM zq_period(period)) + ((SELECT max(as_of) FROM ingests WHERE kind = 'tickets') - (SELECT period_end FROM zq_period(period))))
+),
+prev AS (
+    SELECT * FROM pub
+    UNION ALL
+    SELECT * FROM judged WHERE NOT EXISTS (SELECT 1 FROM pub)
 )
 SELECT c.rank, c.name, c.collected, {{.Components}}, c.total,
     p.prev_rank, p.prev_rank - c.rank AS rank_change,

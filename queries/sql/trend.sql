@@ -9,7 +9,9 @@
 --   finished  = status resolved or closed
 --   solved    = finished and outcome resolved or unknown
 --   rated     = satisfaction ≠ unrated; weights satisfied {{.WSatisfied}}, basic {{.WBasic}}, dissatisfied {{.WDissatisfied}}
---   reopened  = reopened in any stored version (zq_reopened)
+--   reopened  = reopened in any stored version (zq_reopened), or any version up to the
+--               snapshot judged (Reopened)
+-- Source is the tickets judged, as in facts.sql.
 --   completion_rate = finished / collected; resolution_rate = solved / collected;
 --   satisfaction_rate = (satisfied + basic) / rated; satisfaction_score = Σ weight / rated;
 --   on_site_rate = on_site / collected; reopen_rate = reopened / finished; NULL when the
@@ -17,15 +19,15 @@
 -- The 133-rule rates and flags are not here: Metrics computes them (with the calendar).
 WITH g AS (
     SELECT tk.created_at::DATE AS created_day, tk.status, tk.outcome, tk.satisfaction, tk.on_site, count(*) AS n
-    FROM tickets tk
+    FROM {{.Source}} tk
     WHERE tk.created_at >= TIMESTAMP '{{.Start}}' AND tk.created_at < TIMESTAMP '{{.End}}'
       AND tk.status <> 'cancelled'
     GROUP BY ALL
 ),
 r AS (
     SELECT date_trunc('month', tk.created_at)::DATE AS created_month, count(*) AS reopened
-    FROM tickets tk
-    SEMI JOIN zq_reopened USING (ticket_id)
+    FROM {{.Source}} tk
+    SEMI JOIN {{.Reopened}} USING (ticket_id)
     WHERE tk.created_at >= TIMESTAMP '{{.Start}}' AND tk.created_at < TIMESTAMP '{{.End}}'
       AND tk.status <> 'cancelled'
     GROUP BY ALL
