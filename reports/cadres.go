@@ -2,7 +2,7 @@ package reports
 
 import (
 	"context"
-	"sort"
+	"strconv"
 
 	"github.com/zhuqi/zhuqi/queries"
 )
@@ -44,20 +44,22 @@ func cadres(ctx context.Context, q *queries.Q, p queries.Period, L labels) (*doc
 	} else {
 		doc.addTable(rankTable(L, queries.Cadres, ranked, marks(ranked, nil, rk.Risers)))
 	}
-	// The most solved tickets, whether or not the cadre met the bar.
-	var most []queries.RankRow
+	// How the total is made, and how many cadres solved tickets without being ranked:
+	// counted, not listed (only the ranked are recognised).
+	cr := q.Rules().Cadre
+	if p.Kind == "week" {
+		doc.note(L.t("star.total", pct(&cr.StarMinSatisfaction), cr.StarMinSolved))
+	} else {
+		doc.note(L.t("cadres.total", strconv.FormatFloat(cr.SolvedWeight, 'f', -1, 64), strconv.FormatFloat(cr.SatisfactionWeight, 'f', -1, 64)))
+	}
+	others := 0
 	for _, r := range rk.Rows {
 		if r.Rank == nil && r.Solved > 0 {
-			most = append(most, r)
+			others++
 		}
 	}
-	sort.SliceStable(most, func(i, j int) bool { return most[i].Solved > most[j].Solved })
-	if len(most) > 10 {
-		most = most[:10]
-	}
-	if len(most) > 0 {
-		doc.heading(L.t("h.most"))
-		doc.addTable(rankTable(L, queries.Cadres, most, nil))
+	if others > 0 {
+		doc.note(L.t("star.others", others))
 	}
 	return doc, rk, nil
 }

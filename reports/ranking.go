@@ -1,6 +1,8 @@
 package reports
 
 import (
+	"time"
+
 	"github.com/zhuqi/zhuqi/queries"
 )
 
@@ -42,7 +44,7 @@ func ranking(pub *queries.Publication, p queries.Period, asOf string, top int, L
 	last := p.End.AddDate(0, 0, -1)
 	doc.Meta = []string{
 		L.t("meta.period", L.periodName(p), p.Start.Format("2006-01-02"), last.Format("2006-01-02")),
-		L.t("meta.asof", asOf),
+		L.t("meta.asof", asOfMoment(asOf)),
 		L.t("meta.rules", pub.RulesVersion),
 		L.t("meta.pub", pub.ID, pub.Version),
 	}
@@ -111,7 +113,7 @@ func ranking(pub *queries.Publication, p queries.Period, asOf string, top int, L
 				names = append(names, ranked[i].Name)
 				totals = append(totals, deref(ranked[i].Total))
 			}
-			c, err := ch.bars(name+"-departments", L.t("chart.departments"), "", L.t("unit.score"), names,
+			c, err := ch.bars(name+"-departments", L.t("chart.departments"), "", axis{L.t("unit.score"), scoreAxis}, names,
 				[]series{{L.t("col.total"), totals}}, true, -1, "")
 			if err != nil {
 				return nil, err
@@ -141,4 +143,14 @@ func joinNames(L labels, names []string) string {
 		out += n
 	}
 	return out
+}
+
+// asOfMoment is a publication's as-of time ("2006-01-02 15:04:05", local) as moment
+// writes it; as it is when it does not parse.
+func asOfMoment(s string) string {
+	t, err := time.Parse("2006-01-02 15:04:05", s)
+	if err != nil {
+		return s
+	}
+	return moment(t)
 }
