@@ -7,6 +7,7 @@ import (
 	pngenc "image/png"
 	"math"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -198,13 +199,28 @@ func axisRange(k axisKind, top float64) (lo, hi float64) {
 	return 0, niceCeil(top * 1.05)
 }
 
-// niceCeil is the smallest of 1, 2, 2.5, 5 times a power of ten that is at least v.
+// plainTicks are gonum's default ticks labelled without needless decimals: 250, not
+// 250.00.
+type plainTicks struct{}
+
+func (plainTicks) Ticks(lo, hi float64) []plot.Tick {
+	ts := plot.DefaultTicks{}.Ticks(lo, hi)
+	for i := range ts {
+		if ts[i].Label != "" {
+			ts[i].Label = strconv.FormatFloat(math.Round(ts[i].Value*1e6)/1e6, 'f', -1, 64)
+		}
+	}
+	return ts
+}
+
+// niceCeil is the smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a power of ten
+// that is at least v.
 func niceCeil(v float64) float64 {
 	if !(v > 0) {
 		return 1
 	}
 	e := math.Pow(10, math.Floor(math.Log10(v)))
-	for _, m := range []float64{1, 2, 2.5, 5, 10} {
+	for _, m := range []float64{1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10} {
 		if m*e >= v*(1-1e-12) {
 			return m * e
 		}
@@ -339,6 +355,11 @@ func (c charter) bars(name, title, caption string, ax axis, cats []string, ss []
 		legend = append(legend, legendItem{Name: lineName, Color: l.Color, Line: true, Dashes: l.Dashes})
 	}
 	lo, hi := axisRange(ax.Kind, top)
+	if horizontal {
+		p.X.Tick.Marker = plainTicks{}
+	} else {
+		p.Y.Tick.Marker = plainTicks{}
+	}
 	// Half a slot either side: the first and last bars stand clear of the frame.
 	slots := float64(len(cats)) - 0.5
 	if horizontal {
@@ -389,5 +410,6 @@ func (c charter) lines(name, title, caption string, ax axis, cats []string, ss [
 	p.X.Min, p.X.Max = -0.5, float64(len(cats))-0.5
 	p.Y.Label.Text = ax.Label
 	p.Y.Min, p.Y.Max = axisRange(ax.Kind, top)
+	p.Y.Tick.Marker = plainTicks{}
 	return render(p, legend, name, caption, chartH)
 }

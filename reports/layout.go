@@ -88,7 +88,8 @@ func (l *layoutLog) problems() []string {
 }
 
 // badBreak checks the places where text was broken into lines: each must be at a space
-// or next to a CJK character (for a header: at a space or before a full-width bracket).
+// or next to a CJK character (for a header: at a space or before a bracket), never
+// inside a full-width bracket pair.
 // It returns the first bad place.
 func badBreak(text string, lines []string, header bool) (string, bool) {
 	rest := strings.TrimLeft(text, " ")
@@ -99,6 +100,10 @@ func badBreak(text string, lines []string, header bool) (string, bool) {
 		rest = rest[len(l):]
 		if i == len(lines)-1 {
 			break
+		}
+		done := text[:len(text)-len(rest)]
+		if strings.Count(done, "（") > strings.Count(done, "）") {
+			return l + "|" + "（…）", false
 		}
 		trimmed := strings.TrimLeft(rest, " ")
 		spaced := len(trimmed) < len(rest)

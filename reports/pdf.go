@@ -96,7 +96,9 @@ func renderPDF(doc *document, fontPath string, created time.Time) ([]byte, error
 		case b.Heading != "":
 			next := 40.0
 			if i+1 < len(doc.Blocks) {
-				next = minHeight(doc.Blocks[i+1])
+				if next, err = w.minHeight(doc.Blocks[i+1]); err != nil {
+					return nil, fmt.Errorf("pdf: %w", err)
+				}
 			}
 			w.room(28 + next)
 			err = w.heading(b.Heading)
@@ -125,17 +127,22 @@ func renderPDF(doc *document, fontPath string, created time.Time) ([]byte, error
 	return buf.Bytes(), nil
 }
 
-// minHeight is the least room a block needs on the page of the heading before it.
-func minHeight(b block) float64 {
+// minHeight is the least room a block needs on the page of the heading before it: the
+// room the block itself asks for before it starts.
+func (w *pdfWriter) minHeight(b block) (float64, error) {
 	switch {
 	case b.Chart != nil:
-		return chartHeight(b.Chart) + 16
+		return chartHeight(b.Chart) + 16, nil
 	case b.Tiles != nil:
-		return 70
+		return 70, nil
 	case b.Table != nil:
-		return 60
+		lt, err := w.layTable(b.Table)
+		if err != nil {
+			return 0, err
+		}
+		return lt.start(), nil
 	}
-	return 40
+	return 40, nil
 }
 
 // chartHeight is the height of c on the page, full width.
@@ -382,7 +389,8 @@ func closing(tok string) bool {
 }
 
 // tokens splits s into unbreakable pieces: one per CJK character or punctuation, one per
-// run of other characters with its trailing spaces.
+// full-width bracket with what it holds, one per run of other characters with its
+// trailing spaces.
 func tokens(s string) []string {
 	var out []string
 	var cur strings.Builder
@@ -393,8 +401,20 @@ func tokens(s string) []string {
 		}
 	}
 	prevSpace := false
+	inBracket := false
 	for _, r := range s {
 		switch {
+		case r == '（' || inBracket:
+			// A full-width bracket and what it holds stay together: （万元）.
+			if r == '（' {
+				flush()
+			}
+			cur.WriteRune(r)
+			inBracket = r != '）'
+			if !inBracket {
+				flush()
+			}
+			prevSpace = false
 		case r > 0x2E80 && !unicode.IsSpace(r):
 			flush()
 			out = append(out, string(r))
@@ -449,53 +469,90 @@ func (w *pdfWriter) tiles(ts []tile) error {
 // table draws t with column widths from its content. A table that fits on a page is
 // kept whole; a longer one continues on new pages under a repeated header row, and never
 // leaves fewer than keepRows rows alone on the last page.
-func (w *pdfWriter) table(t *table) error {
-	const pad, lh = 3.0, tableSize * 1.35
-	w.font(tableSize)
-	w.tables++
-	widths, err := columnWidths(t, pad, w.measure)
-	if err != nil {
-		return err
+// Table geometry: cell padding and line height.
+const (
+	cellPad    = 3.0
+	cellLineH  = tableSize * 1.35
+	pageSpaceH = contentBottom - margin
+)
+
+// laid is a table row broken into lines: one list of lines per cell.
+type laid struct {
+	cells [][]string
+	text  []string // the cells' texts
+	h     float64
+	gap   bool // the marker of omitted rows, across the row
+}
+
+// laidTable is a table broken into lines, before it is drawn.
+type laidTable struct {
+	widths []float64
+	labels []string
+	head   laid
+	rows   []laid
+	total  float64
+}
+
+// start is the room the table needs where it starts: all of it when it fits on a page
+// under a heading, else its header and first two rows.
+func (lt *laidTable) start() float64 {
+	if lt.total <= pageSpaceH-60 || len(lt.rows) == 0 {
+		return lt.total
 	}
-	// laid is a row broken into lines: one list of lines per cell.
-	type laid struct {
-		cells [][]string
-		text  []string // the cells' texts
-		h     float64
-		gap   bool // the marker of omitted rows, across the row
+	return lt.head.h + lt.rows[0].h + lt.rows[min(1, len(lt.rows)-1)].h
+}
+
+// layTable sets t's column widths and breaks its cells into lines.
+func (w *pdfWriter) layTable(t *table) (*laidTable, error) {
+	w.font(tableSize)
+	widths, err := columnWidths(t, cellPad, w.measure)
+	if err != nil {
+		return nil, err
 	}
 	lay := func(cells []string, header bool) (laid, error) {
 		out := laid{cells: make([][]string, len(cells)), text: cells}
 		n := 1
 		for i, s := range cells {
-			l, err := w.wrap(s, widths[i]-2*pad, header)
+			l, err := w.wrap(s, widths[i]-2*cellPad, header)
 			if err != nil {
 				return out, err
 			}
 			out.cells[i] = l
 			n = max(n, len(l))
 		}
-		out.h = float64(n)*lh + 2*pad
+		out.h = float64(n)*cellLineH + 2*cellPad
 		return out, nil
 	}
-	labels := make([]string, len(t.Columns))
+	lt := &laidTable{widths: widths, labels: make([]string, len(t.Columns)), rows: make([]laid, len(t.Rows))}
 	for i, c := range t.Columns {
-		labels[i] = c.Label
+		lt.labels[i] = c.Label
 	}
-	head, err := lay(labels, true)
+	if lt.head, err = lay(lt.labels, true); err != nil {
+		return nil, err
+	}
+	lt.total = lt.head.h
+	for r, row := range t.Rows {
+		if r < len(t.Marks) && t.Marks[r] == omitted {
+			lt.rows[r] = laid{cells: [][]string{{row[0]}}, text: row[:1], h: cellLineH + 2*cellPad, gap: true}
+		} else if lt.rows[r], err = lay(row, false); err != nil {
+			return nil, err
+		}
+		lt.total += lt.rows[r].h
+	}
+	return lt, nil
+}
+
+// table draws t with column widths from its content. A table that fits on a page is
+// kept whole; a longer one continues on new pages under a repeated header row, and never
+// leaves fewer than keepRows rows alone on the last page.
+func (w *pdfWriter) table(t *table) error {
+	const pad, lh = cellPad, cellLineH
+	lt, err := w.layTable(t)
 	if err != nil {
 		return err
 	}
-	rows := make([]laid, len(t.Rows))
-	total := head.h
-	for r, row := range t.Rows {
-		if r < len(t.Marks) && t.Marks[r] == omitted {
-			rows[r] = laid{cells: [][]string{{row[0]}}, h: lh + 2*pad, gap: true}
-		} else if rows[r], err = lay(row, false); err != nil {
-			return err
-		}
-		total += rows[r].h
-	}
+	w.tables++
+	widths, head, rows := lt.widths, lt.head, lt.rows
 	drawRow := func(row laid, header bool, fill, text [3]uint8) error {
 		w.gp.SetFillColor(fill[0], fill[1], fill[2])
 		w.gp.SetStrokeColor(200, 200, 200)
@@ -505,7 +562,9 @@ func (w *pdfWriter) table(t *table) error {
 		if row.gap {
 			w.gp.SetTextColor(110, 110, 110)
 			w.logCell(row.cells[0], contentW-2*pad, false, row.cells[0][0])
-			return w.text(margin+pad, w.y+pad, contentW-2*pad, lh, row.cells[0][0], gopdf.Center)
+			err := w.text(margin+pad, w.y+pad, contentW-2*pad, lh, row.cells[0][0], gopdf.Center)
+			w.y += row.h
+			return err
 		}
 		x := margin
 		for i, cell := range row.cells {
@@ -543,11 +602,7 @@ func (w *pdfWriter) table(t *table) error {
 		}
 		return b
 	}
-	if total <= contentBottom-margin {
-		w.room(total)
-	} else {
-		w.room(head.h + rows[0].h + rows[min(1, len(rows)-1)].h)
-	}
+	w.room(lt.start())
 	if err := drawRow(head, true, headerFill, headerText); err != nil {
 		return err
 	}
