@@ -242,7 +242,7 @@ var words = map[string]labels{
 		"col.enterprise":           "Enterprise",
 		"col.created":              "Created",
 		"col.due":                  "Reply due",
-		"col.late":                 "Late (w. days)",
+		"col.late":                 "Working days late",
 		"col.entity":               "Entity",
 		"col.metric":               "Metric",
 		"col.ytd":                  "YTD",

@@ -102,7 +102,7 @@ func badBreak(text string, lines []string, header bool) (string, bool) {
 			break
 		}
 		done := text[:len(text)-len(rest)]
-		if strings.Count(done, "（") > strings.Count(done, "）") {
+		if strings.Count(done, "（") > strings.Count(done, "）") || (header && strings.Count(done, "(") > strings.Count(done, ")")) {
 			return l + "|" + "（…）", false
 		}
 		trimmed := strings.TrimLeft(rest, " ")
@@ -143,8 +143,8 @@ func columnWidths(t *table, pad float64, measure func(string) (float64, error)) 
 		total += c.Width
 	}
 	for i, c := range t.Columns {
-		for _, piece := range headerPieces(c.Label) {
-			wd, err := measure(piece)
+		for _, piece := range headerTokens(c.Label) {
+			wd, err := measure(strings.TrimSpace(piece))
 			if err != nil {
 				return nil, err
 			}
@@ -196,24 +196,6 @@ func columnWidths(t *table, pad float64, measure func(string) (float64, error)) 
 		}
 	}
 	return widths, nil
-}
-
-// headerPieces are the parts of a column header that never break: words, with a
-// bracketed unit ("（工作日）", "(pp)") on its own.
-func headerPieces(s string) []string {
-	var out []string
-	for _, w := range strings.Fields(s) {
-		for {
-			i := strings.IndexAny(w, "（(")
-			if i <= 0 {
-				break
-			}
-			out = append(out, w[:i])
-			w = w[i:]
-		}
-		out = append(out, w)
-	}
-	return out
 }
 
 // wordLen is the length in characters of the run of non-space, non-CJK characters that

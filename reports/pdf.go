@@ -367,13 +367,19 @@ func (w *pdfWriter) wrap(s string, width float64, header bool) ([]string, error)
 func headerTokens(s string) []string {
 	var out []string
 	var cur strings.Builder
-	prevSpace := false
+	prevSpace, depth := false, 0
 	for _, r := range s {
-		if cur.Len() > 0 && ((r != ' ' && prevSpace) || r == '（' || r == '(') {
+		if cur.Len() > 0 && depth == 0 && ((r != ' ' && prevSpace) || r == '（' || r == '(') {
 			out = append(out, cur.String())
 			cur.Reset()
 		}
 		cur.WriteRune(r)
+		switch r {
+		case '（', '(':
+			depth++
+		case '）', ')':
+			depth = max(0, depth-1)
+		}
 		prevSpace = r == ' '
 	}
 	if cur.Len() > 0 {
