@@ -8,7 +8,9 @@ import (
 )
 
 // cadres builds the cadre recognition (赛比评) of p: for a week, the star of the week
-// (most solved among cadres who meet the bar); for a month, the top ten.
+// (most solved among cadres who meet the bar); for a month, the recognised top
+// (rules.cadre.top, ties included). Cadres who did not meet the bar are counted, not
+// listed.
 func cadres(ctx context.Context, q *queries.Q, p queries.Period, L labels) (*document, *queries.Ranking, error) {
 	rk, err := q.Rank(ctx, queries.Cadres, p)
 	if err != nil {
@@ -39,14 +41,26 @@ func cadres(ctx context.Context, q *queries.Q, p queries.Period, L labels) (*doc
 	} else {
 		doc.paragraph(L.t("cadres.intro", L.periodName(p), len(ranked)))
 	}
+	// For a month, the recognised: ranks 1 to rules.cadre.top, ties included.
+	cr := q.Rules().Cadre
+	more := 0
+	if p.Kind != "week" {
+		n := 0
+		for n < len(ranked) && *ranked[n].Rank <= int64(cr.Top) {
+			n++
+		}
+		more, ranked = len(ranked)-n, ranked[:n]
+	}
 	if len(ranked) == 0 {
 		doc.paragraph(L.t("rank.none"))
 	} else {
 		doc.addTable(rankTable(L, queries.Cadres, ranked, marks(ranked, nil, rk.Risers)))
 	}
+	if more > 0 {
+		doc.note(L.t("cadres.more", more))
+	}
 	// How the total is made, and how many cadres solved tickets without being ranked:
 	// counted, not listed (only the ranked are recognised).
-	cr := q.Rules().Cadre
 	if p.Kind == "week" {
 		doc.note(L.t("star.total", pct(&cr.StarMinSatisfaction), cr.StarMinSolved))
 	} else {

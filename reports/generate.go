@@ -79,7 +79,7 @@ func Generate(ctx context.Context, q *queries.Q, kind string, p queries.Period, 
 			return nil, err
 		}
 		base = pub.ID
-		doc, err = ranking(pub, p, pub.AsOf, q.Rules().Cadre.Top, L, ch, base+suffix)
+		doc, err = ranking(pub, p, pub.AsOf, q.Rules().Cadre, L, ch, base+suffix)
 		if err != nil {
 			return nil, err
 		}

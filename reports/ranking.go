@@ -1,8 +1,10 @@
 package reports
 
 import (
+	"strconv"
 	"time"
 
+	"github.com/zhuqi/zhuqi"
 	"github.com/zhuqi/zhuqi/queries"
 )
 
@@ -38,8 +40,10 @@ func pick(rows []queries.RankRow, names []string) []queries.RankRow {
 // ranking builds the ranking publication (排名通报) of a frozen publication: every
 // ranking with its score breakdown and rank changes, the bottom three and the risers.
 // Of the cadres, those ranked 1 to top (the recognised ones, rules.cadre.top, ties
-// included) are listed; the XLSX and CSV carry every row.
-func ranking(pub *queries.Publication, p queries.Period, asOf string, top int, L labels, ch charter, name string) (*document, error) {
+// included, rules.cadre.top) are listed, with how their total is made; the XLSX and CSV
+// carry every row.
+func ranking(pub *queries.Publication, p queries.Period, asOf string, cr zhuqi.CadreRules, L labels, ch charter, name string) (*document, error) {
+	top := cr.Top
 	doc := &document{Title: L.t("ranking"), Subtitle: L.periodName(p)}
 	last := p.End.AddDate(0, 0, -1)
 	doc.Meta = []string{
@@ -99,6 +103,9 @@ func ranking(pub *queries.Publication, p queries.Period, asOf string, top int, L
 		doc.addTable(rankTable(L, k, ranked, marks(ranked, bottom, risers)))
 		if more > 0 {
 			doc.note(L.t("cadres.more", more))
+		}
+		if k == queries.Cadres {
+			doc.note(L.t("cadres.total", strconv.FormatFloat(cr.SolvedWeight, 'f', -1, 64), strconv.FormatFloat(cr.SatisfactionWeight, 'f', -1, 64)))
 		}
 		if n := rankNotes(L, ranked); n != "" {
 			doc.note(n)
