@@ -499,13 +499,17 @@ type laidTable struct {
 	total  float64
 }
 
-// start is the room the table needs where it starts: all of it when it fits on a page
-// under a heading, else its header and first two rows.
+// start is the room the table needs where it starts: all of it when it is short (at
+// most 2×keepRows rows), else its header and first three rows.
 func (lt *laidTable) start() float64 {
-	if lt.total <= pageSpaceH-60 || len(lt.rows) == 0 {
+	if len(lt.rows) <= 2*keepRows {
 		return lt.total
 	}
-	return lt.head.h + lt.rows[0].h + lt.rows[min(1, len(lt.rows)-1)].h
+	h := lt.head.h
+	for _, r := range lt.rows[:3] {
+		h += r.h
+	}
+	return h
 }
 
 // layTable sets t's column widths and breaks its cells into lines.
