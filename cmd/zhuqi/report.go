@@ -51,7 +51,12 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "%s %s（数据截至 as of %s）\n", kind, p.Label, q.AsOf.Format("2006-01-02 15:04"))
+	if *lang == "en" {
+		// English documents, English words: no half-Chinese line.
+		fmt.Fprintf(m.Stdout, "%s %s (data as of %s)\n", kind, p.Label, q.AsOf.Format("2006-01-02 15:04"))
+	} else {
+		fmt.Fprintf(m.Stdout, "%s %s（数据截至 as of %s）\n", kind, p.Label, q.AsOf.Format("2006-01-02 15:04"))
+	}
 	for _, f := range files {
 		fmt.Fprintf(m.Stdout, "  %s\n", f)
 	}
