@@ -36,8 +36,13 @@ func group(s string) string {
 	return sign + b.String()
 }
 
-// fixed is f with d decimals, never "-0.0".
+// fixed is f with d decimals, never "-0.0". f is first rounded to six decimals, so
+// that float noise (a sum taken in another order: 133943.7499999 or 133943.7500001)
+// never flips the last digit shown.
 func fixed(f float64, d int) string {
+	if math.Abs(f) < 1e9 {
+		f = math.Round(f*1e6) / 1e6
+	}
 	s := strconv.FormatFloat(f, 'f', d, 64)
 	if strings.Trim(s, "-0.") == "" {
 		s = strings.TrimPrefix(s, "-")

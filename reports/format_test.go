@@ -26,6 +26,10 @@ func TestFormat_OnePlace(t *testing.T) {
 			t.Errorf("got %q, want %q", c.got, c.want)
 		}
 	}
+	// Float noise from a sum taken in another order never flips the digit shown.
+	if a, b := amount(f(133943.74999999997), "万元"), amount(f(133943.75000000003), "万元"); a != b {
+		t.Errorf("the same sum shows as %s and as %s", a, b)
+	}
 	// A gap shown as 0.0 is not below schedule (not red); one shown as -0.1 is.
 	if negative(f(-0.04)) || !negative(f(-0.06)) || negative(nil) {
 		t.Errorf("negative: a gap of 0.0 is not negative, -0.1 is")
