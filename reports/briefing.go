@@ -264,7 +264,7 @@ func briefing(ctx context.Context, q *queries.Q, p queries.Period, L labels, ch 
 				g := *s.Completion - tp
 				gap = &g
 			}
-			st.Rows = append(st.Rows, []string{L.or("entity."+s.EntityType, s.EntityType), L.metricName(s.Metric),
+			st.Rows = append(st.Rows, []string{L.entityName(s.EntityType), L.metricName(s.Metric),
 				count(s.Entities), count(s.Achieved), amount(s.YTD, L.metricUnit(s.Metric)), amount(s.Target, L.metricUnit(s.Metric)), pct(s.Completion), pct(&tp), ppString(pp(gap)), pct(s.YoY)})
 		}
 		doc.addTable(st)

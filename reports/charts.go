@@ -161,7 +161,7 @@ func (c charter) newPlot(title string) *plot.Plot {
 	set(&p.X.Tick.Label, 8)
 	set(&p.Y.Tick.Label, 8)
 	set(&p.Legend.TextStyle, 8)
-	p.Title.Text = title
+	p.Title.Text = capital(title)
 	p.Title.Padding = 6
 	p.Y.Padding = 2
 	p.X.Padding = 2
@@ -370,6 +370,7 @@ func (c charter) bars(name, title, caption string, ax axis, cats []string, ss []
 	} else {
 		p.NominalX(cats...)
 		p.Y.Label.Text = ax.Label
+		p.Y.Label.TextStyle.Rotation = 0 // a unit reads upright: 件, %, 分
 		p.Y.Min, p.Y.Max = lo, hi
 		p.X.Min, p.X.Max = -0.5, slots
 	}
@@ -409,6 +410,7 @@ func (c charter) lines(name, title, caption string, ax axis, cats []string, ss [
 	p.NominalX(cats...)
 	p.X.Min, p.X.Max = -0.5, float64(len(cats))-0.5
 	p.Y.Label.Text = ax.Label
+	p.Y.Label.TextStyle.Rotation = 0 // a unit reads upright: 件, %, 分
 	p.Y.Min, p.Y.Max = axisRange(ax.Kind, top)
 	p.Y.Tick.Marker = plainTicks{}
 	return render(p, legend, name, caption, chartH)

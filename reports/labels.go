@@ -3,6 +3,8 @@ package reports
 import (
 	"fmt"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/zhuqi/zhuqi/queries"
 )
@@ -420,13 +422,26 @@ func (t labels) metricUnit(metric string) string {
 	return t.or("unit.metric."+metric, t.t("unit.money"))
 }
 
-// metricName is a growth metric with its unit: 营业收入（万元）, revenue (10k yuan).
+// metricName is a growth metric with its unit, as a table shows it: 营业收入（万元）,
+// Revenue (10k yuan).
 func (t labels) metricName(metric string) string {
 	name := t.or("metric."+metric, metric)
 	if t["sep"] == "、" {
 		return name + "（" + t.metricUnit(metric) + "）"
 	}
-	return name + " (" + t.metricUnit(metric) + ")"
+	return capital(name) + " (" + t.metricUnit(metric) + ")"
+}
+
+// entityName is a kind of growth entity as a table shows it: 县市区, Regions.
+func (t labels) entityName(kind string) string { return capital(t.or("entity."+kind, kind)) }
+
+// capital is s with its first letter in upper case (Chinese text is as it is).
+func capital(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 || !unicode.IsLower(r) {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // withUnit is the label of key with a unit: 累计（万元）, YTD (10k yuan).
