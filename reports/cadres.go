@@ -23,7 +23,11 @@ func cadres(ctx context.Context, q *queries.Q, p queries.Period, L labels) (*doc
 			ranked = append(ranked, r)
 		}
 	}
-	doc.heading(L.t("h.star"))
+	if p.Kind == "week" {
+		doc.heading(L.t("h.star"))
+	} else {
+		doc.heading(L.t("h.recognised"))
+	}
 	if p.Kind == "week" {
 		var stars []string
 		var solved int64
