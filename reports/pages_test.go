@@ -29,7 +29,8 @@ func TestGolden_Pages(t *testing.T) {
 		kind, period, lang string
 		page               string
 	}{
-		{"briefing", "2026-10", "zh", "1"}, {"briefing", "2026-10", "zh", "3"}, {"ranking", "2026-10", "zh", "1"},
+		{"briefing", "2026-10", "zh", "1"}, {"briefing", "2026-10", "zh", "2"}, {"briefing", "2026-10", "zh", "3"},
+		{"briefing", "2026-10", "zh", "4"}, {"ranking", "2026-10", "zh", "1"},
 		{"cadres", "2026-W42", "zh", "1"}, {"overdue", "2026-10-31", "en", "1"},
 	} {
 		name := tc.kind + "-" + tc.period + "." + tc.lang + "-p" + tc.page + ".png"
