@@ -202,7 +202,7 @@ func columnWidths(t *table, pad float64, measure func(string) (float64, error)) 
 // a break between end and start would cut.
 func wordLen(end, start string) int {
 	n := 0
-	for _, r := range []rune(end) {
+	for _, r := range end {
 		n++
 		if r == ' ' || cjk(r) {
 			n = 0
