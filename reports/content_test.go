@@ -36,6 +36,12 @@ func TestDocuments_WordsForALeader(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
+				// Headers never wrap, short cells break only between words (not 红/旗).
+				for _, css := range []string{"th { white-space: nowrap; }", "th, td { word-break: keep-all;"} {
+					if !strings.Contains(string(b), css) {
+						t.Errorf("the page's style lacks %q", css)
+					}
+				}
 				page := figure.ReplaceAllString(string(b), "")
 				page = page[strings.Index(page, "<body>"):]
 				text := strings.ReplaceAll(html.UnescapeString(page), evilDept, plainDept)
