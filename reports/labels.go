@@ -24,6 +24,7 @@ var words = map[string]labels{
 		"overdue":             "督办清单",
 		"office":              "助企服务工作专班",
 		"meta.period":         "统计期间：%s（%s 至 %s）",
+		"meta.day":            "统计日期：%s",
 		"meta.asof":           "数据截至：%s",
 		"meta.rules":          "规则版本：%s",
 		"meta.pub":            "通报编号：%s（第%d版）",
@@ -188,6 +189,7 @@ var words = map[string]labels{
 		"overdue":             "Overdue List (Supervision)",
 		"office":              "Enterprise Service Office",
 		"meta.period":         "Period: %s (%s to %s)",
+		"meta.day":            "Day: %s",
 		"meta.asof":           "Data as of: %s",
 		"meta.rules":          "Rules version: %s",
 		"meta.pub":            "Publication: %s (version %d)",
@@ -412,8 +414,12 @@ func (t labels) periodName(p queries.Period) string {
 // meta is the title block: period, snapshot time and rules version.
 func (t labels) meta(p queries.Period, asOf time.Time, rules string) []string {
 	last := p.End.AddDate(0, 0, -1)
+	period := t.t("meta.period", t.periodName(p), p.Start.Format("2006-01-02"), last.Format("2006-01-02"))
+	if p.Kind == "day" {
+		period = t.t("meta.day", t.periodName(p))
+	}
 	return []string{
-		t.t("meta.period", t.periodName(p), p.Start.Format("2006-01-02"), last.Format("2006-01-02")),
+		period,
 		t.t("meta.asof", moment(asOf)),
 		t.t("meta.rules", rules),
 	}
