@@ -94,6 +94,7 @@ func briefing(ctx context.Context, q *queries.Q, p queries.Period, L labels, ch 
 	if err != nil {
 		return nil, err
 	}
+	byCount(cats)
 	regions, err := q.Rank(ctx, queries.Regions, p)
 	if err != nil {
 		return nil, err
@@ -194,6 +195,9 @@ func briefing(ctx context.Context, q *queries.Q, p queries.Period, L labels, ch 
 	for m := first; !m.After(lastMonth); m = m.AddDate(0, 1, 0) {
 		key := m.Format("2006-01")
 		r := byMonth[key]
+		if r.Collected == 0 && len(months) == 0 {
+			continue // before the first ticket: no empty slot
+		}
 		months = append(months, m.Format("06-01"))
 		coll, fin = append(coll, float64(r.Collected)), append(fin, float64(r.Finished))
 		comp, res, sat = append(comp, deref(r.CompletionRate)), append(res, deref(r.ResolutionRate)), append(sat, deref(r.SatisfactionRate))
@@ -203,14 +207,14 @@ func briefing(ctx context.Context, q *queries.Q, p queries.Period, L labels, ch 
 		}
 		tt.Rows = append(tt.Rows, []string{label, count(r.Collected), count(r.Finished), count(r.Solved), pct(r.CompletionRate), pct(r.ResolutionRate), pct(r.SatisfactionRate)})
 	}
-	c, err := ch.bars(name+"-trend", L.t("chart.trend"), "", L.t("unit.count"), months,
+	c, err := ch.bars(name+"-trend", L.t("chart.trend"), "", axis{L.t("unit.count"), countAxis}, months,
 		[]series{{L.t("col.collected"), coll}, {L.t("col.finished"), fin}}, false, -1, "")
 	if err != nil {
 		return nil, err
 	}
 	doc.addChart(c)
-	c, err = ch.lines(name+"-rates", L.t("chart.rates"), "", L.t("unit.pct"), months,
-		[]series{{L.t("col.completion"), comp}, {L.t("col.resolution"), res}, {L.t("col.satisfaction"), sat}}, true)
+	c, err = ch.lines(name+"-rates", L.t("chart.rates"), "", axis{L.t("unit.pct"), pctAxis}, months,
+		[]series{{L.t("col.completion"), comp}, {L.t("col.resolution"), res}, {L.t("col.satisfaction"), sat}})
 	if err != nil {
 		return nil, err
 	}
@@ -226,14 +230,14 @@ func briefing(ctx context.Context, q *queries.Q, p queries.Period, L labels, ch 
 	var catColl, catFin []float64
 	for i := len(cats) - 1; i >= 0; i-- { // drawn bottom-up: first category on top
 		r := cats[i]
-		catNames = append(catNames, r.Dim(0))
+		catNames = append(catNames, L.category(r.Dim(0)))
 		catColl, catFin = append(catColl, float64(r.Collected)), append(catFin, float64(r.Finished))
 	}
 	for _, r := range cats {
-		ct.Rows = append(ct.Rows, []string{r.Dim(0), count(r.Collected), count(r.Finished), count(r.Solved), pct(r.CompletionRate), pct(r.ResolutionRate), pct(r.SatisfactionRate)})
+		ct.Rows = append(ct.Rows, []string{L.category(r.Dim(0)), count(r.Collected), count(r.Finished), count(r.Solved), pct(r.CompletionRate), pct(r.ResolutionRate), pct(r.SatisfactionRate)})
 	}
 	if len(cats) > 0 {
-		c, err = ch.bars(name+"-categories", L.t("chart.categories"), "", L.t("unit.count"), catNames,
+		c, err = ch.bars(name+"-categories", L.t("chart.categories"), "", axis{L.t("unit.count"), countAxis}, catNames,
 			[]series{{L.t("col.collected"), catColl}, {L.t("col.finished"), catFin}}, true, -1, "")
 		if err != nil {
 			return nil, err
@@ -254,7 +258,7 @@ func briefing(ctx context.Context, q *queries.Q, p queries.Period, L labels, ch 
 		r1, r2, r3 = append(r1, 100*deref(r.ResponseRate)), append(r2, 100*deref(r.ResolutionRate)), append(r3, 100*deref(r.SatisfactionRate))
 	}
 	if len(rn) > 0 {
-		c, err = ch.bars(name+"-regions", L.t("chart.regions"), "", L.t("unit.pct"), rn,
+		c, err = ch.bars(name+"-regions", L.t("chart.regions"), "", axis{L.t("unit.pct"), pctAxis}, rn,
 			[]series{{L.t("col.response"), r1}, {L.t("col.resolution"), r2}, {L.t("col.satisfaction"), r3}}, false, -1, "")
 		if err != nil {
 			return nil, err
@@ -278,7 +282,7 @@ func briefing(ctx context.Context, q *queries.Q, p queries.Period, L labels, ch 
 		dt = append(dt, deref(ranked[i].Total))
 	}
 	if len(dn) > 0 {
-		c, err = ch.bars(name+"-departments", L.t("chart.departments"), "", L.t("unit.score"), dn,
+		c, err = ch.bars(name+"-departments", L.t("chart.departments"), "", axis{L.t("unit.score"), scoreAxis}, dn,
 			[]series{{L.t("col.total"), dt}}, true, -1, "")
 		if err != nil {
 			return nil, err
@@ -289,7 +293,7 @@ func briefing(ctx context.Context, q *queries.Q, p queries.Period, L labels, ch 
 	if len(ranked) > 10 {
 		show = append(append([]queries.RankRow{}, ranked[:5]...), ranked[len(ranked)-5:]...)
 	}
-	doc.addTable(rankTable(L, depts.Kind, show, marks(show, depts.Bottom, depts.Risers)))
+	doc.addTable(topBottom(L, depts.Kind, ranked, 5, depts.Bottom, depts.Risers))
 	if n := rankNotes(L, show); n != "" {
 		doc.note(n)
 	}
@@ -321,8 +325,8 @@ func briefing(ctx context.Context, q *queries.Q, p queries.Period, L labels, ch 
 				g := *s.Completion - tp
 				gap = &g
 			}
-			st.Rows = append(st.Rows, []string{L.or("entity."+s.EntityType, s.EntityType), L.or("metric."+s.Metric, s.Metric),
-				count(s.Entities), count(s.Achieved), num(s.YTD), num(s.Target), pct(s.Completion), pct(&tp), ppString(pp(gap)), pct(s.YoY)})
+			st.Rows = append(st.Rows, []string{L.entityName(s.EntityType), L.metricName(s.Metric),
+				count(s.Entities), count(s.Achieved), amount(s.YTD, L.metricUnit(s.Metric)), amount(s.Target, L.metricUnit(s.Metric)), pct(s.Completion), pct(&tp), ppString(pp(gap)), pct(s.YoY)})
 		}
 		doc.addTable(st)
 		if err := growthDetail(doc, L, ch, name, growth); err != nil {
@@ -361,7 +365,8 @@ func growthDetail(doc *document, L labels, ch charter, name string, rows []queri
 			et, metric = r.EntityType, r.Metric
 		}
 	}
-	gt := &table{Columns: []column{{L.t("col.entity"), 1.4, false}, {L.t("col.ytd"), 1.2, true}, {L.t("col.target"), 1.2, true},
+	unit := L.metricUnit(metric)
+	gt := &table{Columns: []column{{L.t("col.entity"), 1.4, false}, {L.withUnit("col.ytd", unit), 1.2, true}, {L.withUnit("col.target", unit), 1.2, true},
 		{L.t("col.progress"), 1, true}, {L.t("col.timeprog"), 1, true}, {L.t("col.gap"), 1.3, true}, {L.t("col.yoy"), 1, true}, {L.t("col.premium"), 1.3, true}}}
 	var names []string
 	var comp []float64
@@ -374,9 +379,9 @@ func growthDetail(doc *document, L labels, ch charter, name string, rows []queri
 		names = append(names, r.Entity)
 		comp = append(comp, 100*deref(r.Completion))
 		tp := r.TimeProgress
-		gt.Rows = append(gt.Rows, []string{r.Entity, num(r.YTD), num(r.Target), pct(r.Completion), pct(&tp), ppString(pp(r.ScheduleGap)), pct(r.YoY), ppString(pp(r.Premium))})
+		gt.Rows = append(gt.Rows, []string{r.Entity, amount(r.YTD, unit), amount(r.Target, unit), pct(r.Completion), pct(&tp), ppString(pp(r.ScheduleGap)), pct(r.YoY), ppString(pp(r.Premium))})
 		mark := ""
-		if r.ScheduleGap != nil && *r.ScheduleGap < 0 {
+		if negative(pp(r.ScheduleGap)) {
 			mark = "bottom"
 		}
 		gt.Marks = append(gt.Marks, mark)
@@ -385,7 +390,7 @@ func growthDetail(doc *document, L labels, ch charter, name string, rows []queri
 	if L["sep"] == "、" {
 		what = L.or("entity."+et, et) + L.or("metric."+metric, metric)
 	}
-	c, err := ch.bars(name+"-growth", L.t("chart.growth", what), "", L.t("unit.pct"), names,
+	c, err := ch.bars(name+"-growth", L.t("chart.growth", what), "", axis{L.t("unit.pct"), pctAxis}, names,
 		[]series{{L.t("col.progress"), comp}}, false, 100*tp, L.t("chart.timeline"))
 	if err != nil {
 		return err
@@ -423,7 +428,7 @@ func summaryText(L labels, p queries.Period, cur, prev, lastYear queries.Metrics
 	var topN int64
 	for _, c := range cats {
 		if c.Collected > topN {
-			topCat, topN = c.Dim(0), c.Collected
+			topCat, topN = L.category(c.Dim(0)), c.Collected
 		}
 	}
 	first := func(rk *queries.Ranking) *queries.RankRow {

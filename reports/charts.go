@@ -7,6 +7,7 @@ import (
 	pngenc "image/png"
 	"math"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -26,6 +27,8 @@ const (
 	chartW   = 16 * vg.Centimeter
 	chartH   = 8 * vg.Centimeter
 	chartDPI = 150
+	// maxChartH is the tallest a chart is drawn: with its caption it fits on a page.
+	maxChartH = 600 * vg.Length(1)
 )
 
 // Typefaces of the two chart fonts in the font cache.
@@ -158,30 +161,98 @@ func (c charter) newPlot(title string) *plot.Plot {
 	set(&p.X.Tick.Label, 8)
 	set(&p.Y.Tick.Label, 8)
 	set(&p.Legend.TextStyle, 8)
-	p.Title.Text = title
+	p.Title.Text = capital(title)
 	p.Title.Padding = 6
-	p.Legend.Top = true
-	p.Legend.Left = true
-	p.Legend.XOffs = 4
 	p.Y.Padding = 2
 	p.X.Padding = 2
 	p.Add(plotter.NewGrid())
 	return p
 }
 
+// axisKind is what a value axis measures; it sets the axis's range.
+type axisKind int
+
+const (
+	// countAxis counts (tickets): from 0 to a round number above the largest value.
+	countAxis axisKind = iota
+	// pctAxis is a rate in percent: 0–100%, further only when a value is above 100.
+	pctAxis
+	// scoreAxis is a score on a 100-point scale: 0–100.
+	scoreAxis
+)
+
+// axis is a value axis: its label (the unit) and what it measures.
+type axis struct {
+	Label string
+	Kind  axisKind
+}
+
+// axisRange is the range of a value axis of kind k whose largest value is top: always
+// from 0, so bars and lines are never cut without saying so; rates and scores to 100.
+func axisRange(k axisKind, top float64) (lo, hi float64) {
+	if k == pctAxis || k == scoreAxis {
+		if top <= 100 || math.IsNaN(top) {
+			return 0, 100
+		}
+		return 0, math.Ceil(top/20) * 20
+	}
+	return 0, niceCeil(top * 1.05)
+}
+
+// plainTicks are gonum's default ticks labelled without needless decimals: 250, not
+// 250.00.
+type plainTicks struct{}
+
+func (plainTicks) Ticks(lo, hi float64) []plot.Tick {
+	ts := plot.DefaultTicks{}.Ticks(lo, hi)
+	for i := range ts {
+		if ts[i].Label != "" {
+			ts[i].Label = strconv.FormatFloat(math.Round(ts[i].Value*1e6)/1e6, 'f', -1, 64)
+		}
+	}
+	return ts
+}
+
+// niceCeil is the smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a power of ten
+// that is at least v.
+func niceCeil(v float64) float64 {
+	if !(v > 0) {
+		return 1
+	}
+	e := math.Pow(10, math.Floor(math.Log10(v)))
+	for _, m := range []float64{1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10} {
+		if m*e >= v*(1-1e-12) {
+			return m * e
+		}
+	}
+	return 10 * e
+}
+
+// legendItem is one entry of a chart's legend: a bar (a filled box) or a line.
+type legendItem struct {
+	Name   string
+	Color  color.Color
+	Line   bool
+	Dashes []vg.Length
+}
+
+// legendH is the height of the legend strip under a chart.
+const legendH = 16 * vg.Length(1)
+
 var fontFamily = regexp.MustCompile(`font-family:([^;"']+)`)
 
-// render draws p as PNG and SVG, h high.
-func render(p *plot.Plot, name, caption string, h vg.Length) (*chart, error) {
+// render draws p as PNG and SVG, h high, with the legend in a strip under the plot,
+// outside the plotting area.
+func render(p *plot.Plot, legend []legendItem, name, caption string, h vg.Length) (*chart, error) {
 	img := vgimg.NewWith(vgimg.UseWH(chartW, h), vgimg.UseDPI(chartDPI))
-	p.Draw(draw.New(img))
+	drawChart(p, legend, draw.New(img))
 	var png bytes.Buffer
 	enc := pngenc.Encoder{CompressionLevel: pngenc.BestSpeed}
 	if err := enc.Encode(&png, img.Image()); err != nil {
 		return nil, fmt.Errorf("chart %s: %w", name, err)
 	}
 	svg := vgsvg.New(chartW, h)
-	p.Draw(draw.New(svg))
+	drawChart(p, legend, draw.New(svg))
 	var sv bytes.Buffer
 	if _, err := svg.WriteTo(&sv); err != nil {
 		return nil, fmt.Errorf("chart %s: %w", name, err)
@@ -191,6 +262,39 @@ func render(p *plot.Plot, name, caption string, h vg.Length) (*chart, error) {
 	return &chart{Name: name, Caption: caption, W: chartW.Points(), H: h.Points(), PNG: png.Bytes(), SVG: svgOut}, nil
 }
 
+// drawChart draws p above a centred one-line legend.
+func drawChart(p *plot.Plot, legend []legendItem, dc draw.Canvas) {
+	if len(legend) == 0 {
+		p.Draw(dc)
+		return
+	}
+	area := dc
+	area.Min.Y += legendH
+	p.Draw(area)
+	sty := p.Legend.TextStyle
+	const swatch, gap = 14 * vg.Length(1), 12 * vg.Length(1)
+	var total vg.Length
+	for i, it := range legend {
+		if i > 0 {
+			total += gap
+		}
+		total += swatch + 4 + sty.Width(it.Name)
+	}
+	x := dc.Min.X + (dc.Max.X-dc.Min.X-total)/2
+	y := dc.Min.Y + legendH/2
+	sty.YAlign = draw.YCenter
+	for _, it := range legend {
+		if it.Line {
+			dc.StrokeLine2(draw.LineStyle{Color: it.Color, Width: 1.5, Dashes: it.Dashes}, x, y, x+swatch, y)
+		} else {
+			dc.FillPolygon(it.Color, []vg.Point{{X: x + 2, Y: y - 3.5}, {X: x + swatch - 2, Y: y - 3.5}, {X: x + swatch - 2, Y: y + 3.5}, {X: x + 2, Y: y + 3.5}})
+		}
+		x += swatch + 4
+		dc.FillText(sty, vg.Point{X: x, Y: y}, it.Name)
+		x += sty.Width(it.Name) + gap
+	}
+}
+
 // series is one named set of values, one per category.
 type series struct {
 	Name   string
@@ -198,15 +302,15 @@ type series struct {
 }
 
 // bars draws grouped vertical bars (or horizontal with horizontal set) of the series
-// over the categories; with line ≥ 0, a dashed reference line at that value, named
-// lineName.
-func (c charter) bars(name, title, caption, yLabel string, cats []string, ss []series, horizontal bool, line float64, lineName string) (*chart, error) {
+// over the categories, on a value axis ax; with line ≥ 0, a dashed reference line at that
+// value, named lineName.
+func (c charter) bars(name, title, caption string, ax axis, cats []string, ss []series, horizontal bool, line float64, lineName string) (*chart, error) {
 	p := c.newPlot(title)
 	n := float64(len(ss))
 	h := chartH
 	if horizontal {
 		// Room for each category's label: a taller chart for many.
-		h = max(chartH, vg.Length(len(cats))*vg.Length(14*n+4)+70)
+		h = min(max(chartH, vg.Length(len(cats))*vg.Length(14*n+4)+70), maxChartH)
 	}
 	width := vg.Length(10)
 	if len(cats) > 0 {
@@ -222,6 +326,7 @@ func (c charter) bars(name, title, caption, yLabel string, cats []string, ss []s
 			top = max(top, v)
 		}
 	}
+	var legend []legendItem
 	for i, s := range ss {
 		b, err := plotter.NewBarChart(plotter.Values(s.Values), width)
 		if err != nil {
@@ -233,53 +338,61 @@ func (c charter) bars(name, title, caption, yLabel string, cats []string, ss []s
 		b.Horizontal = horizontal
 		p.Add(b)
 		if len(ss) > 1 {
-			p.Legend.Add(s.Name, b)
+			legend = append(legend, legendItem{Name: s.Name, Color: b.Color})
 		}
 	}
 	if line >= 0 {
-		f := plotter.NewFunction(func(float64) float64 { return line })
+		ends := plotter.XYs{{X: -0.5, Y: line}, {X: float64(len(cats)) - 0.5, Y: line}}
 		if horizontal {
-			xy := plotter.XYs{{X: line, Y: -0.5}, {X: line, Y: float64(len(cats)) - 0.5}}
-			l, err := plotter.NewLine(xy)
-			if err != nil {
-				return nil, err
-			}
-			l.Color, l.Dashes, l.Width = palette[0], []vg.Length{4, 3}, 1.2
-			p.Add(l)
-			p.Legend.Add(lineName, l)
-		} else {
-			f.Color, f.Dashes, f.Width = palette[2], []vg.Length{4, 3}, 1.5
-			p.Add(f)
-			p.Legend.Add(lineName, f)
+			ends = plotter.XYs{{X: line, Y: -0.5}, {X: line, Y: float64(len(cats)) - 0.5}}
 		}
+		l, err := plotter.NewLine(ends)
+		if err != nil {
+			return nil, fmt.Errorf("chart %s: %w", name, err)
+		}
+		l.Color, l.Dashes, l.Width = palette[2], []vg.Length{4, 3}, 1.5
+		p.Add(l)
+		legend = append(legend, legendItem{Name: lineName, Color: l.Color, Line: true, Dashes: l.Dashes})
 	}
-	// Headroom above the longest bar for the legend.
+	lo, hi := axisRange(ax.Kind, top)
+	if horizontal {
+		p.X.Tick.Marker = plainTicks{}
+	} else {
+		p.Y.Tick.Marker = plainTicks{}
+	}
+	// Half a slot either side: the first and last bars stand clear of the frame.
+	slots := float64(len(cats)) - 0.5
 	if horizontal {
 		p.NominalY(cats...)
-		p.X.Label.Text = yLabel
-		p.X.Min, p.X.Max = 0, max(top*1.3, 1)
-		p.Legend.Left = false
+		p.X.Label.Text = ax.Label
+		p.X.Min, p.X.Max = lo, hi
+		p.Y.Min, p.Y.Max = -0.5, slots
 	} else {
 		p.NominalX(cats...)
-		p.Y.Label.Text = yLabel
-		p.Y.Min, p.Y.Max = 0, max(top*1.25, 1)
+		p.Y.Label.Text = ax.Label
+		p.Y.Label.TextStyle.Rotation = 0 // a unit reads upright: 件, %, 分
+		p.Y.Min, p.Y.Max = lo, hi
+		p.X.Min, p.X.Max = -0.5, slots
 	}
-	return render(p, name, caption, h)
+	return render(p, legend, name, caption, h)
 }
 
-// lines draws one line with points per series over the categories (e.g. months), on a
-// percentage axis when pct is set (values are fractions).
-func (c charter) lines(name, title, caption, yLabel string, cats []string, ss []series, pct bool) (*chart, error) {
+// lines draws one line with points per series over the categories (e.g. months), on the
+// value axis ax; on a percentage axis the values are fractions.
+func (c charter) lines(name, title, caption string, ax axis, cats []string, ss []series) (*chart, error) {
 	p := c.newPlot(title)
+	var legend []legendItem
+	top := 0.0
 	for i, s := range ss {
 		xy := make(plotter.XYs, 0, len(s.Values))
 		for j, v := range s.Values {
 			if v != v { // NaN: undefined rate
 				continue
 			}
-			if pct {
+			if ax.Kind == pctAxis {
 				v *= 100
 			}
+			top = max(top, v)
 			xy = append(xy, plotter.XY{X: float64(j), Y: v})
 		}
 		if len(xy) == 0 {
@@ -292,13 +405,13 @@ func (c charter) lines(name, title, caption, yLabel string, cats []string, ss []
 		l.Color, l.Width = palette[i%len(palette)], 1.5
 		pts.Color, pts.Radius = palette[i%len(palette)], 2
 		p.Add(l, pts)
-		p.Legend.Add(s.Name, l, pts)
+		legend = append(legend, legendItem{Name: s.Name, Color: l.Color, Line: true})
 	}
 	p.NominalX(cats...)
-	p.Y.Label.Text = yLabel
-	if pct {
-		p.Y.Max = 100
-		p.Legend.Top = false
-	}
-	return render(p, name, caption, chartH)
+	p.X.Min, p.X.Max = -0.5, float64(len(cats))-0.5
+	p.Y.Label.Text = ax.Label
+	p.Y.Label.TextStyle.Rotation = 0 // a unit reads upright: 件, %, 分
+	p.Y.Min, p.Y.Max = axisRange(ax.Kind, top)
+	p.Y.Tick.Marker = plainTicks{}
+	return render(p, legend, name, caption, chartH)
 }

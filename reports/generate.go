@@ -81,7 +81,7 @@ func Generate(ctx context.Context, q *queries.Q, kind string, p queries.Period, 
 			return nil, err
 		}
 		base = pub.ID
-		doc, err = ranking(pub, p, pub.AsOf, q.Rules().Cadre.Top, L, ch, base+suffix)
+		doc, err = ranking(pub, p, pub.AsOf, q.Rules().Cadre, L, ch, base+suffix)
 		if err != nil {
 			return nil, err
 		}
@@ -89,7 +89,7 @@ func Generate(ctx context.Context, q *queries.Q, kind string, p queries.Period, 
 		for i := range pub.Rankings {
 			sheets = append(sheets, sheet{Name: pub.Rankings[i].Ranking, Table: queries.PubRankTable(pub, &pub.Rankings[i])})
 		}
-		x, err := writeXLSX(sheets, doc.Title+" "+pub.ID, q.AsOf)
+		x, err := writeXLSX(L, sheets, doc.Title+" "+pub.ID, q.AsOf)
 		if err != nil {
 			return nil, err
 		}

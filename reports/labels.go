@@ -3,6 +3,8 @@ package reports
 import (
 	"fmt"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/zhuqi/zhuqi/queries"
 )
@@ -22,6 +24,7 @@ var words = map[string]labels{
 		"overdue":             "督办清单",
 		"office":              "助企服务工作专班",
 		"meta.period":         "统计期间：%s（%s 至 %s）",
+		"meta.day":            "统计日期：%s",
 		"meta.asof":           "数据截至：%s",
 		"meta.rules":          "规则版本：%s",
 		"meta.pub":            "通报编号：%s（第%d版）",
@@ -40,7 +43,7 @@ var words = map[string]labels{
 		"h.risers":            "进步较快",
 		"h.notranked":         "未参与排名",
 		"h.star":              "本周之星与评比",
-		"h.most":              "其他解决诉求较多的干部（未达评比条件）",
+		"h.recognised":        "本期受表扬干部",
 		"h.overdue":           "红旗、黑旗诉求",
 		"kpi.collected":       "收集诉求（件）",
 		"kpi.finished":        "办结（件）",
@@ -68,30 +71,30 @@ var words = map[string]labels{
 		"col.satisfaction":    "满意率",
 		"col.response":        "响应率",
 		"col.ontime":          "按时答复率",
-		"col.effect":          "办理成效(50)",
-		"col.service":         "服务质效(30)",
-		"col.efficiency":      "办理效率(20)",
+		"col.effect":          "办理成效（50分）",
+		"col.service":         "服务质效（30分）",
+		"col.efficiency":      "办理效率（20分）",
 		"col.total":           "总分",
 		"col.prev":            "上期名次",
 		"col.change":          "名次变化",
 		"col.status":          "状态",
 		"col.note":            "说明",
-		"col.score":           "满意度得分",
+		"col.score":           "满意度",
 		"col.flag":            "旗色",
 		"col.ticket":          "诉求编号",
 		"col.enterprise":      "企业",
 		"col.created":         "提报时间",
 		"col.due":             "答复时限",
-		"col.late":            "逾期(工作日)",
+		"col.late":            "逾期（工作日）",
 		"col.entity":          "对象",
 		"col.metric":          "指标",
 		"col.ytd":             "累计",
 		"col.target":          "年度目标",
 		"col.progress":        "完成进度",
 		"col.timeprog":        "序时进度",
-		"col.gap":             "超序时(百分点)",
+		"col.gap":             "超序时（百分点）",
 		"col.yoy":             "同比增长",
-		"col.premium":         "高于基准(百分点)",
+		"col.premium":         "高于基准（百分点）",
 		"col.entities":        "对象数",
 		"col.achieved":        "已完成",
 		"col.etype":           "类型",
@@ -110,7 +113,7 @@ var words = map[string]labels{
 		"unit.pct":            "%",
 		"unit.score":          "分",
 		"none":                "无",
-		"flags.more":          "另有%d件未列出，完整清单见 zhuqi flags。",
+		"flags.more":          "另有%d件未列出，详见当日督办清单。",
 		"flags.none":          "本期无红旗、黑旗诉求。",
 		"growth.none":         "本期无目标数据。",
 		"rank.none":           "本期无参与排名的对象。",
@@ -118,7 +121,7 @@ var words = map[string]labels{
 		"riser.item":          "%s（第%d名，上升%d位）",
 		"notranked.intro":     "以下对象诉求不足%d件或无诉求，不参与排名：",
 		"notranked.count":     "另有%d名干部解决诉求不足%d件或无企业评价，未参与排名。",
-		"cadres.more":         "以上为前列受表扬干部；另有%d名参与排名的干部见XLSX、CSV完整名单。",
+		"cadres.more":         "以上为受表扬的前列干部；另有%d名干部参与排名，名次见完整排名表。",
 		"overdue.intro":       "截至%s，共有红旗诉求%d件（逾期不超过%s个工作日，督办）、黑旗诉求%d件（问责），按逾期时长排列如下。",
 		"star.intro":          "本周解决诉求最多且满意率达标的助企干部为%s（解决%d件）。",
 		"star.none":           "本周无干部达到评星条件（解决不少于%d件且满意率达标）。",
@@ -139,6 +142,44 @@ var words = map[string]labels{
 		"ahead":               "超序时进度",
 		"behind":              "落后序时进度",
 		"sep":                 "、",
+
+		// Added for issue 19: marker rows, cadre notes, workbook words, units, categories.
+		"omitted":                  "……（中间%d个单位略）",
+		"cadres.total":             "总分＝%s×解决件数÷本期参评干部最多解决件数＋%s×满意度，满分100分。",
+		"star.total":               "本周评比按解决件数计分（总分即解决件数）；参评条件为满意率不低于%s且解决不少于%d件。",
+		"star.others":              "另有%d名干部本期有解决诉求，但未达参评条件，不列入评比。",
+		"sheet.departments":        "部门排名",
+		"sheet.regions":            "县市区排名",
+		"sheet.cadres":             "助企干部排名",
+		"xlsx.rank":                "名次",
+		"xlsx.name":                "名称",
+		"xlsx.collected":           "收集",
+		"xlsx.effect":              "办理成效（50分）",
+		"xlsx.service":             "服务质效（30分）",
+		"xlsx.efficiency":          "办理效率（20分）",
+		"xlsx.response_rate":       "响应率",
+		"xlsx.resolution_rate":     "解决率",
+		"xlsx.satisfaction_rate":   "满意率",
+		"xlsx.solved":              "解决",
+		"xlsx.satisfaction_score":  "满意度",
+		"xlsx.total":               "总分",
+		"xlsx.prev_rank":           "上期名次",
+		"xlsx.rank_change":         "名次变化",
+		"xlsx.status":              "状态",
+		"xlsx.rules_version":       "规则版本",
+		"xlsx.note":                "说明",
+		"unit.metric.new_projects": "个",
+		"unit.money":               "万元",
+		"cat.贷款融资":                 "贷款融资",
+		"cat.环保":                   "环保",
+		"cat.降本增效":                 "降本增效",
+		"cat.其他":                   "其他",
+		"cat.审批服务":                 "审批服务",
+		"cat.引才用工":                 "引才用工",
+		"cat.用地":                   "用地",
+		"cat.用电用气用水":               "用电用气用水",
+		"cat.政策落实":                 "政策落实",
+		"cat.知识产权":                 "知识产权",
 	},
 	"en": {
 		"briefing":            "Monthly Operations Briefing",
@@ -148,6 +189,7 @@ var words = map[string]labels{
 		"overdue":             "Overdue List (Supervision)",
 		"office":              "Enterprise Service Office",
 		"meta.period":         "Period: %s (%s to %s)",
+		"meta.day":            "Day: %s",
 		"meta.asof":           "Data as of: %s",
 		"meta.rules":          "Rules version: %s",
 		"meta.pub":            "Publication: %s (version %d)",
@@ -166,7 +208,7 @@ var words = map[string]labels{
 		"h.risers":            "Fastest risers",
 		"h.notranked":         "Not ranked",
 		"h.star":              "Star of the week and ranking",
-		"h.most":              "Other cadres with the most solved tickets (below the bar)",
+		"h.recognised":        "Recognised cadres",
 		"h.overdue":           "Red and black flagged tickets",
 		"kpi.collected":       "Collected",
 		"kpi.finished":        "Finished",
@@ -202,13 +244,13 @@ var words = map[string]labels{
 		"col.change":          "Change",
 		"col.status":          "Status",
 		"col.note":            "Note",
-		"col.score":           "Sat. score",
+		"col.score":           "Satisfaction",
 		"col.flag":            "Flag",
 		"col.ticket":          "Ticket",
 		"col.enterprise":      "Enterprise",
 		"col.created":         "Created",
 		"col.due":             "Reply due",
-		"col.late":            "Late (w. days)",
+		"col.late":            "Working days late",
 		"col.entity":          "Entity",
 		"col.metric":          "Metric",
 		"col.ytd":             "YTD",
@@ -221,22 +263,22 @@ var words = map[string]labels{
 		"col.entities":        "Entities",
 		"col.achieved":        "Achieved",
 		"col.etype":           "Type",
-		"flag.red":            "red",
-		"flag.black":          "black",
-		"status.ranked":       "ranked",
-		"status.not_ranked":   "not ranked",
+		"flag.red":            "Red",
+		"flag.black":          "Black",
+		"status.ranked":       "Ranked",
+		"status.not_ranked":   "Not ranked",
 		"chart.trend":         "Collected and finished, last 12 months",
 		"chart.rates":         "Completion, resolution and satisfaction rates (%)",
 		"chart.categories":    "Tickets by category",
 		"chart.regions":       "Regions: the three rates (%)",
 		"chart.departments":   "Department ranking: total score",
 		"chart.growth":        "%s: completion of the annual target (%%)",
-		"chart.timeline":      "time progress",
+		"chart.timeline":      "Time progress",
 		"unit.count":          "tickets",
 		"unit.pct":            "%",
 		"unit.score":          "points",
 		"none":                "none",
-		"flags.more":          "%d more not listed; `zhuqi flags` gives the whole list.",
+		"flags.more":          "%d more are not listed here; the daily overdue list has them all.",
 		"flags.none":          "No red or black flags in the period.",
 		"growth.none":         "No target data for the period.",
 		"rank.none":           "Nothing was ranked in the period.",
@@ -244,7 +286,7 @@ var words = map[string]labels{
 		"riser.item":          "%s (rank %d, up %d)",
 		"notranked.intro":     "Fewer than %d tickets or none, not ranked: ",
 		"notranked.count":     "%d more cadres had fewer than %d solved tickets or no ratings and were not ranked.",
-		"cadres.more":         "The recognised cadres are listed; %d more ranked cadres are in the XLSX and CSV files.",
+		"cadres.more":         "The recognised cadres are listed; %d more cadres were ranked and appear in the full ranking table.",
 		"overdue.intro":       "As of %s there are %d red-flag tickets (late by at most %s working days: supervision) and %d black-flag tickets (accountability), longest overdue first.",
 		"star.intro":          "Star of the week, with the most solved tickets and a satisfaction rate above the bar: %s (%d solved).",
 		"star.none":           "No cadre met the star conditions this week (at least %d solved and the satisfaction bar).",
@@ -265,6 +307,44 @@ var words = map[string]labels{
 		"ahead":               "ahead of schedule by",
 		"behind":              "behind schedule by",
 		"sep":                 ", ",
+
+		// Added for issue 19: marker rows, cadre notes, workbook words, units, categories.
+		"omitted":                  "… (%d in between not shown)",
+		"cadres.total":             "Total = %s × solved ÷ the most solved among the ranked + %s × satisfaction; 100 at most.",
+		"star.total":               "This week's ranking scores the solved tickets (the total is the number solved); the conditions are a satisfaction rate of at least %s and at least %d solved.",
+		"star.others":              "%d more cadres solved tickets in the period but did not meet the conditions and are not ranked.",
+		"sheet.departments":        "Departments",
+		"sheet.regions":            "Regions",
+		"sheet.cadres":             "Cadres",
+		"unit.metric.new_projects": "projects",
+		"unit.money":               "10k yuan",
+		"xlsx.rank":                "Rank",
+		"xlsx.name":                "Name",
+		"xlsx.collected":           "Collected",
+		"xlsx.effect":              "Effect (50)",
+		"xlsx.service":             "Service (30)",
+		"xlsx.efficiency":          "Efficiency (20)",
+		"xlsx.response_rate":       "Response rate",
+		"xlsx.resolution_rate":     "Resolution rate",
+		"xlsx.satisfaction_rate":   "Satisfaction rate",
+		"xlsx.solved":              "Solved",
+		"xlsx.satisfaction_score":  "Satisfaction",
+		"xlsx.total":               "Total",
+		"xlsx.prev_rank":           "Previous rank",
+		"xlsx.rank_change":         "Rank change",
+		"xlsx.status":              "Status",
+		"xlsx.rules_version":       "Rules version",
+		"xlsx.note":                "Note",
+		"cat.贷款融资":                 "Loans and financing",
+		"cat.环保":                   "Environmental protection",
+		"cat.降本增效":                 "Cost reduction",
+		"cat.其他":                   "Other",
+		"cat.审批服务":                 "Approvals",
+		"cat.引才用工":                 "Hiring and talent",
+		"cat.用地":                   "Land use",
+		"cat.用电用气用水":               "Power, gas and water",
+		"cat.政策落实":                 "Policy implementation",
+		"cat.知识产权":                 "Intellectual property",
 	},
 }
 
@@ -334,9 +414,52 @@ func (t labels) periodName(p queries.Period) string {
 // meta is the title block: period, snapshot time and rules version.
 func (t labels) meta(p queries.Period, asOf time.Time, rules string) []string {
 	last := p.End.AddDate(0, 0, -1)
+	period := t.t("meta.period", t.periodName(p), p.Start.Format("2006-01-02"), last.Format("2006-01-02"))
+	if p.Kind == "day" {
+		period = t.t("meta.day", t.periodName(p))
+	}
 	return []string{
-		t.t("meta.period", t.periodName(p), p.Start.Format("2006-01-02"), last.Format("2006-01-02")),
-		t.t("meta.asof", asOf.Format("2006-01-02 15:04")),
+		period,
+		t.t("meta.asof", moment(asOf)),
 		t.t("meta.rules", rules),
 	}
+}
+
+// category is a ticket category in the document's language: the English name of a known
+// category, else the name as it is.
+func (t labels) category(name string) string { return t.or("cat."+name, name) }
+
+// metricUnit is the unit of a growth metric's figures: 万元 unless the metric counts.
+func (t labels) metricUnit(metric string) string {
+	return t.or("unit.metric."+metric, t.t("unit.money"))
+}
+
+// metricName is a growth metric with its unit, as a table shows it: 营业收入（万元）,
+// Revenue (10k yuan).
+func (t labels) metricName(metric string) string {
+	name := t.or("metric."+metric, metric)
+	if t["sep"] == "、" {
+		return name + "（" + t.metricUnit(metric) + "）"
+	}
+	return capital(name) + " (" + t.metricUnit(metric) + ")"
+}
+
+// entityName is a kind of growth entity as a table shows it: 县市区, Regions.
+func (t labels) entityName(kind string) string { return capital(t.or("entity."+kind, kind)) }
+
+// capital is s with its first letter in upper case (Chinese text is as it is).
+func capital(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 || !unicode.IsLower(r) {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+// withUnit is the label of key with a unit: 累计（万元）, YTD (10k yuan).
+func (t labels) withUnit(key, unit string) string {
+	if t["sep"] == "、" {
+		return t.t(key) + "（" + unit + "）"
+	}
+	return t.t(key) + " (" + unit + ")"
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -56,6 +57,9 @@ type pdfWriter struct {
 	lang   string
 	y      float64
 	size   float64
+	log    *layoutLog // when set, what is laid out (tests)
+	footer bool       // drawing the footer, which sits below the margin
+	tables int        // tables laid out so far
 }
 
 // latinFamily is the embedded Latin font's name (a subset, like the CJK one).
@@ -69,6 +73,9 @@ func renderPDF(doc *document, fontPath string, created time.Time) ([]byte, error
 		return nil, err
 	}
 	w := &pdfWriter{gp: &gopdf.GoPdf{}, family: pdfFamily(fontPath), lang: doc.Lang}
+	if pdfLayout != nil {
+		w.log = &layoutLog{}
+	}
 	w.gp.Start(gopdf.Config{PageSize: *gopdf.PageSizeA4, Unit: gopdf.UnitPT})
 	w.gp.SetCompressLevel(6)
 	if err := w.gp.AddTTFFontData(w.family, data); err != nil {
@@ -78,7 +85,7 @@ func renderPDF(doc *document, fontPath string, created time.Time) ([]byte, error
 		return nil, fmt.Errorf("pdf: Latin font: %w", err)
 	}
 	w.gp.SetInfo(gopdf.PdfInfo{Title: doc.Title, Subject: strings.Join(doc.Meta, "; "), Creator: "zhuqi", Producer: "zhuqi (signintech/gopdf)", CreationDate: created})
-	w.gp.AddFooter(w.footer)
+	w.gp.AddFooter(w.drawFooter)
 	w.newPage()
 	if err := w.titleBlock(doc); err != nil {
 		return nil, err
@@ -89,7 +96,9 @@ func renderPDF(doc *document, fontPath string, created time.Time) ([]byte, error
 		case b.Heading != "":
 			next := 40.0
 			if i+1 < len(doc.Blocks) {
-				next = minHeight(doc.Blocks[i+1])
+				if next, err = w.minHeight(doc.Blocks[i+1]); err != nil {
+					return nil, fmt.Errorf("pdf: %w", err)
+				}
 			}
 			w.room(28 + next)
 			err = w.heading(b.Heading)
@@ -108,6 +117,9 @@ func renderPDF(doc *document, fontPath string, created time.Time) ([]byte, error
 			return nil, fmt.Errorf("pdf: %w", err)
 		}
 	}
+	if w.log != nil {
+		pdfLayout(doc.Title, w.log)
+	}
 	var buf bytes.Buffer
 	if _, err := w.gp.WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("pdf: %w", err)
@@ -115,17 +127,22 @@ func renderPDF(doc *document, fontPath string, created time.Time) ([]byte, error
 	return buf.Bytes(), nil
 }
 
-// minHeight is the least room a block needs on the page of the heading before it.
-func minHeight(b block) float64 {
+// minHeight is the least room a block needs on the page of the heading before it: the
+// room the block itself asks for before it starts.
+func (w *pdfWriter) minHeight(b block) (float64, error) {
 	switch {
 	case b.Chart != nil:
-		return chartHeight(b.Chart) + 16
+		return chartHeight(b.Chart) + 16, nil
 	case b.Tiles != nil:
-		return 70
+		return 70, nil
 	case b.Table != nil:
-		return 60
+		lt, err := w.layTable(b.Table)
+		if err != nil {
+			return 0, err
+		}
+		return lt.start(), nil
 	}
-	return 40
+	return 40, nil
 }
 
 // chartHeight is the height of c on the page, full width.
@@ -136,7 +153,9 @@ func (w *pdfWriter) newPage() {
 	w.y = margin
 }
 
-func (w *pdfWriter) footer() {
+func (w *pdfWriter) drawFooter() {
+	w.footer = true
+	defer func() { w.footer = false }()
 	n := w.gp.GetNumberOfPages()
 	text := fmt.Sprintf("第 %d 页", n)
 	if w.lang == "en" {
@@ -186,6 +205,7 @@ func (w *pdfWriter) text(x, y, width, h float64, s string, align int) error {
 	case gopdf.Center:
 		x += (width - tw) / 2
 	}
+	w.record("text "+strconv.Quote(s), x, y, tw, h)
 	for _, r := range runs(s) {
 		if err := w.use(r); err != nil {
 			return err
@@ -203,9 +223,22 @@ func (w *pdfWriter) text(x, y, width, h float64, s string, align int) error {
 	return nil
 }
 
+// record notes a box drawn on the current page (footers excepted) for the layout check.
+func (w *pdfWriter) record(what string, x, y, width, h float64) {
+	if w.log != nil && !w.footer {
+		w.log.Draws = append(w.log.Draws, drawLog{Page: w.gp.GetNumberOfPages(), What: what, X: x, Y: y, W: width, H: h})
+	}
+}
+
+// rect draws a rectangle with style ("F", "D", "FD") and records it.
+func (w *pdfWriter) rect(x, y, width, h float64, style string) {
+	w.gp.RectFromUpperLeftWithStyle(x, y, width, h, style)
+	w.record("box", x, y, width, h)
+}
+
 // room starts a new page unless h points fit above the footer.
 func (w *pdfWriter) room(h float64) bool {
-	if w.y+h > pageH-margin-footerH/2 {
+	if w.y+h > contentBottom {
 		w.newPage()
 		return true
 	}
@@ -234,6 +267,7 @@ func (w *pdfWriter) titleBlock(doc *document) error {
 	w.gp.SetStrokeColor(180, 30, 30)
 	w.gp.SetLineWidth(1.2)
 	w.gp.Line(margin, w.y, pageW-margin, w.y)
+	w.record("rule", margin, w.y, contentW, 0)
 	w.gp.SetLineWidth(0.5)
 	w.y += 10
 	return nil
@@ -243,7 +277,7 @@ func (w *pdfWriter) heading(s string) error {
 	w.y += 6
 	w.font(13)
 	w.gp.SetFillColor(180, 30, 30)
-	w.gp.RectFromUpperLeftWithStyle(margin, w.y+2, 3, 14, "F")
+	w.rect(margin, w.y+2, 3, 14, "F")
 	if err := w.text(margin+8, w.y, contentW-8, 18, s, gopdf.Left); err != nil {
 		return err
 	}
@@ -254,7 +288,7 @@ func (w *pdfWriter) heading(s string) error {
 // paragraph writes wrapped text; gray is a text gray level from 0 (black) to 1.
 func (w *pdfWriter) paragraph(s string, size, gray float64) error {
 	w.font(size)
-	lines, err := w.wrap(s, contentW)
+	lines, err := w.wrap(s, contentW, false)
 	if err != nil {
 		return err
 	}
@@ -273,49 +307,85 @@ func (w *pdfWriter) paragraph(s string, size, gray float64) error {
 	return nil
 }
 
-// wrap breaks s into lines no wider than width in the current font: between any two
-// CJK characters, and at spaces between other words.
-func (w *pdfWriter) wrap(s string, width float64) ([]string, error) {
+// wrap breaks s into lines no wider than width in the current font, never inside a
+// word: between CJK characters and at spaces (a header only at spaces and before a
+// bracket). A closing mark never starts a line: it takes the token before it along.
+func (w *pdfWriter) wrap(s string, width float64, header bool) ([]string, error) {
 	var lines []string
 	for _, para := range strings.Split(s, "\n") {
-		var line string
-		for _, tok := range tokens(para) {
-			cand := line + tok
-			wd, err := w.measure(cand)
+		toks := tokens(para)
+		if header {
+			toks = headerTokens(para)
+		}
+		var line []string
+		flush := func() {
+			lines = append(lines, strings.TrimRight(strings.Join(line, ""), " "))
+			line = nil
+		}
+		for _, tok := range toks {
+			wd, err := w.measure(strings.TrimRight(strings.Join(line, "")+tok, " "))
 			if err != nil {
 				return nil, err
 			}
-			if wd <= width || (closing(tok) && strings.TrimSpace(line) != "") {
-				line = cand
-				continue
-			}
-			if strings.TrimSpace(line) != "" {
-				lines = append(lines, strings.TrimRight(line, " "))
-			}
-			line = strings.TrimLeft(tok, " ")
-			// A word wider than the line is broken between characters.
-			for {
-				tw, err := w.measure(line)
-				if err != nil {
-					return nil, err
-				}
-				if tw <= width || len([]rune(line)) < 2 {
-					break
-				}
-				rs := []rune(line)
-				n := len(rs) - 1
-				for ; n > 1; n-- {
-					if pw, _ := w.measure(string(rs[:n])); pw <= width {
+			switch {
+			case len(line) == 0 && wd > width && len([]rune(strings.TrimSpace(tok))) > longWord:
+				// Not a word (a URL, a formula): broken between characters.
+				rs := []rune(strings.TrimSpace(tok))
+				for len(rs) > 0 {
+					n := len(rs)
+					for ; n > 1; n-- {
+						if pw, _ := w.measure(string(rs[:n])); pw <= width {
+							break
+						}
+					}
+					if n == len(rs) {
+						line = []string{string(rs)}
 						break
 					}
+					lines = append(lines, string(rs[:n]))
+					rs = rs[n:]
 				}
-				lines = append(lines, string(rs[:n]))
-				line = string(rs[n:])
+			case wd <= width || len(line) == 0:
+				line = append(line, tok)
+			case closing(tok) && len(line) > 1:
+				last := line[len(line)-1]
+				line = line[:len(line)-1]
+				flush()
+				line = []string{last, tok}
+			default:
+				flush()
+				line = []string{strings.TrimLeft(tok, " ")}
 			}
 		}
-		lines = append(lines, strings.TrimRight(line, " "))
+		flush()
 	}
 	return lines, nil
+}
+
+// headerTokens splits a column header into the pieces a line may break between: words
+// with their trailing spaces, and a bracketed part on its own.
+func headerTokens(s string) []string {
+	var out []string
+	var cur strings.Builder
+	prevSpace, depth := false, 0
+	for _, r := range s {
+		if cur.Len() > 0 && depth == 0 && ((r != ' ' && prevSpace) || r == '（' || r == '(') {
+			out = append(out, cur.String())
+			cur.Reset()
+		}
+		cur.WriteRune(r)
+		switch r {
+		case '（', '(':
+			depth++
+		case '）', ')':
+			depth = max(0, depth-1)
+		}
+		prevSpace = r == ' '
+	}
+	if cur.Len() > 0 {
+		out = append(out, cur.String())
+	}
+	return out
 }
 
 // closing reports whether tok may not start a line (Chinese line-breaking rules): a
@@ -325,7 +395,8 @@ func closing(tok string) bool {
 }
 
 // tokens splits s into unbreakable pieces: one per CJK character or punctuation, one per
-// run of other characters with its trailing spaces.
+// full-width bracket with what it holds, one per run of other characters with its
+// trailing spaces.
 func tokens(s string) []string {
 	var out []string
 	var cur strings.Builder
@@ -336,8 +407,20 @@ func tokens(s string) []string {
 		}
 	}
 	prevSpace := false
+	inBracket := false
 	for _, r := range s {
 		switch {
+		case r == '（' || inBracket:
+			// A full-width bracket and what it holds stay together: （万元）.
+			if r == '（' {
+				flush()
+			}
+			cur.WriteRune(r)
+			inBracket = r != '）'
+			if !inBracket {
+				flush()
+			}
+			prevSpace = false
 		case r > 0x2E80 && !unicode.IsSpace(r):
 			flush()
 			out = append(out, string(r))
@@ -371,7 +454,7 @@ func (w *pdfWriter) tiles(ts []tile) error {
 		x := margin + float64(col)*(tw+gap)
 		w.gp.SetFillColor(246, 242, 238)
 		w.gp.SetStrokeColor(210, 200, 190)
-		w.gp.RectFromUpperLeftWithStyle(x, w.y, tw, h, "FD")
+		w.rect(x, w.y, tw, h, "FD")
 		w.font(tableSize)
 		w.gp.SetTextColor(90, 90, 90)
 		w.text(x+6, w.y+5, tw-12, 10, t.Label, gopdf.Left)
@@ -389,70 +472,166 @@ func (w *pdfWriter) tiles(ts []tile) error {
 	return nil
 }
 
-// table draws t; when a row does not fit, it continues on a new page under a repeated
-// header row.
-func (w *pdfWriter) table(t *table) error {
-	const pad, lh = 3.0, tableSize * 1.35
-	var total float64
-	for _, c := range t.Columns {
-		total += c.Width
+// table draws t with column widths from its content. A table that fits on a page is
+// kept whole; a longer one continues on new pages under a repeated header row, and never
+// leaves fewer than keepRows rows alone on the last page.
+// Table geometry: cell padding and line height.
+const (
+	cellPad    = 3.0
+	cellLineH  = tableSize * 1.35
+	pageSpaceH = contentBottom - margin
+)
+
+// laid is a table row broken into lines: one list of lines per cell.
+type laid struct {
+	cells [][]string
+	text  []string // the cells' texts
+	h     float64
+	gap   bool // the marker of omitted rows, across the row
+}
+
+// laidTable is a table broken into lines, before it is drawn.
+type laidTable struct {
+	widths []float64
+	labels []string
+	head   laid
+	rows   []laid
+	total  float64
+}
+
+// start is the room the table needs where it starts: all of it when it is short (at
+// most 2×keepRows rows), else its header and first three rows.
+func (lt *laidTable) start() float64 {
+	if len(lt.rows) <= 2*keepRows {
+		return lt.total
 	}
-	widths := make([]float64, len(t.Columns))
-	for i, c := range t.Columns {
-		widths[i] = contentW * c.Width / total
+	h := lt.head.h
+	for _, r := range lt.rows[:3] {
+		h += r.h
 	}
+	return h
+}
+
+// layTable sets t's column widths and breaks its cells into lines.
+func (w *pdfWriter) layTable(t *table) (*laidTable, error) {
 	w.font(tableSize)
-	cellLines := func(cells []string) ([][]string, float64, error) {
-		out := make([][]string, len(cells))
+	widths, err := columnWidths(t, cellPad, w.measure)
+	if err != nil {
+		return nil, err
+	}
+	lay := func(cells []string, header bool) (laid, error) {
+		out := laid{cells: make([][]string, len(cells)), text: cells}
 		n := 1
 		for i, s := range cells {
-			l, err := w.wrap(s, widths[i]-2*pad)
+			l, err := w.wrap(s, widths[i]-2*cellPad, header)
 			if err != nil {
-				return nil, 0, err
+				return out, err
 			}
-			out[i] = l
+			out.cells[i] = l
 			n = max(n, len(l))
 		}
-		return out, float64(n)*lh + 2*pad, nil
+		out.h = float64(n)*cellLineH + 2*cellPad
+		return out, nil
 	}
-	header := make([]string, len(t.Columns))
+	lt := &laidTable{widths: widths, labels: make([]string, len(t.Columns)), rows: make([]laid, len(t.Rows))}
 	for i, c := range t.Columns {
-		header[i] = c.Label
+		lt.labels[i] = c.Label
 	}
-	hl, hh, err := cellLines(header)
+	if lt.head, err = lay(lt.labels, true); err != nil {
+		return nil, err
+	}
+	lt.total = lt.head.h
+	for r, row := range t.Rows {
+		if r < len(t.Marks) && t.Marks[r] == omitted {
+			lt.rows[r] = laid{cells: [][]string{{row[0]}}, text: row[:1], h: cellLineH + 2*cellPad, gap: true}
+		} else if lt.rows[r], err = lay(row, false); err != nil {
+			return nil, err
+		}
+		lt.total += lt.rows[r].h
+	}
+	return lt, nil
+}
+
+// table draws t with column widths from its content. A table that fits on a page is
+// kept whole; a longer one continues on new pages under a repeated header row, and never
+// leaves fewer than keepRows rows alone on the last page.
+func (w *pdfWriter) table(t *table) error {
+	const pad, lh = cellPad, cellLineH
+	lt, err := w.layTable(t)
 	if err != nil {
 		return err
 	}
-	drawRow := func(lines [][]string, h float64, fill [3]uint8, text [3]uint8) {
-		x := margin
+	w.tables++
+	widths, head, rows := lt.widths, lt.head, lt.rows
+	drawRow := func(row laid, header bool, fill, text [3]uint8) error {
 		w.gp.SetFillColor(fill[0], fill[1], fill[2])
 		w.gp.SetStrokeColor(200, 200, 200)
-		w.gp.RectFromUpperLeftWithStyle(margin, w.y, contentW, h, "FD")
+		w.rect(margin, w.y, contentW, row.h, "FD")
 		w.gp.SetTextColor(text[0], text[1], text[2])
-		for i, cell := range lines {
+		defer w.gp.SetTextColor(0, 0, 0)
+		if row.gap {
+			w.gp.SetTextColor(110, 110, 110)
+			w.logCell(row.cells[0], contentW-2*pad, false, row.cells[0][0])
+			err := w.text(margin+pad, w.y+pad, contentW-2*pad, lh, row.cells[0][0], gopdf.Center)
+			w.y += row.h
+			return err
+		}
+		x := margin
+		for i, cell := range row.cells {
+			align := gopdf.Left
+			if t.Columns[i].Number {
+				align = gopdf.Right
+			}
+			w.logCell(cell, widths[i]-2*pad, header, row.text[i])
 			for j, l := range cell {
-				align := gopdf.Left
-				if t.Columns[i].Number {
-					align = gopdf.Right
+				if err := w.text(x+pad, w.y+pad+float64(j)*lh, widths[i]-2*pad, lh, l, align); err != nil {
+					return err
 				}
-				w.text(x+pad, w.y+pad+float64(j)*lh, widths[i]-2*pad, lh, l, align)
 			}
 			x += widths[i]
 		}
-		w.gp.SetTextColor(0, 0, 0)
-		w.y += h
+		w.y += row.h
+		return nil
 	}
 	headerFill, headerText := [3]uint8{120, 25, 25}, [3]uint8{255, 255, 255}
-	w.room(hh + lh + 2*pad)
-	drawRow(hl, hh, headerFill, headerText)
-	for r, row := range t.Rows {
-		lines, h, err := cellLines(row)
-		if err != nil {
+	// fit is how many rows from r fit under the rest of the page.
+	fit := func(r int) int {
+		y := w.y
+		n := 0
+		for ; r+n < len(rows) && y+rows[r+n].h <= contentBottom; n++ {
+			y += rows[r+n].h
+		}
+		return n
+	}
+	// breakAt is where the rows from r leave this page: not so late that fewer than
+	// keepRows rows are left for the last page.
+	breakAt := func(r int) int {
+		b := r + fit(r)
+		if b < len(rows) && len(rows)-b < keepRows {
+			b = max(r, len(rows)-keepRows)
+		}
+		return b
+	}
+	w.room(lt.start())
+	if err := drawRow(head, true, headerFill, headerText); err != nil {
+		return err
+	}
+	if len(rows) > 0 && breakAt(0) == 0 {
+		w.newPage()
+		if err := drawRow(head, true, headerFill, headerText); err != nil {
 			return err
 		}
-		if w.room(h) {
+	}
+	from, stop := 0, breakAt(0)
+	for r, row := range rows {
+		if r == stop {
+			w.piece(from, r, len(rows))
+			w.newPage()
 			w.font(tableSize)
-			drawRow(hl, hh, headerFill, headerText)
+			if err := drawRow(head, true, headerFill, headerText); err != nil {
+				return err
+			}
+			from, stop = r, breakAt(r)
 		}
 		fill, text := [3]uint8{255, 255, 255}, [3]uint8{0, 0, 0}
 		if r%2 == 1 {
@@ -468,10 +647,33 @@ func (w *pdfWriter) table(t *table) error {
 				text = [3]uint8{20, 120, 50}
 			}
 		}
-		drawRow(lines, h, fill, text)
+		if err := drawRow(row, false, fill, text); err != nil {
+			return err
+		}
 	}
+	w.piece(from, len(rows), len(rows))
 	w.y += 8
 	return nil
+}
+
+// logCell records a table cell's text and its lines for the layout check.
+func (w *pdfWriter) logCell(lines []string, room float64, header bool, text string) {
+	if w.log == nil {
+		return
+	}
+	c := cellLog{Page: w.gp.GetNumberOfPages(), Header: header, Lines: lines, Room: room, Text: text}
+	for _, l := range lines {
+		wd, _ := w.measure(l)
+		c.Widths = append(c.Widths, wd)
+	}
+	w.log.Cells = append(w.log.Cells, c)
+}
+
+// piece records the rows of the current table on this page.
+func (w *pdfWriter) piece(from, to, n int) {
+	if w.log != nil {
+		w.log.Pieces = append(w.log.Pieces, pieceLog{Page: w.gp.GetNumberOfPages(), Table: w.tables, From: from, To: to, Rows: n})
+	}
 }
 
 func (w *pdfWriter) chart(c *chart) error {
@@ -481,6 +683,7 @@ func (w *pdfWriter) chart(c *chart) error {
 	}
 	h := chartHeight(c)
 	w.room(h + 16)
+	w.record("chart "+c.Name, margin, w.y, contentW, h)
 	if err := w.gp.ImageByHolder(img, margin, w.y, &gopdf.Rect{W: contentW, H: h}); err != nil {
 		return fmt.Errorf("chart %s: %w", c.Name, err)
 	}

@@ -1,6 +1,10 @@
 package reports
 
 import (
+	"strconv"
+	"time"
+
+	"github.com/zhuqi/zhuqi"
 	"github.com/zhuqi/zhuqi/queries"
 )
 
@@ -36,13 +40,15 @@ func pick(rows []queries.RankRow, names []string) []queries.RankRow {
 // ranking builds the ranking publication (排名通报) of a frozen publication: every
 // ranking with its score breakdown and rank changes, the bottom three and the risers.
 // Of the cadres, those ranked 1 to top (the recognised ones, rules.cadre.top, ties
-// included) are listed; the XLSX and CSV carry every row.
-func ranking(pub *queries.Publication, p queries.Period, asOf string, top int, L labels, ch charter, name string) (*document, error) {
+// included, rules.cadre.top) are listed, with how their total is made; the XLSX and CSV
+// carry every row.
+func ranking(pub *queries.Publication, p queries.Period, asOf string, cr zhuqi.CadreRules, L labels, ch charter, name string) (*document, error) {
+	top := cr.Top
 	doc := &document{Title: L.t("ranking"), Subtitle: L.periodName(p)}
 	last := p.End.AddDate(0, 0, -1)
 	doc.Meta = []string{
 		L.t("meta.period", L.periodName(p), p.Start.Format("2006-01-02"), last.Format("2006-01-02")),
-		L.t("meta.asof", asOf),
+		L.t("meta.asof", asOfMoment(asOf)),
 		L.t("meta.rules", pub.RulesVersion),
 		L.t("meta.pub", pub.ID, pub.Version),
 	}
@@ -98,6 +104,9 @@ func ranking(pub *queries.Publication, p queries.Period, asOf string, top int, L
 		if more > 0 {
 			doc.note(L.t("cadres.more", more))
 		}
+		if k == queries.Cadres {
+			doc.note(L.t("cadres.total", strconv.FormatFloat(cr.SolvedWeight, 'f', -1, 64), strconv.FormatFloat(cr.SatisfactionWeight, 'f', -1, 64)))
+		}
 		if n := rankNotes(L, ranked); n != "" {
 			doc.note(n)
 		}
@@ -111,7 +120,7 @@ func ranking(pub *queries.Publication, p queries.Period, asOf string, top int, L
 				names = append(names, ranked[i].Name)
 				totals = append(totals, deref(ranked[i].Total))
 			}
-			c, err := ch.bars(name+"-departments", L.t("chart.departments"), "", L.t("unit.score"), names,
+			c, err := ch.bars(name+"-departments", L.t("chart.departments"), "", axis{L.t("unit.score"), scoreAxis}, names,
 				[]series{{L.t("col.total"), totals}}, true, -1, "")
 			if err != nil {
 				return nil, err
@@ -142,4 +151,14 @@ func joinNames(L labels, names []string) string {
 		out += n
 	}
 	return out
+}
+
+// asOfMoment is a publication's as-of time ("2006-01-02 15:04:05", local) as moment
+// writes it; as it is when it does not parse.
+func asOfMoment(s string) string {
+	t, err := time.Parse("2006-01-02 15:04:05", s)
+	if err != nil {
+		return s
+	}
+	return moment(t)
 }

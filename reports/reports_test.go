@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -93,7 +94,8 @@ func TestBriefing_FiguresMatchTheQueries(t *testing.T) {
 			}
 			rates := func(f *float64) string { return tabular.Human(tabular.Rate, *f) }
 			want := []string{p.Start.Format("2006-01-02"), p.End.AddDate(0, 0, -1).Format("2006-01-02"), q.RulesVersion(),
-				q.AsOf.Format("2006-01-02 15:04"),
+				// The snapshot time, midnight, as the end of the day before.
+				q.AsOf.Add(-time.Minute).Format("2006-01-02") + " 24:00",
 				strconv.FormatInt(m[0].Collected, 10), strconv.FormatInt(m[0].Finished, 10),
 				rates(m[0].CompletionRate), rates(m[0].ResolutionRate), rates(m[0].SatisfactionRate)}
 			switch tc.lang {
@@ -148,7 +150,8 @@ func TestBriefing_FiguresMatchTheQueries(t *testing.T) {
 }
 
 // TestRanking_XLSXMatchesCSV reads the publication's workbook back: each sheet has the
-// rows of its CSV, numbers as numbers, and a department named like a formula stays text.
+// rows of its CSV, numbers as numbers, and a department named like a formula stays text;
+// a Chinese document's workbook speaks Chinese: sheet names, headers, status values, notes.
 func TestRanking_XLSXMatchesCSV(t *testing.T) {
 	q := openQ(t)
 	dir := t.TempDir()
@@ -171,12 +174,14 @@ func TestRanking_XLSXMatchesCSV(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer x.Close()
-	if got, want := x.GetSheetList(), []string{"departments", "regions", "cadres"}; strings.Join(got, ",") != strings.Join(want, ",") {
+	if got, want := x.GetSheetList(), []string{"部门排名", "县市区排名", "助企干部排名"}; strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Fatalf("sheets %v, want %v", got, want)
 	}
+	kinds := map[string]string{"部门排名": "departments", "县市区排名": "regions", "助企干部排名": "cadres"}
+	status := map[string]string{"ranked": "参与排名", "not_ranked": "未参与排名"}
 	sawEvil := false
 	for _, s := range x.GetSheetList() {
-		b, err := os.ReadFile(filepath.Join(dir, "ranking-"+s+"-2026-10-v"+strconv.Itoa(pub.Version)+".csv"))
+		b, err := os.ReadFile(filepath.Join(dir, "ranking-"+kinds[s]+"-2026-10-v"+strconv.Itoa(pub.Version)+".csv"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -191,13 +196,22 @@ func TestRanking_XLSXMatchesCSV(t *testing.T) {
 		if len(got) != len(want) {
 			t.Fatalf("%s: %d rows in XLSX, %d in CSV", s, len(got), len(want))
 		}
-		for i := range want {
+		if h := strings.Join(got[0], ","); !strings.HasPrefix(h, "名次,名称,收集,") || !strings.Contains(h, "总分,上期名次,名次变化,状态,规则版本,说明") {
+			t.Errorf("%s: headers %s, want them in Chinese", s, h)
+		}
+		for i := 1; i < len(want); i++ {
 			for j := range want[i] {
 				g := ""
 				if j < len(got[i]) {
 					g = got[i][j]
 				}
 				w := want[i][j]
+				switch want[0][j] {
+				case "status":
+					w = status[w]
+				case "note":
+					w, _, _ = strings.Cut(w, " / ")
+				}
 				if g == evilDept {
 					sawEvil = true
 					cell, _ := excelize.CoordinatesToCellName(j+1, i+1)
@@ -226,7 +240,7 @@ func TestRanking_XLSXMatchesCSV(t *testing.T) {
 	if !sawEvil {
 		t.Errorf("the department %q is not in the workbook", evilDept)
 	}
-	panes, err := x.GetPanes("departments")
+	panes, err := x.GetPanes("部门排名")
 	if err != nil || !panes.Freeze || panes.YSplit != 1 {
 		t.Errorf("header row not frozen: %+v %v", panes, err)
 	}

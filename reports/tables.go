@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/zhuqi/zhuqi/queries"
@@ -30,7 +31,7 @@ func rankTable(L labels, kind string, rows []queries.RankRow, marks []string) *t
 		case queries.Regions:
 			row = append(row, pct(r.ResponseRate), pct(r.ResolutionRate), pct(r.SatisfactionRate))
 		case queries.Cadres:
-			row = append(row, count(r.Solved), fraction(r.SatisfactionScore))
+			row = append(row, count(r.Solved), pct(r.SatisfactionScore))
 		}
 		row = append(row, score(r.Total), intp(r.PrevRank), signed(r.RankChange))
 		t.Rows = append(t.Rows, row)
@@ -117,9 +118,47 @@ func flagTable(L labels, flags []queries.Flag) *table {
 		if f.Department != nil {
 			dept = *f.Department
 		}
-		t.Rows = append(t.Rows, []string{L.t("flag." + f.Flag), f.TicketID, f.Enterprise, f.Region, dept, f.Category,
+		t.Rows = append(t.Rows, []string{L.t("flag." + f.Flag), f.TicketID, f.Enterprise, f.Region, dept, L.category(f.Category),
 			stamp(f.CreatedAt), stamp(f.DueAt), score(&f.LateDays)})
 		t.Marks = append(t.Marks, f.Flag)
 	}
 	return t
 }
+
+// other is the catch-all category, listed last.
+const other = "其他"
+
+// byCount orders category rows by tickets collected, most first, ties by name, with the
+// catch-all 其他 last.
+func byCount(cats []queries.MetricsRow) {
+	sort.SliceStable(cats, func(i, j int) bool {
+		a, b := cats[i], cats[j]
+		if (a.Dim(0) == other) != (b.Dim(0) == other) {
+			return b.Dim(0) == other
+		}
+		if a.Collected != b.Collected {
+			return a.Collected > b.Collected
+		}
+		return a.Dim(0) < b.Dim(0)
+	})
+}
+
+// topBottom lays out the first and the last n of the ranked rows of kind, with a row
+// between them saying how many are left out; all of them when there are at most 2n.
+func topBottom(L labels, kind string, ranked []queries.RankRow, n int, bottom, risers []queries.RankRow) *table {
+	if len(ranked) <= 2*n {
+		return rankTable(L, kind, ranked, marks(ranked, bottom, risers))
+	}
+	head, tail := ranked[:n], ranked[len(ranked)-n:]
+	t := rankTable(L, kind, head, marks(head, bottom, risers))
+	rest := rankTable(L, kind, tail, marks(tail, bottom, risers))
+	gap := make([]string, len(t.Columns))
+	gap[0] = L.t("omitted", len(ranked)-2*n)
+	t.Rows = append(append(t.Rows, gap), rest.Rows...)
+	t.Marks = append(append(t.Marks, omitted), rest.Marks...)
+	return t
+}
+
+// omitted marks a table row that stands for rows left out: its first cell, the marker
+// text, spans the row.
+const omitted = "omitted"

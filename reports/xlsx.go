@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -17,11 +18,13 @@ type sheet struct {
 	Table *tabular.Table
 }
 
-// writeXLSX lays tables out as a workbook: a styled, frozen header row, column widths
-// from the content, rates as percentages. Text cells are always strings, so a name such
-// as "=HYPERLINK(...)" stays text. Numbers carry exactly the values of the CSV. The
-// document properties are dated at created, the data's snapshot time.
-func writeXLSX(sheets []sheet, title string, created time.Time) ([]byte, error) {
+// writeXLSX lays tables out as a workbook in the language of L: sheet names, headers,
+// status values and notes in its words (the CSV keeps the machine names); a styled,
+// frozen header row; column widths from the content. Text cells are always strings, so a
+// name such as "=HYPERLINK(...)" stays text. Numbers carry exactly the values of the
+// CSV; rates and the cadres' satisfaction show as percentages. The document properties
+// are dated at created, the data's snapshot time.
+func writeXLSX(L labels, sheets []sheet, title string, created time.Time) ([]byte, error) {
 	f := excelize.NewFile()
 	defer f.Close()
 	stamp := created.UTC().Format(time.RFC3339)
@@ -39,7 +42,7 @@ func writeXLSX(sheets []sheet, title string, created time.Time) ([]byte, error) 
 	for _, nf := range []struct {
 		kind tabular.Kind
 		code string
-	}{{tabular.Rate, "0.0%"}, {tabular.Points, "+0.0%;-0.0%;0.0%"}, {tabular.Score, "0.00"}, {tabular.Fraction, "0.000"}} {
+	}{{tabular.Rate, "0.0%"}, {tabular.Points, "+0.0%;-0.0%;0.0%"}, {tabular.Score, "0.00"}, {tabular.Fraction, "0.0%"}} {
 		id, err := f.NewStyle(&excelize.Style{CustomNumFmt: &nf.code})
 		if err != nil {
 			return nil, fmt.Errorf("xlsx: %w", err)
@@ -47,6 +50,7 @@ func writeXLSX(sheets []sheet, title string, created time.Time) ([]byte, error) 
 		fmtStyle[nf.kind] = id
 	}
 	for i, s := range sheets {
+		s.Name = L.or("sheet."+s.Name, s.Name)
 		if i == 0 {
 			if err := f.SetSheetName("Sheet1", s.Name); err != nil {
 				return nil, fmt.Errorf("xlsx: %w", err)
@@ -54,7 +58,7 @@ func writeXLSX(sheets []sheet, title string, created time.Time) ([]byte, error) 
 		} else if _, err := f.NewSheet(s.Name); err != nil {
 			return nil, fmt.Errorf("xlsx: %w", err)
 		}
-		if err := fillSheet(f, s, header, fmtStyle); err != nil {
+		if err := fillSheet(L, f, s, header, fmtStyle); err != nil {
 			return nil, fmt.Errorf("xlsx sheet %s: %w", s.Name, err)
 		}
 	}
@@ -65,21 +69,32 @@ func writeXLSX(sheets []sheet, title string, created time.Time) ([]byte, error) 
 	return bytes.Clone(buf.Bytes()), nil
 }
 
-func fillSheet(f *excelize.File, s sheet, header int, fmtStyle map[tabular.Kind]int) error {
+func fillSheet(L labels, f *excelize.File, s sheet, header int, fmtStyle map[tabular.Kind]int) error {
 	t := s.Table
 	widths := make([]int, len(t.Columns))
 	for j, c := range t.Columns {
 		cell, _ := excelize.CoordinatesToCellName(j+1, 1)
-		if err := f.SetCellStr(s.Name, cell, c.Name); err != nil {
+		name := L.or("xlsx."+c.Name, c.Name)
+		if err := f.SetCellStr(s.Name, cell, name); err != nil {
 			return err
 		}
-		widths[j] = tabular.DisplayWidth(c.Name)
+		widths[j] = tabular.DisplayWidth(name)
 	}
 	for i, row := range t.Rows {
 		for j, c := range t.Columns {
 			cell, _ := excelize.CoordinatesToCellName(j+1, i+2)
 			text := tabular.Machine(c.Kind, row[j])
-			widths[j] = max(widths[j], tabular.DisplayWidth(tabular.Human(c.Kind, row[j])))
+			switch c.Name {
+			case "status":
+				text = L.or("status."+text, text)
+			case "note":
+				text = noteIn(L, text)
+			}
+			shown := tabular.Human(c.Kind, row[j])
+			if c.Kind == tabular.Text {
+				shown = text
+			}
+			widths[j] = max(widths[j], tabular.DisplayWidth(shown))
 			if text == "" {
 				continue
 			}
@@ -122,4 +137,16 @@ func fillSheet(f *excelize.File, s sheet, header int, fmtStyle map[tabular.Kind]
 	}
 	return f.SetPanes(s.Name, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
 		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}}})
+}
+
+// noteIn is the part of a bilingual note ("中文 / English") in the language of L.
+func noteIn(L labels, note string) string {
+	zh, en, ok := strings.Cut(note, " / ")
+	if !ok {
+		return note
+	}
+	if L["sep"] == "、" {
+		return zh
+	}
+	return en
 }

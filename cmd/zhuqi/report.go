@@ -63,7 +63,12 @@ func (m *Main) report(ctx context.Context, o *reportOptions) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "%s %s（数据截至 as of %s）\n", o.kind, p.Label, q.AsOf.Format("2006-01-02 15:04"))
+	if o.lang == "en" {
+		// English documents, English words: no half-Chinese line.
+		fmt.Fprintf(m.Stdout, "%s %s (data as of %s)\n", o.kind, p.Label, q.AsOf.Format("2006-01-02 15:04"))
+	} else {
+		fmt.Fprintf(m.Stdout, "%s %s（数据截至 as of %s）\n", o.kind, p.Label, q.AsOf.Format("2006-01-02 15:04"))
+	}
 	for _, f := range files {
 		fmt.Fprintf(m.Stdout, "  %s\n", f)
 	}
