@@ -555,7 +555,7 @@ func trustWords(L labels) trustText {
 	return trustText{rewoundMark: " (rebuilt)", appendix: "Appendix: every red and black flag of the period"}
 }
 
-func (w trustText) stamp(t time.Time) string { return t.Format("2006-01-02 15:04") }
+func (w trustText) stamp(t time.Time) string { return moment(t) }
 
 // progress labels a period not yet over at T.
 func (w trustText) progress(t time.Time) string {
