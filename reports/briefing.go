@@ -69,7 +69,17 @@ func briefing(ctx context.Context, q *queries.Q, p queries.Period, L labels, ch 
 	hasLastYear := lastYear.Collected > 0
 	lastMonth := p.End.AddDate(0, -1, 0)
 	first := lastMonth.AddDate(0, -11, 0)
-	// Each month of the trend judged at the same age as p; p's own month as p is judged.
+	// Each month of the trend judged at the same age as the latest month of p that has
+	// started (p's last month, or the month in progress); that month as p is judged.
+	ref, err := q.Period(lastMonth.Format("2006-01"))
+	if err != nil {
+		return nil, err
+	}
+	if q.InProgress(p) {
+		if ref, err = q.Period(q.AsOf.Add(-time.Nanosecond).In(p.Start.Location()).Format("2006-01")); err != nil {
+			return nil, err
+		}
+	}
 	var trend []queries.MetricsRow
 	var trendBases []queries.Basis
 	for m := first; !m.After(lastMonth) && m.Before(q.AsOf); m = m.AddDate(0, 1, 0) {
@@ -78,8 +88,8 @@ func briefing(ctx context.Context, q *queries.Q, p queries.Period, L labels, ch 
 			return nil, err
 		}
 		mq, basis := q, queries.Basis{Period: mp, At: q.AsOf, Snapshot: q.AsOf}
-		if mp.End.Before(p.End) {
-			if mq, basis, err = q.Compared(ctx, p, mp); err != nil {
+		if mp.End.Before(ref.End) {
+			if mq, basis, err = q.Compared(ctx, ref, mp); err != nil {
 				return nil, err
 			}
 		}
@@ -220,7 +230,13 @@ func briefing(ctx context.Context, q *queries.Q, p queries.Period, L labels, ch 
 	}
 	doc.addChart(c)
 	doc.addTable(tt)
-	doc.note(W.trendNote(trendBases))
+	var shownBases []queries.Basis
+	for _, b := range trendBases {
+		if byMonth[b.Period.Label].Collected > 0 {
+			shownBases = append(shownBases, b)
+		}
+	}
+	doc.note(W.trendNote(shownBases))
 
 	// 4. Categories.
 	doc.heading(L.t("h.categories"))

@@ -133,7 +133,7 @@ func TestBriefing_SameAge(t *testing.T) {
 		"环比-8.3个百分点",         // the completion tile
 		"同比—",                // no data a year before
 		"2026-0924181875.0%", // the trend: September at its close (24 collected, 18 finished, 18 solved, 75.0%)
-		"环比2026-09取2026-10-0100:00的数据快照", // the footnote
+		"环比2026-09取2026-09-3024:00的数据快照", // the footnote
 		"去年同期（2025-10）无数据，不作同比",
 	} {
 		if !strings.Contains(flat, want) {
@@ -200,7 +200,7 @@ func TestBriefing_Rewound(t *testing.T) {
 	for _, want := range []string{
 		"环比下降8.3个百分点",
 		"2026-09（回溯）24181875.0%",
-		"环比2026-09按时间戳回溯至2026-10-0100:00",
+		"环比2026-09按时间戳回溯至2026-09-3024:00",
 		"标“回溯”的数字按时间戳回溯",
 	} {
 		if !strings.Contains(flat, want) {
@@ -211,7 +211,7 @@ func TestBriefing_Rewound(t *testing.T) {
 	en := strings.Join(strings.Fields(pdfText(t, filepath.Join(out, "briefing-2026-10.en.pdf"))), " ")
 	for _, want := range []string{
 		"down 8.3 points on the previous period",
-		"previous period 2026-09 rebuilt from the event timestamps as of 2026-10-01 00:00",
+		"previous period 2026-09 rebuilt from the event timestamps as of 2026-09-30 24:00",
 		"no data for 2025-10, so no change on last year",
 	} {
 		if !strings.Contains(en, want) {
@@ -255,13 +255,13 @@ func TestCommands_PeriodsWithoutData(t *testing.T) {
 	out := filepath.Join(dir, "q4")
 	mustRun(t, "report", "briefing", "--db", db, "--period", "2026-Q4", "--out", out)
 	flat := strings.Join(strings.Fields(pdfText(t, filepath.Join(out, "briefing-2026-Q4.pdf"))), "")
-	for _, want := range []string{"截至2026-11-0100:00（期间未结束）", "截至2026-11-0100:00（期间未结束），本季度共收集"} {
+	for _, want := range []string{"截至2026-10-3124:00（期间未结束）", "截至2026-10-3124:00（期间未结束），本季度共收集"} {
 		if !strings.Contains(flat, want) {
 			t.Errorf("briefing of a quarter in progress lacks %q:\n%s", want, flat)
 		}
 	}
 	mustRun(t, "report", "cadres", "--db", db, "--period", "2026-W44", "--out", out)
-	if flat := strings.Join(strings.Fields(pdfText(t, filepath.Join(out, "cadres-2026-W44.pdf"))), ""); !strings.Contains(flat, "截至2026-11-0100:00（期间未结束）") {
+	if flat := strings.Join(strings.Fields(pdfText(t, filepath.Join(out, "cadres-2026-W44.pdf"))), ""); !strings.Contains(flat, "截至2026-10-3124:00（期间未结束）") {
 		t.Errorf("cadre recognition of a week in progress is not labelled:\n%.400s", flat)
 	}
 }
