@@ -139,11 +139,11 @@ func weighFile(ctx context.Context, path string) (*evidence, error) {
 }
 
 // utf8Wins says whether a file that is not valid UTF-8 throughout is still UTF-8: when
-// most of its multi-byte text is valid UTF-8 (a few stray bytes), or when it is not
-// GB18030 throughout either. Only bytes that are GB18030 throughout, and more often
-// broken than valid as UTF-8, make a GB18030 file.
+// most of its multi-byte text is valid UTF-8 (a few stray bytes), or when its bytes break
+// GB18030 nearly as often as UTF-8. A file is GB18030 only when the bytes say so: more
+// of them broken as UTF-8 than whole, and ten times fewer broken as GB18030.
 func (ev *evidence) utf8Wins() bool {
-	return ev.BadUTF8 == 0 || ev.GoodUTF8 > ev.BadUTF8 || ev.BadGB > 0
+	return ev.BadUTF8 == 0 || ev.GoodUTF8 > ev.BadUTF8 || ev.BadGB*10 >= ev.BadUTF8
 }
 
 // hexBytes writes b as hex byte values: "C3 28".

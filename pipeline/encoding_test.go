@@ -101,6 +101,21 @@ func TestIngest_EncodingOnEvidence(t *testing.T) {
 		}
 		t.Log(err)
 	})
+	t.Run("GBKButOneByte", func(t *testing.T) {
+		s := MustOpenStore(t)
+		data := gbk(t, csvBytes(t, messyHeader, good))
+		name := gbk(t, []byte(good[1][1]))
+		i := bytes.Index(data, name)
+		data[i] = 0xFF // the lead byte of the row's enterprise name
+		p := writeFile(t, t.TempDir(), "k1_2026-10-31.csv", data)
+		rep := mustIngest(t, s, p, Options{})
+		if rep.Encoding != "gb18030" || rep.Loaded != 3 || rep.Rejected != 1 {
+			t.Errorf("encoding %s loaded %d rejected %d, want gb18030, 3, 1", rep.Encoding, rep.Loaded, rep.Rejected)
+		}
+		if got := queryStrings(t, s, "SELECT row_number || '|' || code FROM rejects"); len(got) != 1 || got[0] != "3|bad_encoding" {
+			t.Errorf("rejects = %v", got)
+		}
+	})
 	t.Run("GBKThroughout", func(t *testing.T) {
 		s := MustOpenStore(t)
 		p := writeFile(t, t.TempDir(), "k_2026-10-31.csv", gbk(t, csvBytes(t, messyHeader, good)))
