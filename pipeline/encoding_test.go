@@ -135,3 +135,27 @@ func TestWeigh(t *testing.T) {
 		t.Errorf("evidence = %+v", ev)
 	}
 }
+
+// TestWeigh_ChunkBoundaries: the evidence is the same whatever falls on the edge of the
+// reading buffer: each byte is counted once. A unit ends with a line feed, which leaves
+// both machines in their first state, so n units weigh n times one.
+func TestWeigh_ChunkBoundaries(t *testing.T) {
+	unit := gbk(t, []byte("潍坊华星机械,"))  // two-byte GBK characters and a comma
+	unit = append(unit, 0x81, '3')     // a cut GB18030 four-byte form
+	unit = append(unit, "\u00e9\n"...) // a UTF-8 character
+	one, err := weigh(context.Background(), bytes.NewReader(unit))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := int64((3 << 20) / len(unit))
+	for pad := 0; pad < len(unit); pad++ {
+		data := append(bytes.Repeat([]byte("a"), pad), bytes.Repeat(unit, int(n))...)
+		ev, err := weigh(context.Background(), bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ev.GoodUTF8 != n*one.GoodUTF8 || ev.BadUTF8 != n*one.BadUTF8 || ev.BadGB != n*one.BadGB {
+			t.Errorf("pad %d: good %d bad %d bad GB %d, want %d × (%d, %d, %d)", pad, ev.GoodUTF8, ev.BadUTF8, ev.BadGB, n, one.GoodUTF8, one.BadUTF8, one.BadGB)
+		}
+	}
+}
