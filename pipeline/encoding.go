@@ -33,6 +33,7 @@ func weigh(ctx context.Context, r io.Reader) (*evidence, error) {
 	lines = 1
 	buf := make([]byte, 0, 1<<20+8)
 	eof := false
+	var uSkip, gSkip int
 	for !eof {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -44,16 +45,20 @@ func weigh(ctx context.Context, r io.Reader) (*evidence, error) {
 		} else if err != nil {
 			return nil, err
 		}
-		// Both machines stop short of a character cut by the end of the buffer.
-		uEnd := ev.utf8Pass(buf, off, lines, eof)
-		gEnd := ev.gbPass(buf, off, lines, eof)
+		// Both machines stop short of a character cut by the end of the buffer; the bytes
+		// one of them read past where the other stopped are kept, but not read again by it.
+		uEnd := uSkip + ev.utf8Pass(buf[uSkip:], off+int64(uSkip), lines+newlines(buf[:uSkip]), eof)
+		gEnd := gSkip + ev.gbPass(buf[gSkip:], off+int64(gSkip), lines+newlines(buf[:gSkip]), eof)
 		end := min(uEnd, gEnd)
-		lines += int64(bytes.Count(buf[:end], []byte{'\n'}))
+		uSkip, gSkip = uEnd-end, gEnd-end
+		lines += newlines(buf[:end])
 		off += int64(end)
 		buf = append(buf[:0], buf[end:]...)
 	}
 	return ev, nil
 }
+
+func newlines(b []byte) int64 { return int64(bytes.Count(b, []byte{'\n'})) }
 
 // utf8Pass counts b's characters up to the last whole one (all of b when last) and
 // returns where it stopped.
@@ -139,11 +144,11 @@ func weighFile(ctx context.Context, path string) (*evidence, error) {
 }
 
 // utf8Wins says whether a file that is not valid UTF-8 throughout is still UTF-8: when
-// most of its multi-byte text is valid UTF-8 (a few stray bytes), or when it is not
-// GB18030 throughout either. Only bytes that are GB18030 throughout, and more often
-// broken than valid as UTF-8, make a GB18030 file.
+// most of its multi-byte text is valid UTF-8 (a few stray bytes), or when its bytes break
+// GB18030 nearly as often as UTF-8. A file is GB18030 only when the bytes say so: more
+// of them broken as UTF-8 than whole, and ten times fewer broken as GB18030.
 func (ev *evidence) utf8Wins() bool {
-	return ev.BadUTF8 == 0 || ev.GoodUTF8 > ev.BadUTF8 || ev.BadGB > 0
+	return ev.BadUTF8 == 0 || ev.GoodUTF8 > ev.BadUTF8 || ev.BadGB*10 >= ev.BadUTF8
 }
 
 // hexBytes writes b as hex byte values: "C3 28".

@@ -101,6 +101,21 @@ func TestIngest_EncodingOnEvidence(t *testing.T) {
 		}
 		t.Log(err)
 	})
+	t.Run("GBKButOneByte", func(t *testing.T) {
+		s := MustOpenStore(t)
+		data := gbk(t, csvBytes(t, messyHeader, good))
+		name := gbk(t, []byte(good[1][1]))
+		i := bytes.Index(data, name)
+		data[i] = 0xFF // the lead byte of the row's enterprise name
+		p := writeFile(t, t.TempDir(), "k1_2026-10-31.csv", data)
+		rep := mustIngest(t, s, p, Options{})
+		if rep.Encoding != "gb18030" || rep.Loaded != 3 || rep.Rejected != 1 {
+			t.Errorf("encoding %s loaded %d rejected %d, want gb18030, 3, 1", rep.Encoding, rep.Loaded, rep.Rejected)
+		}
+		if got := queryStrings(t, s, "SELECT row_number || '|' || code FROM rejects"); len(got) != 1 || got[0] != "3|bad_encoding" {
+			t.Errorf("rejects = %v", got)
+		}
+	})
 	t.Run("GBKThroughout", func(t *testing.T) {
 		s := MustOpenStore(t)
 		p := writeFile(t, t.TempDir(), "k_2026-10-31.csv", gbk(t, csvBytes(t, messyHeader, good)))
@@ -118,5 +133,29 @@ func TestWeigh(t *testing.T) {
 	}
 	if ev.GoodUTF8 != 2 || ev.BadUTF8 != 1 || ev.UTF8Line != 2 || ev.UTF8At != 11 {
 		t.Errorf("evidence = %+v", ev)
+	}
+}
+
+// TestWeigh_ChunkBoundaries: the evidence is the same whatever falls on the edge of the
+// reading buffer: each byte is counted once. A unit ends with a line feed, which leaves
+// both machines in their first state, so n units weigh n times one.
+func TestWeigh_ChunkBoundaries(t *testing.T) {
+	unit := gbk(t, []byte("潍坊华星机械,"))  // two-byte GBK characters and a comma
+	unit = append(unit, 0x81, '3')     // a cut GB18030 four-byte form
+	unit = append(unit, "\u00e9\n"...) // a UTF-8 character
+	one, err := weigh(context.Background(), bytes.NewReader(unit))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := int64((3 << 20) / len(unit))
+	for pad := 0; pad < len(unit); pad++ {
+		data := append(bytes.Repeat([]byte("a"), pad), bytes.Repeat(unit, int(n))...)
+		ev, err := weigh(context.Background(), bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ev.GoodUTF8 != n*one.GoodUTF8 || ev.BadUTF8 != n*one.BadUTF8 || ev.BadGB != n*one.BadGB {
+			t.Errorf("pad %d: good %d bad %d bad GB %d, want %d × (%d, %d, %d)", pad, ev.GoodUTF8, ev.BadUTF8, ev.BadGB, n, one.GoodUTF8, one.BadUTF8, one.BadGB)
+		}
 	}
 }

@@ -338,8 +338,8 @@ func (s *Store) stage(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, pa
 	width := len(m.Headers)
 
 	var compared bool
-	// A UTF-8 file with invalid bytes is read row by row, rejecting the rows that hold them.
-	badBytes := sc.Format == FormatCSV && rep.Encoding == "utf-8" && !sc.UTF8
+	// A file with bytes not of its encoding is read row by row, rejecting the rows that hold them.
+	badBytes := sc.Format == FormatCSV && sc.Invalid
 	digest := sc.Format == FormatCSV && sc.Lines && at == 0 && m.Kind == zhuqi.KindTickets && lineEncoding(rep.Encoding, sc.Delim) && !badBytes
 	if sc.UTF8Partial && !(digest && rep.Encoding == "utf-8") {
 		return nil, stageStats{}, errRescan

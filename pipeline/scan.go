@@ -47,6 +47,9 @@ type scan struct {
 	// it reads (a daily export's unchanged lines were read before), else the file is
 	// scanned again (errRescan).
 	UTF8Partial bool
+	// Invalid is set by csvDecoder when some bytes are not of the encoding it chose: the
+	// file is read row by row, and the rows holding them are rejected.
+	Invalid bool
 }
 
 // lazyUTF8 is how much of a file a lazy scan checks for UTF-8: enough to tell a GBK

@@ -67,15 +67,19 @@ type csvSource struct {
 	r       *csv.Reader
 	maxCell int
 	// checkUTF8: the file is UTF-8 but for some bytes (read as is, dec nil); a row holding
-	// such bytes is rejected. base is the BOM's length; end the offset after the last row.
-	checkUTF8 bool
-	base, end int64
+	// such bytes is rejected. checkGB: the file is GB18030 but for some bytes, which the
+	// decoder makes U+FFFD; a row holding one is rejected. base is the BOM's length; end
+	// the offset after the last row.
+	checkUTF8, checkGB bool
+	base, end          int64
 }
 
 // csvDecoder picks the decoder for a CSV file on the evidence of its bytes (DOMAIN §1.3):
 // the declared encoding unless the bytes contradict it, else the BOM, else UTF-8 when every
 // byte is valid UTF-8 or most of its text is (the rest rejected row by row: nil decoder),
-// else GB18030 (a superset of GBK and GB2312) when the bytes are GB18030 throughout.
+// else GB18030 (a superset of GBK and GB2312) when its bytes are GB18030 but for far
+// fewer than are not UTF-8 (evidence.utf8Wins). sc.Invalid says that some rows hold
+// bytes that are not of the encoding chosen.
 func csvDecoder(ctx context.Context, path string, sc *scan, declared string) (transform.Transformer, string, error) {
 	weighed := func() (*evidence, error) {
 		ev, err := weighFile(ctx, path)
@@ -129,8 +133,10 @@ func csvDecoder(ctx context.Context, path string, sc *scan, declared string) (tr
 		return nil, "", err
 	}
 	if ev.utf8Wins() {
+		sc.Invalid = true
 		return nil, "utf-8", nil
 	}
+	sc.Invalid = ev.BadGB > 0
 	return simplifiedchinese.GB18030.NewDecoder(), "gb18030", nil
 }
 
@@ -161,7 +167,7 @@ func openCSV(path string, sc *scan, dec transform.Transformer, maxCell int) (*cs
 	r.FieldsPerRecord = -1
 	r.LazyQuotes = true
 	r.ReuseRecord = true
-	return &csvSource{f: f, cr: cr, r: r, maxCell: maxCell, checkUTF8: dec == nil, base: base}, nil
+	return &csvSource{f: f, cr: cr, r: r, maxCell: maxCell, checkUTF8: dec == nil, checkGB: dec != nil && sc.Invalid, base: base}, nil
 }
 
 func (s *csvSource) Next() (row, error) {
@@ -193,6 +199,15 @@ func (s *csvSource) Next() (row, error) {
 				rec[j] = escapeInvalid(rec[j])
 			}
 			break
+		}
+	}
+	if s.checkGB {
+		for i, c := range rec {
+			if strings.ContainsRune(c, utf8.RuneError) {
+				rw.Pre = fmt.Sprintf("bad_encoding\t第%d行第%d列含有不是 GBK/GB18030 的字节（显示为 \uFFFD）：请在原系统中改正该单元格后重新导入 (row %d, column %d holds bytes that are not GBK/GB18030, shown as U+FFFD: correct the cell, then ingest again)",
+					line, i+1, line, i+1)
+				break
+			}
 		}
 	}
 	return rw, nil
