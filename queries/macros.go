@@ -47,7 +47,7 @@ func MacroSQL(ctx context.Context, db rowQueryer, cfg *zhuqi.Config, temp bool) 
 		wide, listing bool
 	}{{"zq_facts", true, false}, {"zq_facts_lean", false, false}, {"zq_facts_listing", true, true}} {
 		d := ruleParams(r)
-		d["Table"], d["Where"], d["Wide"], d["Listing"], d["Stored"] = "", "", f.wide, f.listing, false
+		d["Table"], d["Where"], d["Wide"], d["Listing"], d["Stored"], d["Evidence"] = "", "", f.wide, f.listing, false, false
 		d["Start"], d["End"] = "zq_start", "zq_end"
 		d["AsOf"] = "(SELECT t FROM zq_asof)"
 		d["WAsOf"] = "(SELECT zq_wj(a.t, c.wbase, c.workday) FROM zq_cal c, zq_asof a WHERE c.d = a.t::DATE)"

@@ -243,6 +243,7 @@ func (q *Q) factsData(p Period, where string, form int) map[string]any {
 	data["Stored"] = q.stored
 	data["Wide"] = form >= wide
 	data["Listing"] = form >= listing
+	data["Evidence"] = false
 	data["Where"] = ""
 	if where != "" {
 		data["Where"] = "\n      AND (" + where + ")"
