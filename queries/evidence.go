@@ -3,6 +3,7 @@ package queries
 import (
 	"context"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/zhuqi/zhuqi/internal/tabular"
@@ -208,9 +209,19 @@ func EvidenceTable(ev *Evidence) *tabular.Table {
 			row = append(row, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil)
 		}
 		for i := range names {
-			row = append(row, r.Parts[i])
+			row = append(row, round10p(r.Parts[i]))
 		}
 		t.Rows = append(t.Rows, append(row, r.Note))
 	}
 	return t
+}
+
+// round10p rounds points to 10 decimals for the evidence files: a spreadsheet keeps 15
+// significant digits, and 10 decimals keep every Σ of a part exact to its 2 published ones.
+func round10p(f *float64) *float64 {
+	if f == nil {
+		return nil
+	}
+	r := math.Round(*f*1e10) / 1e10
+	return &r
 }

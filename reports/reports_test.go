@@ -171,7 +171,7 @@ func TestRanking_XLSXMatchesCSV(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer x.Close()
-	if got, want := x.GetSheetList(), []string{"departments", "regions", "cadres"}; strings.Join(got, ",") != strings.Join(want, ",") {
+	if got, want := x.GetSheetList(), []string{"departments", "regions", "cadres", "evidence-departments", "evidence-regions", "evidence-cadres"}; strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Fatalf("sheets %v, want %v", got, want)
 	}
 	sawEvil := false
