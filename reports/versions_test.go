@@ -217,4 +217,3 @@ AND status NOT IN ('resolved', 'closed', 'cancelled') ORDER BY ticket_id LIMIT ?
 
 func same(a, b *float64) bool  { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
 func sameInt(a, b *int64) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
-
