@@ -2,6 +2,7 @@ package reports
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/zhuqi/zhuqi"
@@ -25,6 +26,8 @@ var evidenceWords = map[string]labels{
 		"changes.none":         "排名结果无变动。",
 		"changes.colon":        "：",
 		"h.appendix":           "附：后三位部门得分依据",
+		"h.exclusions":         "审核剔除",
+		"exclusions.item":      "%s：剔除 %d 件，剔除范围：%s，原因：%s（%s）。",
 		"appendix.intro":       "以下按诉求逐件列明后三位部门的得分来源，完整逐件明细见本通报 XLSX 的 evidence 工作表和 ranking-evidence CSV 文件。",
 		"appendix.costly":      "失分较多的诉求（前%d件，共%d件）：",
 		"appendix.costly.item": "%s 失%s分（%s）",
@@ -38,6 +41,7 @@ var evidenceWords = map[string]labels{
 		"x.title.cadres":       "助企干部排名",
 		"x.collected":          "参评诉求",
 		"x.collected.formula":  "本期诉求 %d 件，其中审核剔除 %d 件（整体剔除不计 %d 件）",
+		"x.collected.plain":    "本期诉求 %d 件",
 		"x.completion":         "办结率",
 		"x.ontime":             "按时答复率",
 		"x.score":              "满意度得分",
@@ -97,6 +101,8 @@ var evidenceWords = map[string]labels{
 		"changes.none":         "No ranking result moved.",
 		"changes.colon":        ": ",
 		"h.appendix":           "Appendix: how the bottom three departments scored",
+		"h.exclusions":         "Tickets excluded after review",
+		"exclusions.item":      "%s: %d tickets, scope %s, reason: %s (%s).",
 		"appendix.intro":       "The sources of the bottom three departments' scores, ticket by ticket; every ticket is in the publication's XLSX evidence sheets and ranking-evidence CSV files.",
 		"appendix.costly":      "Tickets that cost most (first %d of %d): ",
 		"appendix.costly.item": "%s −%s (%s)",
@@ -110,6 +116,7 @@ var evidenceWords = map[string]labels{
 		"x.title.cadres":       "Cadre ranking",
 		"x.collected":          "Tickets counted",
 		"x.collected.formula":  "%d tickets in the period, %d excluded after review (%d entirely)",
+		"x.collected.plain":    "%d tickets in the period",
 		"x.completion":         "Completion rate",
 		"x.ontime":             "On-time reply rate",
 		"x.score":              "Satisfaction score",
@@ -208,6 +215,10 @@ func publicationExtras(doc *document, L labels, pub *queries.Publication, r zhuq
 		if e.Kind == queries.Departments {
 			ev = e
 		}
+		if e.Kind == queries.Regions {
+			// Every ticket has a region: its evidence lists every exclusion in force.
+			exclusionsInForce(doc, L, e)
+		}
 	}
 	pr := pub.Ranking(queries.Departments)
 	if ev == nil || pr == nil || len(pr.Bottom) == 0 {
@@ -301,4 +312,34 @@ func changeLines(L labels, c *queries.Changes) []string {
 		}
 	}
 	return out
+}
+
+// exclusionsInForce lists the tickets of the period excluded after review, by document
+// number and scope, from evidence that holds every ticket.
+func exclusionsInForce(doc *document, L labels, ev *queries.Evidence) {
+	type key struct{ doc, scope, reason string }
+	var order []key
+	tickets := map[key][]string{}
+	for _, r := range ev.Rows {
+		if r.Type != queries.EvidenceTicket || r.Excluded == "" {
+			continue
+		}
+		var scopes []string
+		for _, s := range strings.Split(r.Excluded, ",") {
+			scopes = append(scopes, L.t("scope."+s))
+		}
+		k := key{r.DocNo, strings.Join(scopes, L.t("sep")), r.ExclusionReason}
+		if tickets[k] == nil {
+			order = append(order, k)
+		}
+		tickets[k] = append(tickets[k], r.TicketID)
+	}
+	if len(order) == 0 {
+		return
+	}
+	sort.SliceStable(order, func(i, j int) bool { return order[i].doc < order[j].doc })
+	doc.heading(L.t("h.exclusions"))
+	for _, k := range order {
+		doc.paragraph(L.t("exclusions.item", k.doc, len(tickets[k]), k.scope, k.reason, strings.Join(tickets[k], L.t("sep"))))
+	}
 }

@@ -161,7 +161,11 @@ func explain(L labels, r zhuqi.Rules, kind, period, asOf, rules string, rows []q
 		return &f
 	}()
 	step := func(item, formula, value string) { x.Steps = append(x.Steps, Step{item, formula, value}) }
-	step(L.t("x.collected"), L.t("x.collected.formula", int64(len(tickets)), c.excluded, int64(len(tickets))-c.counted), count(c.counted))
+	collected := L.t("x.collected.plain", len(tickets))
+	if c.excluded > 0 {
+		collected = L.t("x.collected.formula", len(tickets), c.excluded, int64(len(tickets))-c.counted)
+	}
+	step(L.t("x.collected"), collected, count(c.counted))
 	g := func(f float64) string { return num(&f) }
 	switch kind {
 	case queries.Departments:

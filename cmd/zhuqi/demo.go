@@ -44,7 +44,7 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 		}
 	}
 	fmt.Fprintf(m.Stdout, "== 生成样例数据 generating sample exports in %s\n", sampleDir)
-	sum, err := m.generate(ctx, sample.Options{Out: sampleDir, Tickets: *tickets, Seed: *seed, Messy: true})
+	sum, err := m.generate(ctx, sample.Options{Out: sampleDir, Tickets: *tickets, Seed: *seed, Messy: true, Exclusions: true})
 	if err != nil {
 		return err
 	}

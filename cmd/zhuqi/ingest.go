@@ -17,7 +17,7 @@ func (m *Main) runIngest(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("ingest", flag.ContinueOnError)
 	var c common
 	c.register(fs, true)
-	kind := fs.String("kind", "tickets", "what the files hold: tickets, targets, actuals, benchmarks or deductions")
+	kind := fs.String("kind", "tickets", "what the files hold: tickets, targets, actuals, benchmarks, deductions or exclusions")
 	asOf := fs.String("as-of", "", "snapshot time of the export (default: a date in the file name, else its modification time)")
 	enc := fs.String("encoding", "", "CSV encoding: utf-8, gbk, gb18030 or utf-16 (default: detected)")
 	sheet := fs.String("sheet", "", "XLSX sheet to read (default: the first)")

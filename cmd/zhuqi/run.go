@@ -50,7 +50,7 @@ const usage = `zhuqi: the Zhuqi (助企) enterprise-service analytics pipeline
 Usage:
   zhuqi demo                       generate sample exports, ingest them, report (the main job)
   zhuqi gen     --out DIR [--tickets N] [--months M] [--seed S] [--messy]
-  zhuqi ingest  [--db F] [--kind tickets|targets|actuals|benchmarks|deductions] [--as-of T] FILE...
+  zhuqi ingest  [--db F] [--kind tickets|targets|actuals|benchmarks|deductions|exclusions] [--as-of T] FILE...
   zhuqi metrics [--db F] --period P [--by DIM[,DIM]] [--format table|csv|json]
   zhuqi growth  [--db F] --period YYYY-MM [--entity-type T] [--metric K] [--summary] [--format ...]
   zhuqi rank    departments|regions|cadres [--db F] --period P [--format ...]
@@ -58,6 +58,7 @@ Usage:
   zhuqi report  briefing|ranking|cadres|overdue [--db F] --period P [--out DIR] [--lang zh|en]
   zhuqi publish ranking [--db F] --period P [--out DIR]    frozen, versioned publication
   zhuqi publish list [--db F]
+  zhuqi explain department|region|cadre NAME [--db F] --period P [--format table|csv|json]
   zhuqi jobs    list | run JOB [--period P] [--force] | history [--job J]
   zhuqi serve   [--config F] [--db F]          the scheduler: inbox ingest, reports, publications
   zhuqi sql     [--db F] [-c SQL | -f FILE] [--format table|csv|json|parquet] [--out F]   read-only
@@ -108,6 +109,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.runExport(ctx, rest)
 	case "report":
 		return m.runReport(ctx, rest)
+	case "explain":
+		return m.runExplain(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(m.Stdout, usage)
 		return nil
