@@ -1,10 +1,12 @@
 package reports_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -205,6 +207,29 @@ AND status NOT IN ('resolved', 'closed', 'cancelled') ORDER BY ticket_id LIMIT ?
 		if !strings.Contains(text, squash(want)) {
 			t.Errorf("v2 PDF lacks %q", want)
 		}
+	}
+	// The workbook's three evidence sheets carry an autofilter, the rankings' sheets none.
+	zr, err := zip.OpenReader(only(t, files2, ".xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	filters := 0
+	for _, f := range zr.File {
+		if strings.HasPrefix(f.Name, "xl/worksheets/sheet") {
+			rc, err := f.Open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(rc)
+			rc.Close()
+			if bytes.Contains(b, []byte("<autoFilter")) {
+				filters++
+			}
+		}
+	}
+	zr.Close()
+	if filters != 3 {
+		t.Errorf("%d sheets with an autofilter, want the 3 evidence sheets", filters)
 	}
 	ev, err := os.ReadFile(filepath.Join(out, "ranking-evidence-departments-2026-10-v2.csv"))
 	if err != nil {
