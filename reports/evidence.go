@@ -1,9 +1,15 @@
 package reports
 
 import (
+	"bytes"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/zhuqi/zhuqi/internal/tabular"
 
 	"github.com/zhuqi/zhuqi"
 	"github.com/zhuqi/zhuqi/queries"
@@ -191,20 +197,125 @@ func evidenceOutputs(pub *queries.Publication) ([]output, error) {
 	return outs, nil
 }
 
-// maxEvidenceSheetRows is the most rows an evidence sheet of the XLSX holds; a larger
-// evidence table is in its CSV only: the workbook is written a cell at a time, in
-// memory (75,000 evidence rows cost 26 s and 1 GB where the CSV costs 2 s).
-const maxEvidenceSheetRows = 30_000
+// maxEvidenceSheetRows is the most rows an evidence sheet holds (a spreadsheet's limit
+// less the header); a larger evidence table is in its CSV only.
+const maxEvidenceSheetRows = 1<<20 - 1
 
-// evidenceSheets are a publication's evidence tables as XLSX sheets with autofilters.
-func evidenceSheets(pub *queries.Publication) []sheet {
-	var out []sheet
+// addEvidenceSheets adds pub's evidence tables to the workbook x, one sheet per ranking
+// after the rankings' own, written row by row (a month of a large office has a million
+// rows), each a table with a frozen header row and filter buttons on it. Cells hold the values of
+// the CSV: numbers as numbers, times and text as text.
+func addEvidenceSheets(x []byte, pub *queries.Publication) ([]byte, error) {
+	if len(pub.Evidence) == 0 {
+		return x, nil
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(x))
+	if err != nil {
+		return nil, fmt.Errorf("xlsx evidence: %w", err)
+	}
+	defer f.Close()
+	header, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Color: "FFFFFF"},
+		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"781919"}},
+		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}})
+	if err != nil {
+		return nil, fmt.Errorf("xlsx evidence: %w", err)
+	}
 	for _, ev := range pub.Evidence {
-		if len(ev.Rows) <= maxEvidenceSheetRows {
-			out = append(out, sheet{Name: "evidence-" + ev.Kind, Table: queries.EvidenceTable(ev), Filter: true})
+		if len(ev.Rows) > maxEvidenceSheetRows {
+			continue
+		}
+		if err := evidenceSheet(f, "evidence-"+ev.Kind, queries.EvidenceTable(ev), header); err != nil {
+			return nil, fmt.Errorf("xlsx evidence %s: %w", ev.Kind, err)
 		}
 	}
-	return out
+	buf, err := f.WriteToBuffer()
+	if err != nil {
+		return nil, fmt.Errorf("xlsx evidence: %w", err)
+	}
+	// Streamed sheets are zipped in no fixed order: written again from the workbook they
+	// make, the same publication gives the same bytes.
+	g, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		return nil, fmt.Errorf("xlsx evidence: %w", err)
+	}
+	defer g.Close()
+	if buf, err = g.WriteToBuffer(); err != nil {
+		return nil, fmt.Errorf("xlsx evidence: %w", err)
+	}
+	return bytes.Clone(buf.Bytes()), nil
+}
+
+// evidenceSheet streams table t into a new sheet name of f.
+func evidenceSheet(f *excelize.File, name string, t *tabular.Table, header int) error {
+	if _, err := f.NewSheet(name); err != nil {
+		return err
+	}
+	sw, err := f.NewStreamWriter(name)
+	if err != nil {
+		return err
+	}
+	for j, c := range t.Columns {
+		w := 10.0
+		switch c.Kind {
+		case tabular.Text:
+			w = 18
+		case tabular.Time:
+			w = 26
+		case tabular.Int:
+			w = 8
+		}
+		if err := sw.SetColWidth(j+1, j+1, max(w, float64(len(c.Name))+2)); err != nil {
+			return err
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
+		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}}}); err != nil {
+		return err
+	}
+	cells := make([]any, len(t.Columns))
+	for j, c := range t.Columns {
+		cells[j] = excelize.Cell{StyleID: header, Value: c.Name}
+	}
+	if err := sw.SetRow("A1", cells); err != nil {
+		return err
+	}
+	for i, row := range t.Rows {
+		for j, c := range t.Columns {
+			text := tabular.Machine(c.Kind, row[j])
+			cells[j] = nil
+			if text == "" {
+				continue
+			}
+			switch c.Kind {
+			case tabular.Int:
+				n, err := strconv.ParseInt(text, 10, 64)
+				if err != nil {
+					return err
+				}
+				cells[j] = n
+			case tabular.Num, tabular.Score, tabular.Rate, tabular.Fraction, tabular.Points:
+				v, err := strconv.ParseFloat(text, 64)
+				if err != nil {
+					return err
+				}
+				cells[j] = v
+			default:
+				cells[j] = text
+			}
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, i+2)
+		if err := sw.SetRow(cell, cells); err != nil {
+			return err
+		}
+	}
+	// A table over the rows gives the header row its filter buttons (an autofilter).
+	end, _ := excelize.CoordinatesToCellName(len(t.Columns), len(t.Rows)+1)
+	stripes := false
+	if err := sw.AddTable(&excelize.Table{Range: "A1:" + end, Name: strings.ReplaceAll(name, "-", "_"),
+		StyleName: "TableStyleLight1", ShowRowStripes: &stripes}); err != nil {
+		return err
+	}
+	return sw.Flush()
 }
 
 // publicationExtras adds to a ranking publication the change list against its previous

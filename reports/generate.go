@@ -88,9 +88,11 @@ func Generate(ctx context.Context, q *queries.Q, kind string, p queries.Period, 
 		for i := range pub.Rankings {
 			sheets = append(sheets, sheet{Name: pub.Rankings[i].Ranking, Table: queries.PubRankTable(pub, &pub.Rankings[i])})
 		}
-		sheets = append(sheets, evidenceSheets(pub)...)
 		x, err := writeXLSX(sheets, doc.Title+" "+pub.ID, q.AsOf)
 		if err != nil {
+			return nil, err
+		}
+		if x, err = addEvidenceSheets(x, pub); err != nil {
 			return nil, err
 		}
 		extra = append(extra, output{base + ".xlsx", x})

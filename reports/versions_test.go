@@ -23,7 +23,8 @@ import (
 // TestPublication_NewVersionAfterExclusions: publishing, then ingesting exclusions, then
 // publishing again gives v2, whose JSON and PDF list what changed (the doc_no, the
 // entities whose totals and ranks moved) and whose evidence names the doc_no; v1's files
-// are byte-identical to before and its stored body is the v1 JSON file.
+// are byte-identical to before and its stored body is the v1 JSON file; publishing again
+// with the same inputs gives v2's files byte for byte.
 func TestPublication_NewVersionAfterExclusions(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -208,14 +209,15 @@ AND status NOT IN ('resolved', 'closed', 'cancelled') ORDER BY ticket_id LIMIT ?
 			t.Errorf("v2 PDF lacks %q", want)
 		}
 	}
-	// The workbook's three evidence sheets carry an autofilter, the rankings' sheets none.
+	// The workbook's three evidence sheets carry an autofilter (as tables), the rankings'
+	// sheets none.
 	zr, err := zip.OpenReader(only(t, files2, ".xlsx"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	filters := 0
 	for _, f := range zr.File {
-		if strings.HasPrefix(f.Name, "xl/worksheets/sheet") {
+		if strings.HasPrefix(f.Name, "xl/worksheets/sheet") || strings.HasPrefix(f.Name, "xl/tables/") {
 			rc, err := f.Open()
 			if err != nil {
 				t.Fatal(err)
@@ -230,6 +232,23 @@ AND status NOT IN ('resolved', 'closed', 'cancelled') ORDER BY ticket_id LIMIT ?
 	zr.Close()
 	if filters != 3 {
 		t.Errorf("%d sheets with an autofilter, want the 3 evidence sheets", filters)
+	}
+	// Publishing again with the same inputs gives v2 again, every file byte for byte.
+	again := map[string][]byte{}
+	for _, f := range files2 {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again[f] = b
+	}
+	if v, files := publish(); v.ID != v2.ID || len(files) != len(files2) {
+		t.Fatalf("publishing again: %s with %d files, want %s with %d", v.ID, len(files), v2.ID, len(files2))
+	}
+	for f, b := range again {
+		if now, err := os.ReadFile(f); err != nil || !bytes.Equal(now, b) {
+			t.Errorf("%s differs when published again with the same inputs (%v)", f, err)
+		}
 	}
 	ev, err := os.ReadFile(filepath.Join(out, "ranking-evidence-departments-2026-10-v2.csv"))
 	if err != nil {

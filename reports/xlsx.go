@@ -15,8 +15,6 @@ import (
 type sheet struct {
 	Name  string
 	Table *tabular.Table
-	// Filter adds an autofilter on the header row.
-	Filter bool
 }
 
 // writeXLSX lays tables out as a workbook: a styled, frozen header row, column widths
@@ -113,12 +111,6 @@ func fillSheet(f *excelize.File, s sheet, header int, fmtStyle map[tabular.Kind]
 		}
 	}
 	last, _ := excelize.CoordinatesToCellName(len(t.Columns), 1)
-	if s.Filter {
-		end, _ := excelize.CoordinatesToCellName(len(t.Columns), len(t.Rows)+1)
-		if err := f.AutoFilter(s.Name, "A1:"+end, nil); err != nil {
-			return err
-		}
-	}
 	if err := f.SetCellStyle(s.Name, "A1", last, header); err != nil {
 		return err
 	}

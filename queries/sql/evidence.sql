@@ -23,7 +23,7 @@
 --   part2 (service)  = {{.WSat}} × weight / c.rated
 {{- end}}
 -- Σ of an entity's rows gives its counts, and its parts before rounding (rank_*.sql).
--- Rows are ordered by entity, then ticket id.
+-- Rows are ordered by entity, then ticket id; evidence.go scans the columns in this order.
 WITH f AS (
     SELECT {{.Entity}} AS entity, ticket_id, created_at, status, outcome, satisfaction,
         assign_time, assign_due, answer_time, reply_due, ex_all, ex_sat, ex_time,
@@ -62,16 +62,18 @@ SELECT e.*,
 {{- if eq .Kind "departments"}}
     {{.EffectReply}} * e.replied_on_time / nullif(c.reply_counted, 0)
         + {{.EffectCompletion}} * e.finished / nullif(c.collected, 0) AS part1,
-    {{.Service}} * coalesce(e.weight, 0) / nullif(c.rated, 0) AS part2
+    {{.Service}} * coalesce(e.weight, 0) / nullif(c.rated, 0) AS part2,
+    NULL::DOUBLE AS part3
 {{- else if eq .Kind "regions"}}
     {{.Scale}} * {{.WResponse}} * e.assigned_in_time / nullif(c.response_counted, 0) AS part1,
     {{.Scale}} * {{.WResolution}} * e.solved / nullif(c.collected, 0) AS part2,
     {{.Scale}} * {{.WSatisfaction}} * (e.satisfied + e.basic) / nullif(c.rated, 0) AS part3
 {{- else if .Weekly}}
-    e.solved::DOUBLE AS part1, NULL::DOUBLE AS part2
+    e.solved::DOUBLE AS part1, NULL::DOUBLE AS part2, NULL::DOUBLE AS part3
 {{- else}}
     {{.WSolved}} * e.solved / nullif({{.MaxSolved}}, 0) AS part1,
-    {{.WSat}} * coalesce(e.weight, 0) / nullif(c.rated, 0) AS part2
+    {{.WSat}} * coalesce(e.weight, 0) / nullif(c.rated, 0) AS part2,
+    NULL::DOUBLE AS part3
 {{- end}}
 FROM e LEFT JOIN (SELECT * FROM {{.Cube}} WHERE entity = '{{.Entity}}') c ON c.name = e.entity
 ORDER BY e.entity COLLATE zh, e.ticket_id
