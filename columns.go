@@ -12,10 +12,11 @@ const (
 	KindActuals    Kind = "actuals"
 	KindBenchmarks Kind = "benchmarks"
 	KindDeductions Kind = "deductions"
+	KindExclusions Kind = "exclusions"
 )
 
 // Kinds lists every kind in a stable order.
-var Kinds = []Kind{KindTickets, KindTargets, KindActuals, KindBenchmarks, KindDeductions}
+var Kinds = []Kind{KindTickets, KindTargets, KindActuals, KindBenchmarks, KindDeductions, KindExclusions}
 
 // ParseKind checks a kind given on the command line.
 func ParseKind(s string) (Kind, error) {
@@ -24,7 +25,7 @@ func ParseKind(s string) (Kind, error) {
 			return k, nil
 		}
 	}
-	return "", fmt.Errorf("unknown kind %q: use one of tickets, targets, actuals, benchmarks, deductions", s)
+	return "", fmt.Errorf("unknown kind %q: use one of tickets, targets, actuals, benchmarks, deductions, exclusions", s)
 }
 
 // ColumnType is how a cell's text is parsed.
@@ -70,6 +71,7 @@ var kindKeys = map[Kind][]string{
 	KindActuals:    {"entity_type", "entity", "metric", "month"},
 	KindBenchmarks: {"metric", "scope", "month"},
 	KindDeductions: {"department", "month", "reason"},
+	KindExclusions: {"ticket_id", "scope"},
 }
 
 var kindColumns = map[Kind][]Column{
@@ -123,5 +125,15 @@ var kindColumns = map[Kind][]Column{
 		{Name: "month", Zh: "月份", Type: TypeMonth, Required: true},
 		{Name: "points", Zh: "扣分", Type: TypeDecimal, Required: true},
 		{Name: "reason", Zh: "扣分原因", Type: TypeText},
+	},
+	// 审核剔除 (DOMAIN §1.4): a ticket taken out of the named parts of the rankings from
+	// approved_at, with its paper trail.
+	KindExclusions: {
+		{Name: "ticket_id", Zh: "诉求编号", Type: TypeText, Required: true},
+		{Name: "scope", Zh: "剔除范围", Type: TypeEnum, Required: true, Enum: "exclusion_scope"},
+		{Name: "reason", Zh: "剔除原因", Type: TypeText, Required: true},
+		{Name: "approved_by", Zh: "审核单位", Type: TypeText},
+		{Name: "approved_at", Zh: "审核时间", Type: TypeTimestamp, Required: true},
+		{Name: "doc_no", Zh: "文号", Type: TypeText, Required: true},
 	},
 }

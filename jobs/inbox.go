@@ -39,7 +39,8 @@ type InboxFile struct {
 	ModTime time.Time
 }
 
-// kindOf is the kind of a file in the inbox: its subfolder, else its name's prefix.
+// kindOf is the kind of a file in the inbox: its subfolder, else its name's prefix, else
+// empty: the ingest recognises the kind by the file's header.
 func kindOf(sub, name string) zhuqi.Kind {
 	if k, err := zhuqi.ParseKind(sub); err == nil && sub != "" {
 		return k
@@ -50,7 +51,7 @@ func kindOf(sub, name string) zhuqi.Kind {
 			return k
 		}
 	}
-	return zhuqi.KindTickets
+	return ""
 }
 
 // skipName tells files that are not exports: hidden and temporary files, partial

@@ -18,10 +18,10 @@ func TestKindOf(t *testing.T) {
 		want      zhuqi.Kind
 	}{
 		{"", "tickets_2026-10-31.csv", zhuqi.KindTickets},
-		{"", "诉求台账.xlsx", zhuqi.KindTickets},
+		{"", "诉求台账.xlsx", ""},
 		{"", "targets_2026.csv", zhuqi.KindTargets},
 		{"", "Actuals-2026-10.xlsx", zhuqi.KindActuals},
-		{"", "targetsheet.csv", zhuqi.KindTickets},
+		{"", "targetsheet.csv", ""},
 		{"deductions", "十月扣分.csv", zhuqi.KindDeductions},
 		{"benchmarks", "targets_x.csv", zhuqi.KindBenchmarks},
 	} {

@@ -979,7 +979,7 @@ func parseChanged(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, path s
 	fr := newFuncReader(schema, next)
 	// Every column, raw_hash too: selecting some columns of a registered Arrow stream
 	// reads the wrong buffers (empty text, or a crash; duckdb/duckdb-go#28 and #24).
-	q := fmt.Sprintf("CREATE OR REPLACE TEMP TABLE %s AS SELECT * EXCLUDE (t_amount) REPLACE (extra::JSON AS extra), NULL::VARCHAR AS problem, NULL::VARCHAR AS reason, CASE WHEN t_amount IS NULL THEN %s ELSE [%s]::%s END AS warns FROM zq_arrow",
+	q := fmt.Sprintf("CREATE OR REPLACE TEMP TABLE %s AS SELECT * EXCLUDE (t_amount) REPLACE (extra::JSON AS extra), NULL::VARCHAR AS problem, NULL::VARCHAR AS reject_reason, CASE WHEN t_amount IS NULL THEN %s ELSE [%s]::%s END AS warns FROM zq_arrow",
 		normTable, noWarnings, badAmountWarning.structSQL(), warnsType)
 	err = execView(ctx, conn, fr, q)
 	fr.Release()

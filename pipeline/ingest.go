@@ -49,6 +49,7 @@ var factTables = map[zhuqi.Kind]string{
 	zhuqi.KindActuals:    "actual_rows",
 	zhuqi.KindBenchmarks: "benchmark_rows",
 	zhuqi.KindDeductions: "deduction_rows",
+	zhuqi.KindExclusions: "exclusions",
 }
 
 // Ingest loads one file. A file that cannot be read at all (wrong format, a missing
@@ -199,6 +200,9 @@ func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt 
 				}
 			}
 			if opt.Kind != zhuqi.KindTickets {
+				if err := checkKind(ctx, conn, opt.Kind); err != nil {
+					return err
+				}
 				if _, err := conn.ExecContext(ctx, dupSQL(opt.Kind)); err != nil {
 					return fmt.Errorf("find repeated keys: %w", err)
 				}
@@ -538,7 +542,7 @@ WHERE n.problem IS NULL AND (d.first_row IS NULL OR n._row = d.first_row)`, norm
 	if err := exec("rejects", fmt.Sprintf(`INSERT INTO rejects
 SELECT %d, %s, n._row,
   coalesce(n.problem, 'duplicate_id'),
-  concat_ws('；', nullif(n.reason, ''),
+  concat_ws('；', nullif(n.reject_reason, ''),
     CASE WHEN d.first_row IS NOT NULL AND n._row <> d.first_row
          THEN %s || '与本文件第' || d.first_row || '行重复，本行未导入：如为不同记录，请更正后重新导入；如为重复登记，请删除本行 (repeated inside the file; the first occurrence was kept)' END),
   %s

@@ -269,7 +269,7 @@ func normalizeSQL(cfg *zhuqi.Config, kind zhuqi.Kind, m *mapping, source string)
 	// The reasons are text built only for rows that have a problem.
 	return fmt.Sprintf(`SELECT _row, %s, extra,
   problem,
-  CASE WHEN problem IS NOT NULL THEN concat_ws('；', %s) END AS reason,
+  CASE WHEN problem IS NOT NULL THEN concat_ws('；', %s) END AS reject_reason,
   %s AS warns
 FROM (
   SELECT *, coalesce(%s) AS problem

@@ -47,7 +47,7 @@ func MacroSQL(ctx context.Context, db rowQueryer, cfg *zhuqi.Config, temp bool) 
 		wide, listing bool
 	}{{"zq_facts", true, false}, {"zq_facts_lean", false, false}, {"zq_facts_listing", true, true}} {
 		d := ruleParams(r)
-		d["Table"], d["Where"], d["Wide"], d["Listing"], d["Stored"] = "", "", f.wide, f.listing, false
+		d["Table"], d["Where"], d["Wide"], d["Listing"], d["Stored"], d["Evidence"] = "", "", f.wide, f.listing, false, false
 		d["Source"], d["Reopened"] = "zq_src", "zq_reopened"
 		d["Start"], d["End"] = "zq_start", "zq_end"
 		d["AsOf"] = "(SELECT t FROM zq_asof)"

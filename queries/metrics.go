@@ -36,6 +36,9 @@ type MetricsRow struct {
 	AssignDaysMedian, AssignDaysP90 *float64
 	AnswerDaysMedian, AnswerDaysP90 *float64
 	FinishDaysMedian, FinishDaysP90 *float64
+	// Excluded counts the tickets with an exclusion (审核剔除) approved by T; the other
+	// figures count them all the same.
+	Excluded int64
 }
 
 // Dim returns the value of dimension i, "" for none.
@@ -131,6 +134,7 @@ FROM %s
 			AssignDaysMedian: r.rate("assign_days_median"), AssignDaysP90: r.rate("assign_days_p90"),
 			AnswerDaysMedian: r.rate("answer_days_median"), AnswerDaysP90: r.rate("answer_days_p90"),
 			FinishDaysMedian: r.rate("finish_days_median"), FinishDaysP90: r.rate("finish_days_p90"),
+			Excluded: r.int("excluded"),
 		}
 		for _, dim := range by {
 			row.Dims = append(row.Dims, r.str(dim))
@@ -181,7 +185,7 @@ func MetricsTable(by []string, rows []MetricsRow) *tabular.Table {
 		tabular.Col("replied_on_time", I), tabular.Col("reply_due", I), tabular.Col("on_time_reply_rate", R), tabular.Col("red", I), tabular.Col("black", I),
 		tabular.Col("reopened", I), tabular.Col("reopen_rate", R),
 		tabular.Col("assign_days_median", N), tabular.Col("assign_days_p90", N), tabular.Col("answer_days_median", N), tabular.Col("answer_days_p90", N),
-		tabular.Col("finish_days_median", N), tabular.Col("finish_days_p90", N),
+		tabular.Col("finish_days_median", N), tabular.Col("finish_days_p90", N), tabular.Col("excluded", I),
 	}...)
 	for _, m := range rows {
 		var row []any
@@ -194,7 +198,7 @@ func MetricsTable(by []string, rows []MetricsRow) *tabular.Table {
 			m.RepliedOnTime, m.ReplyDue, m.OnTimeReplyRate, m.Red, m.Black,
 			m.Reopened, m.ReopenRate,
 			round2p(m.AssignDaysMedian), round2p(m.AssignDaysP90), round2p(m.AnswerDaysMedian), round2p(m.AnswerDaysP90),
-			round2p(m.FinishDaysMedian), round2p(m.FinishDaysP90))
+			round2p(m.FinishDaysMedian), round2p(m.FinishDaysP90), m.Excluded)
 		t.Rows = append(t.Rows, row)
 	}
 	return t

@@ -25,6 +25,11 @@ type Publication struct {
 	Inputs       []Input   `json:"inputs"`
 	InputsSHA256 string    `json:"inputs_sha256"`
 	Rankings     []PubRank `json:"rankings"`
+	// Changes against the previous version of the period (none for a first version).
+	Changes *Changes `json:"changes,omitempty"`
+
+	// Evidence of each ranking (versions.go), computed when Publish returns; not stored.
+	Evidence []*Evidence `json:"-"`
 
 	// Stored beside the body, not in it.
 	BodySHA256  string    `json:"-"`
@@ -129,11 +134,12 @@ func (q *Q) Prepare(ctx context.Context, p Period, now time.Time) (*Publication,
 	inputsSHA := hex.EncodeToString(h.Sum(nil))
 	rules := q.RulesVersion()
 
-	if prev, err := q.latestPublication(ctx, p.Label); err != nil {
+	prev, err := q.latestPublication(ctx, p.Label)
+	if err != nil {
 		return nil, err
 	} else if prev != nil && prev.InputsSHA256 == inputsSHA && prev.RulesVersion == rules {
 		prev.Existing = true
-		return prev, nil
+		return prev, q.withEvidence(ctx, p, prev, nil)
 	}
 	version := 1
 	if err := q.conn.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) + 1 FROM publications WHERE kind = 'ranking' AND period = ?`, p.Label).Scan(&version); err != nil {
@@ -144,12 +150,22 @@ func (q *Q) Prepare(ctx context.Context, p Period, now time.Time) (*Publication,
 		RulesVersion: rules, AsOf: q.AsOf.Format("2006-01-02 15:04:05"), Inputs: inputs, InputsSHA256: inputsSHA,
 		PublishedAt: now,
 	}
+	var rks []*Ranking
 	for _, k := range RankKinds {
 		rk, err := q.Rank(ctx, k, p)
 		if err != nil {
 			return nil, fmt.Errorf("publish %s: %w", p.Label, err)
 		}
 		pub.Rankings = append(pub.Rankings, pubRank(rk))
+		rks = append(rks, rk)
+	}
+	if prev != nil {
+		if pub.Changes, err = q.changes(ctx, p, prev, pub); err != nil {
+			return nil, fmt.Errorf("publish %s: %w", p.Label, err)
+		}
+	}
+	if err := q.withEvidence(ctx, p, pub, rks); err != nil {
+		return nil, err
 	}
 	body, err := pub.Body()
 	if err != nil {

@@ -262,6 +262,7 @@ func (q *Q) factsData(p Period, where string, form int) map[string]any {
 	data["Source"], data["Reopened"] = q.judge.sourceFor(p), q.judge.reopened
 	data["Wide"] = form >= wide
 	data["Listing"] = form >= listing
+	data["Evidence"] = false
 	data["Where"] = ""
 	if where != "" {
 		data["Where"] = "\n      AND (" + where + ")"

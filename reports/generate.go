@@ -85,12 +85,16 @@ func Generate(ctx context.Context, q *queries.Q, kind string, p queries.Period, 
 		if err != nil {
 			return nil, err
 		}
+		publicationExtras(doc, L, pub, q.Rules())
 		var sheets []sheet
 		for i := range pub.Rankings {
 			sheets = append(sheets, sheet{Name: pub.Rankings[i].Ranking, Table: queries.PubRankTable(pub, &pub.Rankings[i])})
 		}
 		x, err := writeXLSX(L, sheets, doc.Title+" "+pub.ID, q.AsOf)
 		if err != nil {
+			return nil, err
+		}
+		if x, err = addEvidenceSheets(x, pub); err != nil {
 			return nil, err
 		}
 		extra = append(extra, output{base + ".xlsx", x})
@@ -207,7 +211,8 @@ func publicationFiles(pub *queries.Publication) ([]output, error) {
 		}
 		outs = append(outs, o...)
 	}
-	return outs, nil
+	ev, err := evidenceOutputs(pub)
+	return append(outs, ev...), err
 }
 
 // WritePublication writes a publication's JSON body and one CSV per ranking under dir,

@@ -174,7 +174,7 @@ func TestRanking_XLSXMatchesCSV(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer x.Close()
-	if got, want := x.GetSheetList(), []string{"部门排名", "县市区排名", "助企干部排名"}; strings.Join(got, ",") != strings.Join(want, ",") {
+	if got, want := x.GetSheetList(), []string{"部门排名", "县市区排名", "助企干部排名", "部门评分明细", "县市区评分明细", "助企干部评分明细"}; strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Fatalf("sheets %v, want %v", got, want)
 	}
 	kinds := map[string]string{"部门排名": "departments", "县市区排名": "regions", "助企干部排名": "cadres"}

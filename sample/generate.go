@@ -27,13 +27,15 @@ type Options struct {
 	// Variants of the last snapshot to write under variants/: "gbk", "xlsx", "jsonl"
 	// (default all three; XLSX only while the rows fit in a sheet).
 	Variants []string
-	Progress func(done, total int64) // optional
+	// Exclusions also writes exclusions.csv: 审核剔除 of tickets of the last month.
+	Exclusions bool
+	Progress   func(done, total int64) // optional
 }
 
 // FileSummary describes one generated file and what ingesting it must report.
 type FileSummary struct {
 	Path     string
-	Kind     string // tickets, targets, actuals, benchmarks, deductions
+	Kind     string // tickets, targets, actuals, benchmarks, deductions, exclusions
 	Format   string // csv, csv-gbk, xlsx, jsonl
 	AsOf     time.Time
 	Rows     int64
@@ -127,6 +129,13 @@ func Generate(ctx context.Context, opt Options) (Summary, error) {
 		return sum, err
 	}
 	sum.Files = append(sum.Files, facts...)
+	if opt.Exclusions {
+		ex, err := g.exclusions()
+		if err != nil {
+			return sum, err
+		}
+		sum.Files = append(sum.Files, ex)
+	}
 	return sum, nil
 }
 

@@ -63,7 +63,7 @@ func (m *Main) demo(ctx context.Context, o *demoOptions) error {
 	// A snapshot at each month's end, so that the briefing compares every month at the
 	// same age from the data as it stood then (DOMAIN §2.1).
 	until := time.Date(2026, 10, 31, 0, 0, 0, 0, time.UTC)
-	sum, err := m.generate(ctx, sample.Options{Out: sampleDir, Tickets: o.tickets, Seed: o.seed, Messy: true, Until: until, Snapshots: sample.MonthEnds(until, 12)})
+	sum, err := m.generate(ctx, sample.Options{Out: sampleDir, Tickets: o.tickets, Seed: o.seed, Messy: true, Until: until, Snapshots: sample.MonthEnds(until, 12), Exclusions: true})
 	if err != nil {
 		return err
 	}

@@ -20,11 +20,12 @@ type ingestOptions struct {
 func (m *Main) ingestCommand() *cobra.Command {
 	var o ingestOptions
 	cmd := &cobra.Command{
-		Use:   "ingest [--db F] [--kind tickets|targets|actuals|benchmarks|deductions] [--as-of T] [--encoding E] [--sheet NAME] FILE...",
+		Use:   "ingest [--db F] [--kind tickets|targets|actuals|benchmarks|deductions|exclusions] [--as-of T] [--encoding E] [--sheet NAME] FILE...",
 		Short: "load ticket exports (or targets, actuals, …) into the database",
 		Example: `  zhuqi ingest tickets_2026-10-31.csv
   zhuqi ingest exports/*.xlsx --db data/zhuqi.duckdb
-  zhuqi ingest targets.csv --kind targets --as-of "2026-11-01 08:00"`,
+  zhuqi ingest targets.csv --as-of "2026-11-01 08:00"
+  zhuqi ingest 审核剔除_2026-11.xlsx --kind exclusions`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return usagef("ingest: name at least one file (e.g. zhuqi ingest tickets_2026-10-31.csv)")
@@ -34,7 +35,7 @@ func (m *Main) ingestCommand() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error { return m.ingest(cmd.Context(), &o, args) },
 	}
 	o.register(cmd, true)
-	cmd.Flags().StringVar(&o.kind, "kind", "tickets", "what the files hold: tickets, targets, actuals, benchmarks or deductions")
+	cmd.Flags().StringVar(&o.kind, "kind", "", "what the files hold: tickets, targets, actuals, benchmarks, deductions or exclusions (default: recognised by the header)")
 	cmd.Flags().StringVar(&o.asOf, "as-of", "", "snapshot time of the export (default: a date in the file name, else its modification time)")
 	cmd.Flags().StringVar(&o.encoding, "encoding", "", "CSV encoding: utf-8, gbk, gb18030 or utf-16 (default: detected)")
 	cmd.Flags().StringVar(&o.sheet, "sheet", "", "XLSX sheet to read (default: the first)")
@@ -49,9 +50,12 @@ func (m *Main) ingestCommand() *cobra.Command {
 // ingest loads files one by one; each commits or fails on its own. It exits 1 when any
 // file could not be read, after trying the rest.
 func (m *Main) ingest(ctx context.Context, o *ingestOptions, files []string) error {
-	k, err := zhuqi.ParseKind(o.kind)
-	if err != nil {
-		return usagef("ingest: %v", err)
+	var k zhuqi.Kind
+	if o.kind != "" {
+		var err error
+		if k, err = zhuqi.ParseKind(o.kind); err != nil {
+			return usagef("ingest: %v", err)
+		}
 	}
 	cfg, err := m.loadConfig(&o.common)
 	if err != nil {

@@ -118,7 +118,7 @@ func (m *Main) rootCommand() *cobra.Command {
 	})
 	root.AddCommand(
 		m.demoCommand(), m.genCommand(), m.ingestCommand(), m.metricsCommand(), m.growthCommand(),
-		m.rankCommand(), m.flagsCommand(), m.reportCommand(), m.publishCommand(), m.jobsCommand(),
+		m.rankCommand(), m.explainCommand(), m.flagsCommand(), m.reportCommand(), m.publishCommand(), m.jobsCommand(),
 		m.serveCommand(), m.sqlCommand(), m.schemaCommand(), m.exportCommand(), m.configCommand(),
 	)
 	defaultHelp := root.HelpFunc()

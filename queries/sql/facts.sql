@@ -14,6 +14,9 @@
 --   late_days = working days from reply_due to the answer (or to T when still open)
 --   flag at T: green = answered on time, or open and not yet due;
 --              red = late by at most {{.RedMaxLate}} working days; black = later than that
+--   ex_all, ex_sat, ex_time = the ticket has an exclusion (审核剔除, exclusions) of scope all,
+--     satisfaction or timeliness approved by T; the facts themselves stay as they are
+--     (rank_cube.sql leaves the named parts out, metrics count them as excluded)
 --   durations in working days from created_at: to assign, to answer, to finish (resolved_at);
 --   the same in working seconds (*_secs), which the quantiles sort faster
 -- The lean form (rankings) keeps only what the rankings read and skips the working-time
@@ -81,15 +84,22 @@ t AS (
 {{- end}}
 ),
 {{- end}}
+ex AS (
+    SELECT ticket_id, bool_or(scope = 'all') AS ex_all, bool_or(scope = 'satisfaction') AS ex_sat,
+        bool_or(scope = 'timeliness') AS ex_time
+    FROM exclusions WHERE approved_at <= {{.AsOf}}
+    GROUP BY ticket_id
+),
 w AS (
     SELECT t.*,
+        coalesce(ex.ex_all, false) AS ex_all, coalesce(ex.ex_sat, false) AS ex_sat, coalesce(ex.ex_time, false) AS ex_time,
         answer_time IS NOT NULL AND answer_time <= {{.AsOf}} AS answered,
         status IN ('resolved', 'closed') AS finished,
         status IN ('resolved', 'closed') AND outcome IN ('resolved', 'unknown') AS solved,
         satisfaction <> 'unrated' AS rated,
         CASE satisfaction WHEN 'satisfied' THEN {{.WSatisfied}} WHEN 'basic' THEN {{.WBasic}}
              WHEN 'dissatisfied' THEN {{.WDissatisfied}} END AS sat_weight
-    FROM t
+    FROM t LEFT JOIN ex USING (ticket_id)
 )
 {{- if .Wide}}
 , x AS (
@@ -100,6 +110,7 @@ w AS (
 )
 SELECT x.region, x.street, x.department, x.category, x.source, x.level, x.cadre, x.industry,
     x.created_month, x.satisfaction, x.finished, x.solved, x.rated, x.sat_weight, x.on_site,
+    x.ex_all, x.ex_sat, x.ex_time,
 {{- if .Listing}}
     x.ticket_id, x.enterprise, x.status, x.created_at, x.reply_due, x.answer_time, x.answered, x.late_days,
 {{- end}}
@@ -119,7 +130,10 @@ SELECT x.region, x.street, x.department, x.category, x.source, x.level, x.cadre,
 FROM x
 LEFT JOIN {{.Reopened}} r USING (ticket_id){{if .Table}};{{end}}
 {{- else}}
-SELECT region, department, cadre, satisfaction, finished, solved, rated, sat_weight,
+SELECT region, department, cadre, satisfaction, finished, solved, rated, sat_weight, ex_all, ex_sat, ex_time,
+{{- if .Evidence}}
+    ticket_id, created_at, status, outcome, assign_time, assign_due, answer_time, reply_due,
+{{- end}}
     assign_time IS NOT NULL AND assign_time <= assign_due AS assigned_in_time,
     reply_due < {{.AsOf}} OR answered AS reply_counted,
     answered AND answer_time <= reply_due AS replied_on_time

@@ -6,6 +6,8 @@
 --                                  + {{.WDissatisfied}} × dissatisfied) / rated
 --   on_site_rate      (当场办结率) = on_site / collected
 --   reopen_rate                  = reopened / finished
+--   excluded                     = tickets with an exclusion (审核剔除) approved by T, of
+--                                  any scope; they count in every other figure here
 -- Every rate is NULL when its denominator is 0.
 -- (A list of aggregates over the facts table; metrics.go puts the families together.)
     count(*) AS collected,
@@ -23,4 +25,5 @@
     count_if(on_site) AS on_site,
     count_if(on_site) / nullif(count(*), 0) AS on_site_rate,
     count_if(reopened) AS reopened,
-    count_if(reopened) / nullif(count_if(finished), 0) AS reopen_rate
+    count_if(reopened) / nullif(count_if(finished), 0) AS reopen_rate,
+    count_if(ex_all OR ex_sat OR ex_time) AS excluded

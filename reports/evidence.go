@@ -1,0 +1,463 @@
+package reports
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/zhuqi/zhuqi/internal/tabular"
+
+	"github.com/zhuqi/zhuqi"
+	"github.com/zhuqi/zhuqi/queries"
+)
+
+// The words of the evidence, the change list and the explanations, added to words.
+var evidenceWords = map[string]labels{
+	"zh": {
+		"h.changes":            "与上一版相比的变化",
+		"changes.intro":        "本版（第%d版）取代 %s。变化原因如下：",
+		"changes.snapshot":     "数据更新：数据截至时间由 %s 改为 %s。",
+		"changes.inputs":       "新导入文件：%s。",
+		"changes.rules":        "规则版本由 %s 改为 %s。",
+		"changes.exclusion":    "%s审核剔除 %s：诉求 %s（%s，%s），剔除范围：%s，原因：%s。",
+		"changes.added":        "新增",
+		"changes.removed":      "撤销",
+		"changes.deduction":    "扣分调整：%s「%s」由 %s 分改为 %s 分。",
+		"changes.moved":        "得分或名次变动：",
+		"changes.moved.item":   "%s 总分 %s → %s，名次 %s → %s",
+		"changes.none":         "排名结果无变动。",
+		"changes.colon":        "：",
+		"h.appendix":           "附：后三位部门得分依据",
+		"h.exclusions":         "审核剔除",
+		"exclusions.item":      "%s：剔除 %d 件，剔除范围：%s，原因：%s（%s）。",
+		"appendix.intro":       "以下按诉求逐件列明后三位部门的得分来源，完整逐件明细见本通报 XLSX 的 evidence 工作表和 ranking-evidence CSV 文件。",
+		"appendix.costly":      "失分较多的诉求（前%d件，共%d件）：",
+		"appendix.costly.item": "%s 失%s分（%s）",
+		"appendix.excluded":    "审核剔除：",
+		"appendix.deductions":  "扣分：",
+		"x.col.item":           "项目",
+		"x.col.formula":        "计算",
+		"x.col.value":          "结果",
+		"x.title.departments":  "部门排名",
+		"x.title.regions":      "县市区排名",
+		"x.title.cadres":       "助企干部排名",
+		"x.collected":          "参评诉求",
+		"x.collected.formula":  "本期诉求 %d 件，其中审核剔除 %d 件（整体剔除不计 %d 件）",
+		"x.collected.plain":    "本期诉求 %d 件",
+		"x.completion":         "办结率",
+		"x.ontime":             "按时答复率",
+		"x.score":              "满意度得分",
+		"x.ratio":              "%s %d ÷ %s %d",
+		"x.wratio":             "评价权重合计 %.1f ÷ 评价 %d 件",
+		"x.finished":           "办结",
+		"x.replied":            "按时答复",
+		"x.replydue":           "应答复",
+		"x.assigned":           "按时交办",
+		"x.respN":              "应交办",
+		"x.solved":             "解决",
+		"x.good":               "满意和基本满意",
+		"x.rated":              "评价",
+		"x.efficiency":         "%s − 扣分 %s（不低于0）",
+		"x.total.dept":         "办理成效 + 服务质效 + 办理效率",
+		"x.most":               "参评干部中最多解决 %d 件",
+		"x.rank":               "第 %d 名 / 参评 %d 个",
+		"x.notranked":          "未参与排名",
+		"x.prev":               "上期第 %d 名",
+		"x.noprev":             "上期未参与排名",
+		"x.imputed.reply":      "无到期答复：答复分取参评部门平均 + %s × %s",
+		"x.imputed.service":    "无企业评价：取参评部门平均",
+		"x.imputed.rate":       "无企业评价：取参评平均",
+		"x.why.late":           "答复超期",
+		"x.why.slow":           "交办超时",
+		"x.why.unfinished":     "未办结",
+		"x.why.unsolved":       "未解决",
+		"x.why.dissatisfied":   "不满意",
+		"x.why.basic":          "基本满意",
+		"scope.all":            "全部",
+		"scope.satisfaction":   "满意度",
+		"scope.timeliness":     "时效",
+		"status.new":           "待交办",
+		"status.assigned":      "已交办",
+		"status.in_progress":   "办理中",
+		"status.responded":     "已答复",
+		"status.resolved":      "已办结",
+		"status.closed":        "已评价",
+		"status.reopened":      "退回重办",
+		"sat.satisfied":        "满意",
+		"sat.basic":            "基本满意",
+		"sat.dissatisfied":     "不满意",
+		"sat.unrated":          "未评价",
+	},
+	"en": {
+		"h.changes":            "Changes since the previous version",
+		"changes.intro":        "This version (%d) replaces %s, for these reasons:",
+		"changes.snapshot":     "New data: the snapshot time moved from %s to %s.",
+		"changes.inputs":       "Files ingested since: %s.",
+		"changes.rules":        "Rules changed from %s to %s.",
+		"changes.exclusion":    "Exclusion %s %s: ticket %s (%s, %s), scope: %s, reason: %s.",
+		"changes.added":        "added",
+		"changes.removed":      "withdrawn",
+		"changes.deduction":    "Deduction changed: %s \"%s\" from %s to %s points.",
+		"changes.moved":        "Totals or ranks that moved: ",
+		"changes.moved.item":   "%s total %s → %s, rank %s → %s",
+		"changes.none":         "No ranking result moved.",
+		"changes.colon":        ": ",
+		"h.appendix":           "Appendix: how the bottom three departments scored",
+		"h.exclusions":         "Tickets excluded after review",
+		"exclusions.item":      "%s: %d tickets, scope %s, reason: %s (%s).",
+		"appendix.intro":       "The sources of the bottom three departments' scores, ticket by ticket; every ticket is in the publication's XLSX evidence sheets and ranking-evidence CSV files.",
+		"appendix.costly":      "Tickets that cost most (first %d of %d): ",
+		"appendix.costly.item": "%s −%s (%s)",
+		"appendix.excluded":    "Excluded after review: ",
+		"appendix.deductions":  "Deductions: ",
+		"x.col.item":           "Item",
+		"x.col.formula":        "Computed as",
+		"x.col.value":          "Value",
+		"x.title.departments":  "Department ranking",
+		"x.title.regions":      "Region ranking",
+		"x.title.cadres":       "Cadre ranking",
+		"x.collected":          "Tickets counted",
+		"x.collected.formula":  "%d tickets in the period, %d excluded after review (%d entirely)",
+		"x.collected.plain":    "%d tickets in the period",
+		"x.completion":         "Completion rate",
+		"x.ontime":             "On-time reply rate",
+		"x.score":              "Satisfaction score",
+		"x.ratio":              "%s %d ÷ %s %d",
+		"x.wratio":             "rating weights %.1f ÷ rated %d",
+		"x.finished":           "finished",
+		"x.replied":            "replied on time",
+		"x.replydue":           "reply due",
+		"x.assigned":           "assigned in time",
+		"x.respN":              "counted",
+		"x.solved":             "Solved",
+		"x.good":               "satisfied or basic",
+		"x.rated":              "rated",
+		"x.efficiency":         "%s − deductions %s (not below 0)",
+		"x.total.dept":         "effect + service + efficiency",
+		"x.most":               "the most solved by a ranked cadre: %d",
+		"x.rank":               "rank %d of %d",
+		"x.notranked":          "not ranked",
+		"x.prev":               "previous rank %d",
+		"x.noprev":             "not ranked in the previous period",
+		"x.imputed.reply":      "no reply due: mean reply part of the ranked + %s × %s",
+		"x.imputed.service":    "no ratings: mean of the ranked",
+		"x.imputed.rate":       "no ratings: mean of the ranked",
+		"x.why.late":           "answered late",
+		"x.why.slow":           "assigned late",
+		"x.why.unfinished":     "unfinished",
+		"x.why.unsolved":       "unsolved",
+		"x.why.dissatisfied":   "dissatisfied",
+		"x.why.basic":          "basically satisfied",
+		"scope.all":            "all",
+		"scope.satisfaction":   "satisfaction",
+		"scope.timeliness":     "timeliness",
+		"status.new":           "new",
+		"status.assigned":      "assigned",
+		"status.in_progress":   "in progress",
+		"status.responded":     "responded",
+		"status.resolved":      "resolved",
+		"status.closed":        "closed",
+		"status.reopened":      "reopened",
+		"sat.satisfied":        "satisfied",
+		"sat.basic":            "basic",
+		"sat.dissatisfied":     "dissatisfied",
+		"sat.unrated":          "unrated",
+	},
+}
+
+func init() {
+	for l, ws := range evidenceWords {
+		for k, v := range ws {
+			if _, ok := words[l][k]; !ok {
+				words[l][k] = v
+			}
+		}
+	}
+}
+
+// evidenceName is the file name of ranking kind's evidence CSV in a publication.
+func evidenceName(pub *queries.Publication, kind string) string {
+	return fmt.Sprintf("ranking-evidence-%s-%s-v%d.csv", kind, pub.Period, pub.Version)
+}
+
+// evidenceOutputs are a publication's evidence tables as CSV, one per ranking.
+func evidenceOutputs(pub *queries.Publication) ([]output, error) {
+	var outs []output
+	for _, ev := range pub.Evidence {
+		o, err := csvOutput(evidenceName(pub, ev.Kind), queries.EvidenceTable(ev))
+		if err != nil {
+			return nil, err
+		}
+		outs = append(outs, o...)
+	}
+	return outs, nil
+}
+
+// maxEvidenceSheetRows is the most rows an evidence sheet holds (a spreadsheet's limit
+// less the header); a larger evidence table is in its CSV only.
+const maxEvidenceSheetRows = 1<<20 - 1
+
+// addEvidenceSheets adds pub's evidence tables to the workbook x, one sheet per ranking
+// after the rankings' own, written row by row (a month of a large office has a million
+// rows), each a table with a frozen header row and filter buttons on it. Cells hold the values of
+// the CSV: numbers as numbers, times and text as text.
+func addEvidenceSheets(x []byte, pub *queries.Publication) ([]byte, error) {
+	if len(pub.Evidence) == 0 {
+		return x, nil
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(x))
+	if err != nil {
+		return nil, fmt.Errorf("xlsx evidence: %w", err)
+	}
+	defer f.Close()
+	header, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Color: "FFFFFF"},
+		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"781919"}},
+		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}})
+	if err != nil {
+		return nil, fmt.Errorf("xlsx evidence: %w", err)
+	}
+	for _, ev := range pub.Evidence {
+		if len(ev.Rows) > maxEvidenceSheetRows {
+			continue
+		}
+		if err := evidenceSheet(f, "evidence-"+ev.Kind, queries.EvidenceTable(ev), header); err != nil {
+			return nil, fmt.Errorf("xlsx evidence %s: %w", ev.Kind, err)
+		}
+	}
+	buf, err := f.WriteToBuffer()
+	if err != nil {
+		return nil, fmt.Errorf("xlsx evidence: %w", err)
+	}
+	// Streamed sheets are zipped in no fixed order: written again from the workbook they
+	// make, the same publication gives the same bytes.
+	g, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		return nil, fmt.Errorf("xlsx evidence: %w", err)
+	}
+	defer g.Close()
+	if buf, err = g.WriteToBuffer(); err != nil {
+		return nil, fmt.Errorf("xlsx evidence: %w", err)
+	}
+	return bytes.Clone(buf.Bytes()), nil
+}
+
+// evidenceSheet streams table t into a new sheet name of f.
+func evidenceSheet(f *excelize.File, name string, t *tabular.Table, header int) error {
+	if _, err := f.NewSheet(name); err != nil {
+		return err
+	}
+	sw, err := f.NewStreamWriter(name)
+	if err != nil {
+		return err
+	}
+	for j, c := range t.Columns {
+		w := 10.0
+		switch c.Kind {
+		case tabular.Text:
+			w = 18
+		case tabular.Time:
+			w = 26
+		case tabular.Int:
+			w = 8
+		}
+		if err := sw.SetColWidth(j+1, j+1, max(w, float64(len(c.Name))+2)); err != nil {
+			return err
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
+		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}}}); err != nil {
+		return err
+	}
+	cells := make([]any, len(t.Columns))
+	for j, c := range t.Columns {
+		cells[j] = excelize.Cell{StyleID: header, Value: c.Name}
+	}
+	if err := sw.SetRow("A1", cells); err != nil {
+		return err
+	}
+	for i, row := range t.Rows {
+		for j, c := range t.Columns {
+			text := tabular.Machine(c.Kind, row[j])
+			cells[j] = nil
+			if text == "" {
+				continue
+			}
+			switch c.Kind {
+			case tabular.Int:
+				n, err := strconv.ParseInt(text, 10, 64)
+				if err != nil {
+					return err
+				}
+				cells[j] = n
+			case tabular.Num, tabular.Score, tabular.Rate, tabular.Fraction, tabular.Points:
+				v, err := strconv.ParseFloat(text, 64)
+				if err != nil {
+					return err
+				}
+				cells[j] = v
+			default:
+				cells[j] = text
+			}
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, i+2)
+		if err := sw.SetRow(cell, cells); err != nil {
+			return err
+		}
+	}
+	// A table over the rows gives the header row its filter buttons (an autofilter).
+	end, _ := excelize.CoordinatesToCellName(len(t.Columns), len(t.Rows)+1)
+	stripes := false
+	if err := sw.AddTable(&excelize.Table{Range: "A1:" + end, Name: strings.ReplaceAll(name, "-", "_"),
+		StyleName: "TableStyleLight1", ShowRowStripes: &stripes}); err != nil {
+		return err
+	}
+	return sw.Flush()
+}
+
+// publicationExtras adds to a ranking publication the change list against its previous
+// version and, when its evidence is at hand, the appendix on the bottom departments.
+func publicationExtras(doc *document, L labels, pub *queries.Publication, r zhuqi.Rules) {
+	if c := pub.Changes; c != nil {
+		doc.heading(L.t("h.changes"))
+		doc.paragraph(L.t("changes.intro", pub.Version, c.Previous))
+		for _, line := range changeLines(L, c) {
+			doc.paragraph(line)
+		}
+	}
+	var ev *queries.Evidence
+	for _, e := range pub.Evidence {
+		if e.Kind == queries.Departments {
+			ev = e
+		}
+		if e.Kind == queries.Regions {
+			// Every ticket has a region: its evidence lists every exclusion in force.
+			exclusionsInForce(doc, L, e)
+		}
+	}
+	pr := pub.Ranking(queries.Departments)
+	if ev == nil || pr == nil || len(pr.Bottom) == 0 {
+		return
+	}
+	doc.heading(L.t("h.appendix"))
+	doc.note(L.t("appendix.intro"))
+	rows := pubRows(pr)
+	for _, name := range pr.Bottom {
+		x, err := explain(L, r, queries.Departments, pub.Period, pub.AsOf, pub.RulesVersion, rows, ev, name)
+		if err != nil {
+			continue
+		}
+		title := name
+		if x.Rank != nil {
+			title = L.t("bottom.item", name, *x.Rank, score(x.Total))
+		}
+		doc.paragraph(title)
+		t := &table{Columns: []column{{L.t("x.col.item"), 1.3, false}, {L.t("x.col.formula"), 3.4, false}, {L.t("x.col.value"), 1.1, true}}}
+		for _, s := range x.Steps {
+			t.Rows = append(t.Rows, []string{s.Item, s.Formula, s.Value})
+		}
+		doc.addTable(t)
+		var notes []string
+		if n := len(x.Costly); n > 0 {
+			k := min(n, 5)
+			var items []string
+			for _, c := range x.Costly[:k] {
+				items = append(items, L.t("appendix.costly.item", c.TicketID, score(&c.Points), strings.Join(c.Why, L.t("sep"))))
+			}
+			notes = append(notes, L.t("appendix.costly", k, n)+strings.Join(items, L.t("sep")))
+		}
+		if len(x.Excluded) > 0 {
+			var items []string
+			for _, e := range x.Excluded {
+				items = append(items, fmt.Sprintf("%s（%s，%s）", e.TicketID, e.Scope, e.DocNo))
+			}
+			notes = append(notes, L.t("appendix.excluded")+strings.Join(items, L.t("sep")))
+		}
+		if len(x.Deductions) > 0 {
+			var items []string
+			for _, d := range x.Deductions {
+				items = append(items, fmt.Sprintf("−%s %s", score(&d.Points), d.Reason))
+			}
+			notes = append(notes, L.t("appendix.deductions")+strings.Join(items, L.t("sep")))
+		}
+		for _, n := range notes {
+			doc.note(n)
+		}
+	}
+}
+
+// changeLines words a change list, one reason a line, then what moved.
+func changeLines(L labels, c *queries.Changes) []string {
+	var out []string
+	if c.Snapshot != nil {
+		out = append(out, L.t("changes.snapshot", c.Snapshot.From, c.Snapshot.To))
+	}
+	if len(c.NewInputs) > 0 {
+		var files []string
+		for _, in := range c.NewInputs {
+			files = append(files, in.File+"（"+in.Kind+"）")
+		}
+		out = append(out, L.t("changes.inputs", strings.Join(files, L.t("sep"))))
+	}
+	if c.Rules != nil {
+		out = append(out, L.t("changes.rules", c.Rules.From, c.Rules.To))
+	}
+	for _, e := range c.Exclusions {
+		who := e.Department
+		if who == "" {
+			who = e.Region
+		}
+		out = append(out, L.t("changes.exclusion", L.t("changes."+e.Change), e.DocNo, e.TicketID, who, e.ApprovedAt, L.t("scope."+e.Scope), e.Reason))
+	}
+	for _, d := range c.Deductions {
+		out = append(out, L.t("changes.deduction", d.Department, d.Reason, score(d.From), score(d.To)))
+	}
+	if len(c.Moved) == 0 {
+		return append(out, L.t("changes.none"))
+	}
+	for _, k := range queries.RankKinds {
+		var moved []string
+		for _, m := range c.Moved {
+			if m.Ranking == k {
+				moved = append(moved, L.t("changes.moved.item", m.Name, score(m.TotalFrom), score(m.TotalTo), intp(m.RankFrom), intp(m.RankTo)))
+			}
+		}
+		if len(moved) > 0 {
+			out = append(out, L.t("changes.moved")+L.t("h.rank."+k)+L.t("changes.colon")+strings.Join(moved, L.t("sep")))
+		}
+	}
+	return out
+}
+
+// exclusionsInForce lists the tickets of the period excluded after review, by document
+// number and scope, from evidence that holds every ticket.
+func exclusionsInForce(doc *document, L labels, ev *queries.Evidence) {
+	type key struct{ doc, scope, reason string }
+	var order []key
+	tickets := map[key][]string{}
+	for _, r := range ev.Rows {
+		if r.Type != queries.EvidenceTicket || r.Excluded == "" {
+			continue
+		}
+		var scopes []string
+		for _, s := range strings.Split(r.Excluded, ",") {
+			scopes = append(scopes, L.t("scope."+s))
+		}
+		k := key{r.DocNo, strings.Join(scopes, L.t("sep")), r.ExclusionReason}
+		if tickets[k] == nil {
+			order = append(order, k)
+		}
+		tickets[k] = append(tickets[k], r.TicketID)
+	}
+	if len(order) == 0 {
+		return
+	}
+	sort.SliceStable(order, func(i, j int) bool { return order[i].doc < order[j].doc })
+	doc.heading(L.t("h.exclusions"))
+	for _, k := range order {
+		doc.paragraph(L.t("exclusions.item", k.doc, len(tickets[k]), k.scope, k.reason, strings.Join(tickets[k], L.t("sep"))))
+	}
+}
