@@ -94,7 +94,7 @@ func Generate(ctx context.Context, q *queries.Q, kind string, p queries.Period, 
 		if err != nil {
 			return nil, err
 		}
-		if x, err = addEvidenceSheets(x, pub); err != nil {
+		if x, err = addEvidenceSheets(L, x, pub); err != nil {
 			return nil, err
 		}
 		extra = append(extra, output{base + ".xlsx", x})
