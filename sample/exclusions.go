@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// exclusions writes exclusions.csv (审核剔除, DOMAIN §1.4) for tickets of the last month of
+// exclusions writes exclusions_DATE.csv (审核剔除, DOMAIN §1.4) for tickets of the last month of
 // the latest snapshot, each approved two days before its end, under three document
 // numbers: unfinished tickets found outside their department's remit (scope all),
 // dissatisfied ratings of unreasonable demands (satisfaction), answers delayed by the
@@ -53,7 +53,7 @@ func (g *gen) exclusions() (FileSummary, error) {
 			[]string{rows[1][0], "时效", "重复诉求", "市优化营商环境工作专班", approved, ""})
 		rejects["unknown_ticket"], rejects["unknown_enum"], rejects["missing_required"] = 1, 1, 1
 	}
-	p := filepath.Join(g.opt.Out, "exclusions.csv")
+	p := filepath.Join(g.opt.Out, "exclusions_"+until.Format("2006-01-02")+".csv")
 	if err := writeCSV(p, []string{"诉求编号", "剔除范围", "剔除原因", "审核单位", "审核时间", "文号"}, rows); err != nil {
 		return FileSummary{}, err
 	}

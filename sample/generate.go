@@ -27,7 +27,7 @@ type Options struct {
 	// Variants of the last snapshot to write under variants/: "gbk", "xlsx", "jsonl"
 	// (default all three; XLSX only while the rows fit in a sheet).
 	Variants []string
-	// Exclusions also writes exclusions.csv: 审核剔除 of tickets of the last month.
+	// Exclusions also writes exclusions_DATE.csv: 审核剔除 of tickets of the last month.
 	Exclusions bool
 	Progress   func(done, total int64) // optional
 }

@@ -220,7 +220,7 @@ func TestPeopleTables(t *testing.T) {
 		}
 	}
 	_, out, _ := run(t, "metrics", "--db", db, "--period", "2026-10", "--by", "region")
-	if !strings.Contains(out, "region  collected  solved  resolution_rate") || !strings.Contains(out, "of 29 columns; --format csv or --format json for all") {
+	if !strings.Contains(out, "region  collected  solved  resolution_rate") || !strings.Contains(out, "of 30 columns; --format csv or --format json for all") {
 		t.Errorf("metrics --by region for people:\n%s", out)
 	}
 }

@@ -18,7 +18,7 @@ type flagsOptions struct {
 func (m *Main) flagsCommand() *cobra.Command {
 	var o flagsOptions
 	cmd := &cobra.Command{
-		Use:   "flags [--db F] [--period P] [--format ...]",
+		Use:   "flags [--db F] [--period P] [--as-of T] [--format ...]",
 		Short: "red and black flags at the snapshot time",
 		Example: `  zhuqi flags
   zhuqi flags --period 2026-10 --format csv`,

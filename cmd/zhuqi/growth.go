@@ -22,7 +22,7 @@ var entityTypes = []string{"enterprise", "region", "department", "program"}
 func (m *Main) growthCommand() *cobra.Command {
 	var o growthOptions
 	cmd := &cobra.Command{
-		Use:   "growth [--db F] --period YYYY-MM [--entity-type T] [--metric K] [--summary] [--format ...]",
+		Use:   "growth [--db F] --period YYYY-MM [--as-of T] [--entity-type T] [--metric K] [--summary] [--format ...]",
 		Short: "year-to-date growth against targets and benchmarks",
 		Example: `  zhuqi growth --period 2026-10
   zhuqi growth --period 2026-10 --entity-type regions --metric revenue

@@ -19,7 +19,7 @@ type metricsOptions struct {
 func (m *Main) metricsCommand() *cobra.Command {
 	var o metricsOptions
 	cmd := &cobra.Command{
-		Use:   "metrics [--db F] --period P [--by DIM[,DIM]] [--format table|csv|json]",
+		Use:   "metrics [--db F] --period P [--as-of T] [--by DIM[,DIM]] [--format table|csv|json]",
 		Short: "resolution, satisfaction and response rates of a period",
 		Example: `  zhuqi metrics --period 2026-10
   zhuqi metrics --period 2026-Q3 --by region

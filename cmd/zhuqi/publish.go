@@ -29,7 +29,7 @@ type publishRankingOptions struct {
 func (m *Main) publishRankingCommand() *cobra.Command {
 	var o publishRankingOptions
 	cmd := &cobra.Command{
-		Use:   "ranking [--db F] --period P [--out DIR]",
+		Use:   "ranking [--db F] --period P [--out DIR] [--allow-unfinished]",
 		Short: "frozen, versioned publication of the rankings of a period",
 		Example: `  zhuqi publish ranking --period 2026-10
   zhuqi publish ranking --period 2026-10 --out published`,

@@ -23,7 +23,7 @@ var rankings = []string{queries.Departments, queries.Regions, queries.Cadres}
 func (m *Main) rankCommand() *cobra.Command {
 	var o rankOptions
 	cmd := &cobra.Command{
-		Use:   "rank departments|regions|cadres [--db F] --period P [--format ...]",
+		Use:   "rank departments|regions|cadres [--db F] --period P [--as-of T] [--format ...]",
 		Short: "the official rankings (rules versioned)",
 		Example: `  zhuqi rank departments --period 2026-10
   zhuqi rank --period 2026-Q3 regions

@@ -19,7 +19,7 @@ type reportOptions struct {
 func (m *Main) reportCommand() *cobra.Command {
 	var o reportOptions
 	cmd := &cobra.Command{
-		Use:   "report " + strings.Join(reports.Kinds, "|") + " [--db F] --period P [--out DIR] [--lang zh|en]",
+		Use:   "report " + strings.Join(reports.Kinds, "|") + " [--db F] --period P [--as-of T] [--out DIR] [--lang zh|en]",
 		Short: "write a document: briefing, ranking, cadres or overdue (PDF, HTML, XLSX)",
 		Example: `  zhuqi report briefing --period 2026-10
   zhuqi report --period 2026-Q3 briefing --lang en --out docs
