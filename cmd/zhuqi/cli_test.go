@@ -378,3 +378,24 @@ func TestConfigShow_HidesTheToken(t *testing.T) {
 		t.Errorf("exit %d: %s\n%s", code, errs, out)
 	}
 }
+
+// TestIngest_KindFromHeader: without --kind, a file is recognised by its header; with the
+// wrong --kind, the error shows the header row read and suggests the right kind.
+func TestIngest_KindFromHeader(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "z.duckdb")
+	targets := filepath.Join(dir, "目标.csv")
+	if err := os.WriteFile(targets, []byte("entity_type,entity,metric,year,target,unit\nenterprise,鲁南装备公司,revenue,2026,1200,万元\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errs := run(t, "ingest", targets, "--db", db, "--as-of", "2026-10-31"); code != 0 || !strings.Contains(out, "targets") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+	}
+	if code, out, errs := run(t, "sql", "--db", db, "-c", "SELECT count(*) AS n FROM targets", "--format", "csv"); code != 0 || out != "n\n1\n" {
+		t.Errorf("targets loaded: exit %d %q %s", code, out, errs)
+	}
+	code, _, errs := run(t, "ingest", targets, "--db", db, "--kind", "tickets")
+	if code != 1 || !strings.Contains(errs, "entity_type") || !strings.Contains(errs, "--kind targets") {
+		t.Errorf("wrong --kind: exit %d: %s", code, errs)
+	}
+}
