@@ -16,6 +16,7 @@ var kindFiles = map[zhuqi.Kind]string{
 	zhuqi.KindActuals:    "entity_type,entity,metric,month,value\nenterprise,潍坊华星机械有限公司,revenue,2026-10,95\n",
 	zhuqi.KindBenchmarks: "指标,适用主体类型,月份,累计同比增速\nrevenue,enterprise,2026-10,5.2\n",
 	zhuqi.KindDeductions: "部门,月份,扣分,扣分原因\n市发改委,2026-10,2,逾期答复\n",
+	zhuqi.KindExclusions: "诉求编号,剔除范围,剔除原因,审核单位,审核时间,文号\nT001,全部,重复诉求,市优化营商环境工作专班,2026-10-29 16:00,营商办〔2026〕31号\n",
 }
 
 // TestIngest_KindFromHeader: a file given without a kind is recognised by its header
@@ -28,12 +29,16 @@ func TestIngest_KindFromHeader(t *testing.T) {
 	for _, kind := range zhuqi.Kinds {
 		t.Run(string(kind), func(t *testing.T) {
 			s := MustOpenStore(t)
+			if kind == zhuqi.KindExclusions {
+				// An exclusion names a ticket that must exist.
+				mustIngest(t, s, writeFile(t, t.TempDir(), "tickets_2026-10-30.csv", files[zhuqi.KindTickets]), Options{Kind: zhuqi.KindTickets})
+			}
 			p := writeFile(t, t.TempDir(), string(kind)+"_2026-10-31.csv", files[kind])
 			rep := mustIngest(t, s, p, Options{})
 			if rep.Kind != string(kind) || rep.Loaded == 0 || rep.Rejected != 0 {
 				t.Errorf("kind %q loaded %d rejected %d, want %q loaded", rep.Kind, rep.Loaded, rep.Rejected, kind)
 			}
-			if got := queryStrings(t, s, "SELECT kind FROM ingests"); len(got) != 1 || got[0] != string(kind) {
+			if got := queryStrings(t, s, "SELECT kind FROM ingests ORDER BY ingest_id DESC LIMIT 1"); len(got) != 1 || got[0] != string(kind) {
 				t.Errorf("ledger kind = %v", got)
 			}
 			again := mustIngest(t, s, p, Options{})

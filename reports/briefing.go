@@ -686,6 +686,13 @@ func rankingTrust(doc *document, L labels, pub *queries.Publication, p queries.P
 	if pr == nil {
 		return
 	}
+	at := func(stored string) string {
+		t, err := time.ParseInLocation("2006-01-02 15:04:05", stored, p.End.Location())
+		if err != nil {
+			return stored
+		}
+		return moment(t)
+	}
 	var s string
 	switch {
 	case pr.PreviousPublication != "" && W.zh:
@@ -695,13 +702,13 @@ func rankingTrust(doc *document, L labels, pub *queries.Publication, p queries.P
 	case pr.PreviousJudgedAt == "":
 		return
 	case pr.PreviousSnapshot != "" && W.zh:
-		s = fmt.Sprintf("比较口径：上期（%s）未发布通报，其名次按同口径计算，即取上期结束后经过与本期相同时长时（%s）的数据快照（%s）。", pr.Previous, pr.PreviousJudgedAt[:16], pr.PreviousSnapshot[:16])
+		s = fmt.Sprintf("比较口径：上期（%s）未发布通报，其名次按同口径计算，即取上期结束后经过与本期相同时长时（%s）的数据快照（%s）。", pr.Previous, at(pr.PreviousJudgedAt), at(pr.PreviousSnapshot))
 	case pr.PreviousSnapshot != "":
-		s = fmt.Sprintf("Comparison basis: %s was not published; its ranks are judged at the same age as this period (%s), from the snapshot of %s.", pr.Previous, pr.PreviousJudgedAt[:16], pr.PreviousSnapshot[:16])
+		s = fmt.Sprintf("Comparison basis: %s was not published; its ranks are judged at the same age as this period (%s), from the snapshot of %s.", pr.Previous, at(pr.PreviousJudgedAt), at(pr.PreviousSnapshot))
 	case W.zh:
-		s = fmt.Sprintf("比较口径：上期（%s）未发布通报，库中也无当时的快照，其名次按时间戳回溯至 %s 计算（只计当时已发生的交办、答复、办结）。", pr.Previous, pr.PreviousJudgedAt[:16])
+		s = fmt.Sprintf("比较口径：上期（%s）未发布通报，库中也无当时的快照，其名次按时间戳回溯至 %s 计算（只计当时已发生的交办、答复、办结）。", pr.Previous, at(pr.PreviousJudgedAt))
 	default:
-		s = fmt.Sprintf("Comparison basis: %s was not published and no snapshot that early is stored; its ranks are rebuilt from the event timestamps as of %s.", pr.Previous, pr.PreviousJudgedAt[:16])
+		s = fmt.Sprintf("Comparison basis: %s was not published and no snapshot that early is stored; its ranks are rebuilt from the event timestamps as of %s.", pr.Previous, at(pr.PreviousJudgedAt))
 	}
 	doc.note(s)
 }
