@@ -500,9 +500,10 @@ type laidTable struct {
 }
 
 // start is the room the table needs where it starts: all of it when it is short (at
-// most 2×keepRows rows), else its header and first three rows.
+// most 3×keepRows rows, such as a top-and-bottom table with its marker row), else its
+// header and first three rows.
 func (lt *laidTable) start() float64 {
-	if len(lt.rows) <= 2*keepRows {
+	if len(lt.rows) <= 3*keepRows {
 		return lt.total
 	}
 	h := lt.head.h
