@@ -261,7 +261,10 @@ func Human(k Kind, v any) string {
 	case Points:
 		if f, ok := toFloat(v); ok {
 			s := strconv.FormatFloat(f*100, 'f', 1, 64)
-			if f >= 0 {
+			switch {
+			case s == "-0.0" || s == "0.0":
+				s = "0.0" // a change that rounds to nothing has no sign
+			case f >= 0:
 				s = "+" + s
 			}
 			return s + " pp"

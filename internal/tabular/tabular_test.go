@@ -81,3 +81,16 @@ func TestCheckFormat(t *testing.T) {
 		t.Errorf("CheckFormat(xml) = %v", err)
 	}
 }
+
+// TestHuman_Points: a change of rates shows its sign, and a change that rounds to
+// nothing shows none ("-0.0 pp" reads as a fall).
+func TestHuman_Points(t *testing.T) {
+	for _, c := range []struct {
+		v    float64
+		want string
+	}{{0.012, "+1.2 pp"}, {-0.012, "-1.2 pp"}, {-0.0001, "0.0 pp"}, {0.0001, "0.0 pp"}, {0, "0.0 pp"}} {
+		if got := Human(Points, c.v); got != c.want {
+			t.Errorf("Human(Points, %v) = %q, want %q", c.v, got, c.want)
+		}
+	}
+}
