@@ -45,8 +45,10 @@ check: deps
 	@command -v staticcheck >/dev/null 2>&1 || $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 	PATH="$$PATH:$$($(GO) env GOPATH)/bin" staticcheck $(GOTAGS) ./...
 
+# Every package's tests, two packages at a time (UNIT_JOBS=1 for one at a time), each
+# printing its tests as they finish (.ci/unit). Scale runs are benchmarks: make bench.
 unit: deps tools
-	$(GO) test $(GOTAGS) -count=1 ./...
+	GO="$(GO)" TAGS="$(TAGS)" ./.ci/unit
 	$(MAKE) --no-print-directory fuzz FUZZTIME=3s
 
 # Fuzz targets (go test -fuzz) of the CSV record scanner, the header matcher, the

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/zhuqi/zhuqi"
@@ -154,25 +155,95 @@ func TestGen_Deterministic(t *testing.T) {
 }
 
 func TestDemo(t *testing.T) {
-	out := t.TempDir()
-	code, stdout, errs := run(t, "demo", "--out", out, "--tickets", "3000")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errs)
+	d := sharedDemo(t)
+	first := d.runs[0]
+	if first.code != 0 {
+		t.Fatalf("exit %d: %s", first.code, first.stderr)
 	}
-	rep, err := os.ReadFile(filepath.Join(out, "ingest-report.txt"))
-	if err != nil {
-		t.Fatal(err)
+	rep, ok := first.files["/ingest-report.txt"]
+	if !ok {
+		t.Fatal("no ingest-report.txt under the demo's folder")
 	}
 	for _, want := range []string{"tickets_2026-09-30.csv", "tickets_2026-10-31.csv", "targets_2026-10-31.csv", "deductions_2026-10-31.csv", "== 数据库 database:"} {
-		if !strings.Contains(string(rep), want) || !strings.Contains(stdout, want) {
+		if !strings.Contains(string(rep), want) || !strings.Contains(first.stdout, want) {
 			t.Errorf("demo output lacks %q", want)
 		}
 	}
 	// A second demo starts afresh and gives the same report (ingest times aside).
-	if code, _, errs := run(t, "demo", "--out", out, "--tickets", "3000"); code != 0 {
-		t.Fatalf("second demo: exit %d: %s", code, errs)
+	if second := d.runs[1]; second.code != 0 {
+		t.Fatalf("second demo: exit %d: %s", second.code, second.stderr)
 	}
-	if _, err := os.Stat(filepath.Join(out, "zhuqi.duckdb")); errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Stat(filepath.Join(d.out, "zhuqi.duckdb")); errors.Is(err, os.ErrNotExist) {
 		t.Error("no database left under out/")
+	}
+}
+
+// demoRun is what the shared demo left: `zhuqi demo --tickets 3000` run twice into the
+// same folder, with each run's exit status, output and files (the database aside).
+type demoRun struct {
+	out  string
+	runs [2]struct {
+		code           int
+		stdout, stderr string
+		files          map[string][]byte // by path under out, with its leading "/"
+	}
+}
+
+var (
+	demoOnce sync.Once
+	demoRes  *demoRun
+	demoErr  error
+)
+
+// sharedDemo runs the two demos once per test binary, for TestDemo, TestDemo_Reproducible
+// and TestDocsSQL; its folder must not be written by them.
+func sharedDemo(t *testing.T) *demoRun {
+	t.Helper()
+	demoOnce.Do(func() {
+		out, err := os.MkdirTemp("", "zhuqi-demo-")
+		if err != nil {
+			demoErr = err
+			return
+		}
+		d := &demoRun{out: out}
+		for i := range d.runs {
+			r := &d.runs[i]
+			var stdout, stderr bytes.Buffer
+			m := &Main{Stdout: &stdout, Stderr: &stderr, Getenv: func(string) string { return "" }}
+			r.code = exitCode(errorsTo(&stderr, m.Run(context.Background(), []string{"demo", "--out", out, "--tickets", "3000"})))
+			r.stdout, r.stderr = stdout.String(), stderr.String()
+			if r.files, demoErr = readOutputs(out); demoErr != nil {
+				return
+			}
+		}
+		demoRes = d
+	})
+	if demoErr != nil {
+		t.Fatal(demoErr)
+	}
+	return demoRes
+}
+
+// readOutputs reads every file under out but the database's.
+func readOutputs(out string) (map[string][]byte, error) {
+	files := map[string][]byte{}
+	err := filepath.WalkDir(out, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasPrefix(d.Name(), "zhuqi.duckdb") {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		files[strings.TrimPrefix(path, out)] = b
+		return err
+	})
+	return files, err
+}
+
+// removeShared removes the folders of the databases and the demo the tests shared.
+func removeShared() {
+	if sampleDB != "" {
+		os.RemoveAll(filepath.Dir(sampleDB))
+	}
+	if demoRes != nil {
+		os.RemoveAll(demoRes.out)
 	}
 }

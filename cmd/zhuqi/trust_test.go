@@ -297,23 +297,13 @@ func TestGrowth_CommandWithoutTickets(t *testing.T) {
 // modification time is never their as-of time), and the demo briefing compares October
 // with September at the same age: no false collapse.
 func TestDemo_Reproducible(t *testing.T) {
-	out := t.TempDir()
-	read := func() map[string][]byte {
-		files := map[string][]byte{}
-		filepath.WalkDir(out, func(path string, d os.DirEntry, err error) error {
-			if err != nil || d.IsDir() || strings.HasPrefix(d.Name(), "zhuqi.duckdb") {
-				return err
-			}
-			b, err := os.ReadFile(path)
-			files[strings.TrimPrefix(path, out)] = b
-			return err
-		})
-		return files
+	d := sharedDemo(t)
+	for i, r := range d.runs {
+		if r.code != 0 {
+			t.Fatalf("demo %d: exit %d: %s", i+1, r.code, r.stderr)
+		}
 	}
-	mustRun(t, "demo", "--out", out, "--tickets", "3000")
-	first := read()
-	mustRun(t, "demo", "--out", out, "--tickets", "3000")
-	second := read()
+	out, first, second := d.out, d.runs[0].files, d.runs[1].files
 	if len(first) == 0 || len(first) != len(second) {
 		t.Fatalf("%d files, then %d", len(first), len(second))
 	}
