@@ -32,7 +32,7 @@ func TestDocuments_WordsForALeader(t *testing.T) {
 	for _, lang := range []string{"zh", "en"} {
 		for _, d := range docKinds {
 			t.Run(d.kind+"-"+d.period+"."+lang, func(t *testing.T) {
-				b, err := os.ReadFile(only(t, generate(t, q, d.kind, d.period, lang, t.TempDir()), ".html"))
+				b, err := os.ReadFile(only(t, document(t, q, d.kind, d.period, lang).files, ".html"))
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -24,7 +24,7 @@ func TestGolden_HTML(t *testing.T) {
 	} {
 		name := tc.kind + "-" + tc.period + "." + tc.lang + ".html"
 		t.Run(name, func(t *testing.T) {
-			files := generate(t, q, tc.kind, tc.period, tc.lang, t.TempDir())
+			files := document(t, q, tc.kind, tc.period, tc.lang).files
 			b, err := os.ReadFile(only(t, files, ".html"))
 			if err != nil {
 				t.Fatal(err)

@@ -17,6 +17,7 @@ import (
 	"github.com/zhuqi/zhuqi"
 	"github.com/zhuqi/zhuqi/pipeline"
 	"github.com/zhuqi/zhuqi/queries"
+	"github.com/zhuqi/zhuqi/reports"
 	"github.com/zhuqi/zhuqi/sample"
 )
 
@@ -117,6 +118,61 @@ func openQ(t testing.TB) *queries.Q {
 	}
 	t.Cleanup(func() { q.Close(); st.Close() })
 	return q
+}
+
+// doc is one document generated once per test binary, with the layout check on: its
+// files and what the check found.
+type doc struct {
+	files         []string
+	problems      []string
+	tables, cells int
+}
+
+var (
+	docsMu  sync.Mutex
+	docsDir string
+	docs    = map[string]*doc{}
+)
+
+// document generates kind, period and lang under a folder shared by the tests the first
+// time it is asked for, and returns the same files after: the tests that only read a
+// document (its words, layout, HTML and page images) share one generation. The files
+// must not be changed.
+func document(t *testing.T, q *queries.Q, kind, period, lang string) *doc {
+	t.Helper()
+	docsMu.Lock()
+	defer docsMu.Unlock()
+	key := kind + "-" + period + "." + lang
+	if d, ok := docs[key]; ok {
+		return d
+	}
+	if docsDir == "" {
+		dir, err := os.MkdirTemp("", "zhuqi-reports-docs-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		docsDir = dir
+	}
+	dir := filepath.Join(docsDir, key)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	d := &doc{}
+	d.problems, d.tables, d.cells = reports.LayoutCheck(func() { d.files = generate(t, q, kind, period, lang, dir) })
+	docs[key] = d
+	return d
+}
+
+// TestMain removes the folders the tests shared.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if dbPath != "" {
+		os.RemoveAll(filepath.Dir(dbPath))
+	}
+	if docsDir != "" {
+		os.RemoveAll(docsDir)
+	}
+	os.Exit(code)
 }
 
 // needTool skips nothing: the tools are installed by `make test` (target tools).

@@ -1,10 +1,6 @@
 package reports_test
 
-import (
-	"testing"
-
-	"github.com/zhuqi/zhuqi/reports"
-)
+import "testing"
 
 // docKinds are the documents of every kind and period the layout check and the golden
 // images cover.
@@ -22,7 +18,8 @@ func TestLayout_EveryDocument(t *testing.T) {
 	for _, lang := range []string{"zh", "en"} {
 		for _, d := range docKinds {
 			t.Run(d.kind+"-"+d.period+"."+lang, func(t *testing.T) {
-				problems, tables, cells := reports.LayoutCheck(func() { generate(t, q, d.kind, d.period, lang, t.TempDir()) })
+				dc := document(t, q, d.kind, d.period, lang)
+				problems, tables, cells := dc.problems, dc.tables, dc.cells
 				for _, p := range problems {
 					t.Error(p)
 				}

@@ -36,7 +36,7 @@ func TestGolden_Pages(t *testing.T) {
 		name := tc.kind + "-" + tc.period + "." + tc.lang + "-p" + tc.page + ".png"
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
-			pdf := only(t, generate(t, q, tc.kind, tc.period, tc.lang, dir), ".pdf")
+			pdf := only(t, document(t, q, tc.kind, tc.period, tc.lang).files, ".pdf")
 			prefix := filepath.Join(dir, "page")
 			if out, err := exec.Command("pdftoppm", "-f", tc.page, "-l", tc.page, "-r", goldenDPI, "-png", "-singlefile", pdf, prefix).CombinedOutput(); err != nil {
 				t.Fatalf("pdftoppm %s: %v %s", pdf, err, out)

@@ -81,8 +81,7 @@ func TestBriefing_FiguresMatchTheQueries(t *testing.T) {
 	ctx := context.Background()
 	for _, tc := range []struct{ period, lang string }{{"2026-10", "zh"}, {"2026-10", "en"}, {"2026-Q3", "zh"}} {
 		t.Run(tc.period+"_"+tc.lang, func(t *testing.T) {
-			dir := t.TempDir()
-			files := generate(t, q, "briefing", tc.period, tc.lang, dir)
+			files := document(t, q, "briefing", tc.period, tc.lang).files
 			p, _ := q.Period(tc.period)
 			m, err := q.Metrics(ctx, p, nil)
 			if err != nil {
@@ -253,7 +252,6 @@ func TestCadresOverdue_PDF(t *testing.T) {
 	q := openQ(t)
 	ctx := context.Background()
 	for _, lang := range []string{"zh", "en"} {
-		dir := t.TempDir()
 		p, _ := q.Period("2026-W42")
 		rk, err := q.Rank(ctx, queries.Cadres, p)
 		if err != nil {
@@ -269,7 +267,7 @@ func TestCadresOverdue_PDF(t *testing.T) {
 			t.Fatalf("no ranked cadre in %s", p.Label)
 		}
 		title := map[string]string{"zh": "助企干部赛比评", "en": "Cadre Recognition"}[lang]
-		checkPDF(t, only(t, generate(t, q, "cadres", "2026-W42", lang, dir), ".pdf"), append(want, title)...)
+		checkPDF(t, only(t, document(t, q, "cadres", "2026-W42", lang).files, ".pdf"), append(want, title)...)
 
 		flags, err := q.Flags(ctx, nil)
 		if err != nil {
@@ -279,7 +277,7 @@ func TestCadresOverdue_PDF(t *testing.T) {
 			t.Fatal("no flags in the sample")
 		}
 		want = []string{map[string]string{"zh": "督办清单", "en": "Overdue List"}[lang], flags[0].TicketID, flags[len(flags)-1].TicketID}
-		files := generate(t, q, "overdue", "2026-10-31", lang, dir)
+		files := document(t, q, "overdue", "2026-10-31", lang).files
 		checkPDF(t, only(t, files, ".pdf"), want...)
 		// The table runs over two pages: the second starts with the header row again.
 		header := map[string]string{"zh": "诉求编号", "en": "Ticket"}[lang]
