@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/zhuqi/zhuqi"
+	"github.com/zhuqi/zhuqi/internal/testdb"
 	"github.com/zhuqi/zhuqi/pipeline"
 	"github.com/zhuqi/zhuqi/queries"
 	"github.com/zhuqi/zhuqi/reports"
@@ -119,7 +120,9 @@ func newTestEnv(t *testing.T, now time.Time) *testEnv {
 	cfg.Jobs.Settle = "50ms"
 	te := &testEnv{dir: dir, clock: &clock{t: now}, rec: &recorder{fail: map[string]int{}}, logs: &bytes.Buffer{}}
 	log := slog.New(slog.NewTextHandler(&lockedWriter{w: te.logs}, nil))
-	env, err := NewEnv(cfg, filepath.Join(dir, "zhuqi.duckdb"), log, te.rec.Report)
+	db := filepath.Join(dir, "zhuqi.duckdb")
+	testdb.Empty(t, db)
+	env, err := NewEnv(cfg, db, log, te.rec.Report)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/zhuqi/zhuqi"
+	"github.com/zhuqi/zhuqi/internal/testdb"
 	"github.com/zhuqi/zhuqi/pipeline"
 )
 
@@ -58,7 +59,9 @@ type fixture struct {
 func newFixture(tb testing.TB) *fixture {
 	tb.Helper()
 	dir := tb.TempDir()
-	s, err := pipeline.Open(context.Background(), filepath.Join(dir, "zhuqi.duckdb"))
+	path := filepath.Join(dir, "zhuqi.duckdb")
+	testdb.Empty(tb, path)
+	s, err := pipeline.Open(context.Background(), path)
 	if err != nil {
 		tb.Fatal(err)
 	}
