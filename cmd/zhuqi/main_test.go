@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/zhuqi/zhuqi"
+	"github.com/zhuqi/zhuqi/internal/testdb"
 	"github.com/zhuqi/zhuqi/pipeline"
 	"github.com/zhuqi/zhuqi/sample"
 )
@@ -80,7 +81,9 @@ func TestGen_IngestMatchesExpectations(t *testing.T) {
 	cfg := zhuqi.Default()
 	for _, f := range sum.Files {
 		t.Run(f.Format+"_"+filepath.Base(f.Path), func(t *testing.T) {
-			st, err := pipeline.Open(context.Background(), filepath.Join(t.TempDir(), "z.duckdb"))
+			db := filepath.Join(t.TempDir(), "z.duckdb")
+			testdb.Empty(t, db)
+			st, err := pipeline.Open(context.Background(), db)
 			if err != nil {
 				t.Fatal(err)
 			}
