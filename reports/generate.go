@@ -97,7 +97,7 @@ func Generate(ctx context.Context, q *queries.Q, kind string, p queries.Period, 
 		if x, err = addEvidenceSheets(L, x, pub); err != nil {
 			return nil, err
 		}
-		extra = append(extra, output{base + ".xlsx", x})
+		extra = append(extra, output{base + suffix + ".xlsx", x}) // the workbook is in the documents' language
 		pubFiles, err := publicationFiles(pub)
 		if err != nil {
 			return nil, err
