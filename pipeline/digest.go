@@ -117,12 +117,12 @@ func (g *lineDigester) mark(j int) {
 	g.seen[w] |= b
 }
 
-func newLineDigester(head []byte, sc *scan, enc string, idCol int, seedText string, cur *hashSet) *lineDigester {
-	g := &lineDigester{delim: sc.Delim, idCol: idCol, decode: lineDecoder(enc), cur: cur, validate: sc.UTF8Partial && enc == "utf-8"}
+func newLineDigester(f lineFile, head []byte, cur *hashSet) *lineDigester {
+	g := &lineDigester{delim: f.sc.Delim, idCol: f.idCol, decode: lineDecoder(f.enc), cur: cur, validate: f.sc.UTF8Partial && f.enc == "utf-8"}
 	if cur.len() > 0 {
 		g.seen = make([]uint64, (cur.len()+63)/64)
 	}
-	g.seedC, g.seedI = lineSeeds(seedText, head)
+	g.seedC, g.seedI = lineSeeds(f.seedText, head)
 	return g
 }
 
@@ -157,22 +157,22 @@ func (g *lineDigester) row(line []byte) ([]byte, uint64, bool) {
 	return id, h, true
 }
 
-// digestCSV passes over the lines of a CSV in encoding enc whose records are lines
-// (scan.Lines) and whose ticket id is in column idCol, hashing each line (seeded with
-// seedText and the header line as written) and its ticket id. When plan is nil, a row
+// digestCSV passes over the lines of f, hashing each line (seeded with f.seedText and
+// the header line as written) and its ticket id. When plan is nil, a row
 // whose raw hash is in cur (the current versions') counts as matched and goes no further,
 // and the _row, ticket_id, raw_hash and _off (where the line starts) of the others go
 // into rawTable. Else (an empty database) plan gets planDirect for a row with a ticket id
 // and planSQL for one without, and the lines are not hashed.
-func digestCSV(ctx context.Context, conn *sql.Conn, path string, sc *scan, enc string, idCol int, seedText string, cur *hashSet, plan []byte, batch int, progress func(int64)) (lineDigest, error) {
-	lr, head, err := openLines(path, sc)
+func digestCSV(ctx context.Context, conn *sql.Conn, f lineFile, cur *hashSet, plan []byte, batch int, progress func(int64)) (lineDigest, error) {
+	sc := f.sc
+	lr, head, err := openLines(f.path, sc)
 	if err != nil {
 		return lineDigest{}, err
 	}
 	defer lr.Close()
 	if plan != nil || cur.len() > 0 {
 		// A first load, or most rows will match: two goroutines digest a half each.
-		d, rows, ok, err := digestHalves(ctx, path, lr.pos, sc, enc, idCol, seedText, cur, plan, head, batch, progress)
+		d, rows, ok, err := digestHalves(ctx, f, lr.pos, head, cur, plan, batch, progress)
 		if err != nil {
 			return d, err
 		}
@@ -189,7 +189,7 @@ func digestCSV(ctx context.Context, conn *sql.Conn, path string, sc *scan, enc s
 	if plan != nil {
 		cur = nil
 	}
-	g := newLineDigester(head, sc, enc, idCol, seedText, cur)
+	g := newLineDigester(f, head, cur)
 	if cur.len() == 0 {
 		g.run = make([]uint64, 0, sc.Records)
 	}
@@ -276,8 +276,9 @@ type rawRow struct {
 // two halves at once, and returns the rows not matched in cur, or fills plan. ok is false,
 // and the work is lost, when more than a quarter of the rows were not matched: then they
 // are streamed into DuckDB rather than held in memory.
-func digestHalves(ctx context.Context, path string, start int64, sc *scan, enc string, idCol int, seedText string, cur *hashSet, plan []byte, head []byte, batch int, progress func(int64)) (d lineDigest, rows []rawRow, ok bool, err error) {
-	split, err := lineStart(path, start+(sc.Size-start)/2)
+func digestHalves(ctx context.Context, f lineFile, start int64, head []byte, cur *hashSet, plan []byte, batch int, progress func(int64)) (d lineDigest, rows []rawRow, ok bool, err error) {
+	sc := f.sc
+	split, err := lineStart(f.path, start+(sc.Size-start)/2)
 	if err != nil || split <= start || split >= sc.Size {
 		return d, nil, false, err
 	}
@@ -301,11 +302,11 @@ func digestHalves(ctx context.Context, path string, start int64, sc *scan, enc s
 		wg.Add(1)
 		go func(i int, h *half, from, to int64) {
 			defer wg.Done()
-			h.g = newLineDigester(head, sc, enc, idCol, seedText, cur)
+			h.g = newLineDigester(f, head, cur)
 			if cur.len() == 0 {
 				h.g.run = make([]uint64, 0, sc.Records/2+1024)
 			}
-			lr, err := openLineRange(path, from, to)
+			lr, err := openLineRange(f.path, from, to)
 			if err != nil {
 				h.err = err
 				return

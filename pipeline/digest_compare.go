@@ -30,16 +30,16 @@ type lineCompare struct {
 	rawLater bool
 }
 
-// compareLines compares the lines of a ticket CSV (as digestCSV reads them) with the
+// compareLines compares the lines of a ticket CSV f (as digestCSV reads them) with the
 // current versions and says how to read the rows left to parse. Unchanged rows are found
 // in Go, from the current versions' raw hashes; the others go into rawTable, and dupTable
 // and skipTable are filled (but see rawLater). When at most a quarter of the rows are left
 // it lists them, for staging only those. Else, when direct is true and most of them are
 // new tickets, it plans the direct path. Else every row goes into rawTable, for staging
 // the whole file.
-func (s *Store) compareLines(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, path string, sc *scan, m *mapping, enc string, direct bool, ahead *currentAhead, lap func(string), progress func(int64)) (lineCompare, error) {
+func (s *Store) compareLines(ctx context.Context, conn *sql.Conn, f lineFile, batch int, direct bool, ahead *currentAhead, lap func(string), progress func(int64)) (lineCompare, error) {
 	var lc lineCompare
-	idCol, seed, batch := m.Source["ticket_id"], cfgPrint(cfg), cfg.Ingest.BatchRows
+	sc := f.sc
 	cur, err := ahead.take(ctx, conn)
 	if err != nil {
 		return lc, err
@@ -48,7 +48,7 @@ func (s *Store) compareLines(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Con
 	if direct && cur.len() == 0 {
 		plan = make([]byte, sc.Records+2) // a first load: every row is a new ticket
 	}
-	d, err := digestCSV(ctx, conn, path, sc, enc, idCol, seed, cur, plan, batch, progress)
+	d, err := digestCSV(ctx, conn, f, cur, plan, batch, progress)
 	if err != nil {
 		return lc, err
 	}
@@ -56,7 +56,7 @@ func (s *Store) compareLines(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Con
 	// Every row of a ticket id the file repeats is compared in SQL, which keeps the first
 	// (unless unchanged) and rejects the others.
 	if rep := d.repeated(cur); len(rep) > 0 {
-		refs, hashes, ids, err := repeatedRows(ctx, path, sc, enc, idCol, seed, rep)
+		refs, hashes, ids, err := repeatedRows(ctx, f, rep)
 		if err != nil {
 			return lc, err
 		}
@@ -74,7 +74,7 @@ func (s *Store) compareLines(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Con
 				lc.matched--
 			}
 		}
-		if err := rawFromLines(ctx, conn, path, again, sc, enc, idCol, seed, batch); err != nil {
+		if err := rawFromLines(ctx, conn, f, again, batch); err != nil {
 			return lc, err
 		}
 		d.again = len(again)
@@ -93,7 +93,7 @@ func (s *Store) compareLines(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Con
 	}
 	if plan != nil {
 		// Not a first load for the direct path after all: hash every row into rawTable.
-		if d, err = digestCSV(ctx, conn, path, sc, enc, idCol, seed, cur, nil, batch, nil); err != nil {
+		if d, err = digestCSV(ctx, conn, f, cur, nil, batch, nil); err != nil {
 			return lc, err
 		}
 	}
@@ -120,7 +120,7 @@ func (s *Store) compareLines(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Con
 	}
 	if lc.matched > 0 {
 		// The whole file is staged: the rows matched in Go go into rawTable and skipTable too.
-		if _, err := digestCSV(ctx, conn, path, sc, enc, idCol, seed, newHashSet(nil, nil), nil, batch, nil); err != nil {
+		if _, err := digestCSV(ctx, conn, f, newHashSet(nil, nil), nil, batch, nil); err != nil {
 			return lc, err
 		}
 		lc.matched = 0
@@ -131,11 +131,11 @@ func (s *Store) compareLines(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Con
 
 // compareFirstLoad fills rawTable, dupTable and skipTable when compareLines left them to
 // do (lineCompare.rawLater): rawTable holds the rows left for SQL, at refs.
-func compareFirstLoad(ctx context.Context, conn *sql.Conn, path string, refs []lineRef, sc *scan, enc string, idCol int, seedText string, batch int) error {
+func compareFirstLoad(ctx context.Context, conn *sql.Conn, f lineFile, refs []lineRef, batch int) error {
 	if err := createRaw(ctx, conn); err != nil {
 		return err
 	}
-	if err := rawFromLines(ctx, conn, path, refs, sc, enc, idCol, seedText, batch); err != nil {
+	if err := rawFromLines(ctx, conn, f, refs, batch); err != nil {
 		return err
 	}
 	// The database had no current versions, and no row for SQL shares its id with a row

@@ -9,6 +9,7 @@ import (
 	"os"
 	"unicode/utf8"
 
+	"github.com/zhuqi/zhuqi"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/transform"
 )
@@ -99,6 +100,22 @@ type lineReader struct {
 
 // lineRef is a data line: its row number and where it starts in the file.
 type lineRef struct{ row, off int64 }
+
+// lineFile is a ticket CSV whose records are lines (scan.Lines), as the digest reads it:
+// its path and scan, its encoding (as csvDecoder names it), the column of its ticket id,
+// and the text its raw hashes are seeded with (lineSeeds).
+type lineFile struct {
+	path     string
+	sc       *scan
+	enc      string
+	idCol    int
+	seedText string
+}
+
+// ticketLines is the lineFile of a ticket CSV at path mapped by m, in encoding enc.
+func ticketLines(cfg *zhuqi.Config, path string, sc *scan, m *mapping, enc string) lineFile {
+	return lineFile{path: path, sc: sc, enc: enc, idCol: m.Source["ticket_id"], seedText: cfgPrint(cfg)}
+}
 
 func openLines(path string, sc *scan) (*lineReader, []byte, error) {
 	f, err := os.Open(path)

@@ -68,18 +68,18 @@ func createRaw(ctx context.Context, conn *sql.Conn) error {
 	return err
 }
 
-// rawFromLines adds to rawTable the rows of a CSV (as digestCSV reads it) at refs.
-func rawFromLines(ctx context.Context, conn *sql.Conn, path string, refs []lineRef, sc *scan, enc string, idCol int, seedText string, batch int) error {
+// rawFromLines adds to rawTable the rows of f (as digestCSV reads it) at refs.
+func rawFromLines(ctx context.Context, conn *sql.Conn, f lineFile, refs []lineRef, batch int) error {
 	if len(refs) == 0 {
 		return nil
 	}
-	lr, head, err := openLines(path, sc)
+	lr, head, err := openLines(f.path, f.sc)
 	if err != nil {
 		return err
 	}
 	lr.Close()
-	seedC, seedI := lineSeeds(seedText, head)
-	ls, err := openCSVLines(path, nil, sc.Delim, enc, 0)
+	seedC, seedI := lineSeeds(f.seedText, head)
+	ls, err := openCSVLines(f.path, nil, f.sc.Delim, f.enc, 0)
 	if err != nil {
 		return err
 	}
@@ -97,20 +97,20 @@ func rawFromLines(ctx context.Context, conn *sql.Conn, path string, refs []lineR
 		if err != nil {
 			return rawRow{}, err
 		}
-		return rawRow{row: ref.row, off: ref.off, hash: lineHash(seedC, seedI, line), id: lineID(line, sc.Delim, idCol, ls.decode)}, nil
+		return rawRow{row: ref.row, off: ref.off, hash: lineHash(seedC, seedI, line), id: lineID(line, f.sc.Delim, f.idCol, ls.decode)}, nil
 	})
 }
 
-// repeatedRows returns, in order, the rows of a CSV (as digestCSV reads it) whose ticket
-// id hashes to one of ids, with their raw hashes and id hashes.
-func repeatedRows(ctx context.Context, path string, sc *scan, enc string, idCol int, seedText string, ids map[uint64]bool) ([]lineRef, []uint64, []uint64, error) {
-	lr, head, err := openLines(path, sc)
+// repeatedRows returns, in order, the rows of f (as digestCSV reads it) whose ticket id
+// hashes to one of ids, with their raw hashes and id hashes.
+func repeatedRows(ctx context.Context, f lineFile, ids map[uint64]bool) ([]lineRef, []uint64, []uint64, error) {
+	lr, head, err := openLines(f.path, f.sc)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	defer lr.Close()
-	decode := lineDecoder(enc)
-	seedC, seedI := lineSeeds(seedText, head)
+	decode := lineDecoder(f.enc)
+	seedC, seedI := lineSeeds(f.seedText, head)
 	var refs []lineRef
 	var hashes, idHashes []uint64
 	for k := 0; ; k++ {
@@ -126,7 +126,7 @@ func repeatedRows(ctx context.Context, path string, sc *scan, enc string, idCol 
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		id := lineID(line, sc.Delim, idCol, decode)
+		id := lineID(line, f.sc.Delim, f.idCol, decode)
 		if len(id) == 0 {
 			continue
 		}

@@ -20,12 +20,27 @@ const (
 	planSQL                // staged as text and read by normalizeSQL
 )
 
-// loadDirect streams the lines planned planDirect that p can read into ticket_versions
-// with insertSQL (template tickets_direct), at most insertRows rows a statement. It
-// returns how many it loaded and, in order, the numbers of the lines planned planDirect
-// that p could not read or planned planSQL: those are for SQL. A goroutine parses the
-// lines ahead of DuckDB, so that parsing a batch overlaps writing the one before.
-func loadDirect(ctx context.Context, conn *sql.Conn, lr *lineReader, enc string, p *directParser, plan []byte, seedC, seedI uint32, insertSQL string, batch int, progress func(int64)) (loaded int64, rest []lineRef, err error) {
+// directLines are the lines the direct path reads: those of lr, in encoding enc, with
+// what becomes of each by row number (plan), the parser of those planned planDirect, and
+// the seeds of their raw hashes (lineSeeds); at most batch rows a record batch, and
+// progress, if not nil, told the bytes read.
+type directLines struct {
+	lr           *lineReader
+	enc          string
+	plan         []byte
+	p            *directParser
+	seedC, seedI uint32
+	batch        int
+	progress     func(int64)
+}
+
+// loadDirect streams the lines of dl planned planDirect that dl.p can read into
+// ticket_versions with insertSQL (template tickets_direct), at most insertRows rows a
+// statement. It returns how many it loaded and, in order, the numbers of the lines planned
+// planDirect that dl.p could not read or planned planSQL: those are for SQL. A goroutine
+// parses the lines ahead of DuckDB, so that parsing a batch overlaps writing the one
+// before.
+func loadDirect(ctx context.Context, conn *sql.Conn, dl directLines, insertSQL string) (loaded int64, rest []lineRef, err error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	// Each batch is fresh memory that DuckDB lets go of a few batches later; collect it
@@ -37,7 +52,7 @@ func loadDirect(ctx context.Context, conn *sql.Conn, lr *lineReader, enc string,
 	var perr error
 	go func() {
 		defer close(out)
-		perr = produceDirect(ctx, lr, enc, p, plan, seedC, seedI, schema, batch, out, &rest, progress)
+		perr = produceDirect(ctx, dl, schema, out, &rest)
 	}()
 	for more := true; more; {
 		cr := &chanReader{ctx: ctx, in: out}
@@ -65,11 +80,12 @@ func loadDirect(ctx context.Context, conn *sql.Conn, lr *lineReader, enc string,
 	return loaded, rest, nil
 }
 
-// produceDirect parses the lines of lr into record batches of at most batch rows sent on
-// out, with a nil batch after every insertRows rows (the end of one statement's stream).
-func produceDirect(ctx context.Context, lr *lineReader, enc string, p *directParser, plan []byte, seedC, seedI uint32, schema *arrow.Schema, batch int, out chan<- arrow.RecordBatch, rest *[]lineRef, progress func(int64)) error {
-	d := newDirectBatch(p, schema, batch)
-	decode, decodeID := lineDecoder(enc), lineDecoder(enc)
+// produceDirect parses the lines of dl into record batches of at most dl.batch rows sent
+// on out, with a nil batch after every insertRows rows (the end of one statement's
+// stream).
+func produceDirect(ctx context.Context, dl directLines, schema *arrow.Schema, out chan<- arrow.RecordBatch, rest *[]lineRef) error {
+	d := newDirectBatch(dl.p, schema, dl.batch)
+	decode, decodeID := lineDecoder(dl.enc), lineDecoder(dl.enc)
 	send := func(r arrow.RecordBatch) error {
 		select {
 		case out <- r:
@@ -83,40 +99,40 @@ func produceDirect(ctx context.Context, lr *lineReader, enc string, p *directPar
 	}
 	var k, stmt int64
 	for {
-		line, num, err := lr.next()
+		line, num, err := dl.lr.next()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
 			return err
 		}
-		if num >= int64(len(plan)) || plan[num] == planNone {
+		if num >= int64(len(dl.plan)) || dl.plan[num] == planNone {
 			continue
 		}
-		ok := plan[num] == planDirect
+		ok := dl.plan[num] == planDirect
 		if ok {
 			text := line
 			if decode != nil {
 				text = decode(line)
 			}
-			ok = p.parse(d, text, num, lineHash(seedC, seedI, line))
-			if ok && !p.sameID(line, decodeID) {
+			ok = dl.p.parse(d, text, num, lineHash(dl.seedC, dl.seedI, line))
+			if ok && !dl.p.sameID(line, decodeID) {
 				return errLineID(num)
 			}
 		}
 		if !ok {
-			*rest = append(*rest, lineRef{num, lr.at})
+			*rest = append(*rest, lineRef{num, dl.lr.at})
 			continue
 		}
 		k++
 		stmt++
-		if k == int64(batch) || stmt == insertRows {
+		if k == int64(dl.batch) || stmt == insertRows {
 			if err := send(d.record(schema)); err != nil {
 				return err
 			}
 			k = 0
-			if progress != nil {
-				progress(lr.cr.n)
+			if dl.progress != nil {
+				dl.progress(dl.lr.cr.n)
 			}
 		}
 		if stmt == insertRows {
@@ -169,9 +185,9 @@ func (r *chanReader) Next() bool {
 	}
 }
 
-// loadNew stores, as versions of ingest id, the rows planned planDirect that directParser
-// reads, and returns the numbers of the rows left for SQL, in order.
-func (s *Store) loadNew(ctx context.Context, conn *sql.Conn, tx *sql.Tx, cfg *zhuqi.Config, path string, sc *scan, m *mapping, plan []byte, rep *Report, id int64, progress func(int64)) ([]lineRef, error) {
+// loadNew stores, as versions of ingest id, the rows of f planned planDirect that
+// directParser reads, and returns the numbers of the rows left for SQL, in order.
+func loadNew(ctx context.Context, conn *sql.Conn, tx *sql.Tx, cfg *zhuqi.Config, f lineFile, m *mapping, plan []byte, rep *Report, id int64, progress func(int64)) ([]lineRef, error) {
 	// The calendar of the versions stored so far: the rows for SQL may widen it, and
 	// then the timing of these versions is computed again (timing_refresh).
 	cal, err := WorkCalendar(ctx, tx, cfg, "")
@@ -185,15 +201,16 @@ func (s *Store) loadNew(ctx context.Context, conn *sql.Conn, tx *sql.Tx, cfg *zh
 	if err := sqlTemplates.ExecuteTemplate(&b, "tickets_direct", versionsData(cal, id, asOfSQL(rep.AsOf))); err != nil {
 		return nil, err
 	}
-	lr, head, err := openLines(path, sc)
+	lr, head, err := openLines(f.path, f.sc)
 	if err != nil {
 		return nil, err
 	}
 	defer lr.Close()
-	seedC, seedI := lineSeeds(cfgPrint(cfg), head)
+	seedC, seedI := lineSeeds(f.seedText, head)
 	// Half batches: DuckDB holds on to several batches of text while it writes them, and
 	// whole ones added some 130 MiB to a 10M-ticket ingest's peak (0.5 s faster at 1M).
-	n, rest, err := loadDirect(ctx, conn, lr, rep.Encoding, newDirectParser(cfg, m, sc.Delim), plan, seedC, seedI, b.String(), max(cfg.Ingest.BatchRows/2, 1), progress)
+	dl := directLines{lr: lr, enc: f.enc, plan: plan, p: newDirectParser(cfg, m, f.sc.Delim), seedC: seedC, seedI: seedI, batch: max(cfg.Ingest.BatchRows/2, 1), progress: progress}
+	n, rest, err := loadDirect(ctx, conn, dl, b.String())
 	rep.Direct = n
 	return rest, err
 }
@@ -208,24 +225,24 @@ var badAmountWarning = func() check {
 	panic("tickets have no amount column")
 }()
 
-// parseChanged reads in Go, as directParser does, the rows at todo not marked forSQL
-// into a new normTable, as rows without problems, with the warning of an amount that is
-// no number (directParser.badAmount), and with their raw_hash (which the other rows
-// lack): the rows of a daily export that changed since their ticket's current version,
-// compared with it in SQL (write). The rows left for SQL join them there. It returns how
-// many it read, and the rows left for SQL, in order.
-func parseChanged(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, path string, sc *scan, m *mapping, enc string, todo []lineRef, forSQL []bool, batch int) (int64, []lineRef, error) {
-	ls, err := openCSVLines(path, nil, sc.Delim, enc, 0)
+// parseChanged reads in Go, as directParser does, the rows of f at todo not marked
+// forSQL into a new normTable, as rows without problems, with the warning of an amount
+// that is no number (directParser.badAmount), and with their raw_hash (which the other
+// rows lack): the rows of a daily export that changed since their ticket's current
+// version, compared with it in SQL (write). The rows left for SQL join them there. It
+// returns how many it read, and the rows left for SQL, in order.
+func parseChanged(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, f lineFile, m *mapping, todo []lineRef, forSQL []bool, batch int) (int64, []lineRef, error) {
+	ls, err := openCSVLines(f.path, nil, f.sc.Delim, f.enc, 0)
 	if err != nil {
 		return 0, nil, err
 	}
 	defer ls.Close()
-	p := newDirectParser(cfg, m, sc.Delim)
+	p := newDirectParser(cfg, m, f.sc.Delim)
 	p.badAmount = true
 	schema := directSchema(true)
 	// A batch's room is allocated up front: no more than the rows there are.
 	d := newDirectBatch(p, schema, max(min(batch, len(todo)), 1))
-	decodeID := lineDecoder(enc)
+	decodeID := lineDecoder(f.enc)
 	var rest []lineRef
 	var n int64
 	k := 0
