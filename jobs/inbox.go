@@ -201,7 +201,11 @@ func (in *Inbox) Ingest(ctx context.Context, st *pipeline.Store, cfg *zhuqi.Conf
 		}
 	}
 	if loaded {
-		if err := queries.WriteCalendar(ctx, st, cfg); err != nil {
+		macros, err := queries.MacroSQL(ctx, st.DB, cfg, false)
+		if err == nil {
+			err = st.WriteCalendar(ctx, cfg, macros)
+		}
+		if err != nil {
 			errs = append(errs, err)
 		}
 	}

@@ -219,7 +219,7 @@ func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt 
 			// New tickets go straight into ticket_versions inside the transaction; the rows
 			// the Go parser leaves are staged and parsed in SQL after them.
 			before = func(tx *sql.Tx, id int64) (bool, error) {
-				rest, err := s.loadNew(ctx, conn, tx, cfg, path, sc, m, stats.Plan, rep, id, progress("write", st.Size()))
+				rest, err := loadNew(ctx, conn, tx, cfg, ticketLines(cfg, path, sc, m, rep.Encoding), m, stats.Plan, rep, id, progress("write", st.Size()))
 				if err != nil {
 					return false, err
 				}
@@ -240,7 +240,7 @@ func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt 
 				if !stats.RawLater {
 					return true, parse(id)
 				}
-				if err := compareFirstLoad(ctx, conn, path, rest, sc, rep.Encoding, m.Source["ticket_id"], cfgPrint(cfg), cfg.Ingest.BatchRows); err != nil {
+				if err := compareFirstLoad(ctx, conn, ticketLines(cfg, path, sc, m, rep.Encoding), rest, cfg.Ingest.BatchRows); err != nil {
 					return false, err
 				}
 				return true, parse(0)
@@ -249,7 +249,7 @@ func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt 
 		if opt.Progress != nil {
 			opt.Progress(Progress{File: base, Step: "write", Done: st.Size(), Total: st.Size()})
 		}
-		return s.write(ctx, conn, cfg, opt.Kind, m, rep, started, mark, stats.RawLater, before)
+		return s.write(ctx, conn, cfg, m, rep, started, mark, stats.RawLater, before)
 	})
 	if err != nil {
 		// A failed write may have grown the database file: give the space back.
@@ -352,7 +352,8 @@ func (s *Store) stage(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, pa
 		// Hash the lines and compare them with the current versions first; when most rows
 		// are unchanged, stage only the others; when most are new tickets, read those in Go
 		// (direct.go) and stage the others.
-		lc, err := s.compareLines(ctx, conn, cfg, path, sc, m, rep.Encoding, readNewInGo, opt.current, lap, progress)
+		lf := ticketLines(cfg, path, sc, m, rep.Encoding)
+		lc, err := s.compareLines(ctx, conn, lf, cfg.Ingest.BatchRows, readNewInGo, opt.current, lap, progress)
 		if err != nil {
 			return nil, stageStats{}, err
 		}
@@ -365,7 +366,7 @@ func (s *Store) stage(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, pa
 			rest, parsed := lc.todo, int64(0)
 			if readNewInGo {
 				// The rows directParser reads are parsed in Go, the others staged for SQL.
-				if parsed, rest, err = parseChanged(ctx, conn, cfg, path, sc, m, rep.Encoding, lc.todo, lc.todoSQL, cfg.Ingest.BatchRows); err != nil {
+				if parsed, rest, err = parseChanged(ctx, conn, cfg, lf, m, lc.todo, lc.todoSQL, cfg.Ingest.BatchRows); err != nil {
 					return nil, stageStats{}, err
 				}
 			}
@@ -427,12 +428,14 @@ const stagingDirect = "arrow: new tickets parsed in Go, other rows in SQL"
 // (tickets_versions.sql); a variable for tests.
 var insertRows int64 = 1 << 20
 
-// write commits the file's rejects, warnings, rows and ledger entry in one transaction.
+// write commits the file's rejects, warnings, rows and ledger entry (of kind m.Kind) in
+// one transaction.
 // before, if not nil, runs first in the transaction and says whether it left rows in
 // normTable (else none were staged: the direct path stored them all); noCurrent says that
 // no ticket of the rows in normTable has a current version (a first load: see
 // lineCompare.rawLater).
-func (s *Store) write(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, kind zhuqi.Kind, m *mapping, rep *Report, started, mark time.Time, noCurrent bool, before func(*sql.Tx, int64) (bool, error)) error {
+func (s *Store) write(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, m *mapping, rep *Report, started, mark time.Time, noCurrent bool, before func(*sql.Tx, int64) (bool, error)) error {
+	kind := m.Kind
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err

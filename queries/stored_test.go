@@ -208,8 +208,8 @@ func TestStoredTiming_SameAnswers(t *testing.T) {
 	sameAnswers(t, store, cfg)
 }
 
-// WriteCalendar writes the calendar table and the ad-hoc macros only when they would
-// change: a second call with the same configuration leaves the database alone (here: a
+// The store's WriteCalendar, with the macros of MacroSQL, writes the calendar table and
+// the ad-hoc macros only when they would change: a second call with the same configuration leaves the database alone (here: a
 // macro dropped in between stays dropped), a changed calendar writes both again.
 func TestWriteCalendar_OnlyWhenChanged(t *testing.T) {
 	f := newFixture(t)
@@ -217,7 +217,7 @@ func TestWriteCalendar_OnlyWhenChanged(t *testing.T) {
 		created: "2026-10-09 10:00", status: "resolved", outcome: "resolved", satisfaction: "satisfied", resolved: "2026-10-12 10:00"}})
 	ctx := context.Background()
 	macro := func() bool { return hasMacro(t, f.store, "metrics") }
-	if err := WriteCalendar(ctx, f.store, f.cfg); err != nil {
+	if err := writeCalendar(ctx, f.store, f.cfg); err != nil {
 		t.Fatal(err)
 	}
 	if !macro() {
@@ -226,7 +226,7 @@ func TestWriteCalendar_OnlyWhenChanged(t *testing.T) {
 	if _, err := f.store.DB.Exec(`DROP MACRO TABLE metrics`); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteCalendar(ctx, f.store, f.cfg); err != nil {
+	if err := writeCalendar(ctx, f.store, f.cfg); err != nil {
 		t.Fatal(err)
 	}
 	if macro() {
@@ -234,7 +234,7 @@ func TestWriteCalendar_OnlyWhenChanged(t *testing.T) {
 	}
 	changed := *f.cfg
 	changed.Calendar.Holidays = append(append([]zhuqi.Holiday(nil), f.cfg.Calendar.Holidays...), zhuqi.Holiday{Name: "测试假日", From: "2026-10-14", To: "2026-10-14"})
-	if err := WriteCalendar(ctx, f.store, &changed); err != nil {
+	if err := writeCalendar(ctx, f.store, &changed); err != nil {
 		t.Fatal(err)
 	}
 	var kind string
@@ -246,12 +246,13 @@ func TestWriteCalendar_OnlyWhenChanged(t *testing.T) {
 	}
 }
 
-// WriteMacros on a new database, before its first tickets (as zhuqi ingest does while
-// they load), writes the macros WriteCalendar writes after them: it finds them written.
+// The macros of MacroSQL on a new database, written before its first tickets (as zhuqi
+// ingest does while they load), are those WriteCalendar writes after them: it finds them
+// written.
 func TestWriteMacros_BeforeTheTickets(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	if err := WriteMacros(ctx, f.store, f.cfg); err != nil {
+	if err := writeMacros(ctx, f.store, f.cfg); err != nil {
 		t.Fatal(err)
 	}
 	if !hasMacro(t, f.store, "metrics") {
@@ -262,7 +263,7 @@ func TestWriteMacros_BeforeTheTickets(t *testing.T) {
 	}
 	f.tickets("2026-11-01 00:00", []tk{{id: "A1", enterprise: "甲公司", region: "城区", department: "发改委", category: "融资",
 		created: "2026-10-09 10:00", status: "resolved", outcome: "resolved", satisfaction: "satisfied", resolved: "2026-10-12 10:00"}})
-	if err := WriteCalendar(ctx, f.store, f.cfg); err != nil {
+	if err := writeCalendar(ctx, f.store, f.cfg); err != nil {
 		t.Fatal(err)
 	}
 	if hasMacro(t, f.store, "metrics") {
@@ -311,4 +312,23 @@ func TestStoredTiming_IngestWithoutTiming(t *testing.T) {
 	if !stored() {
 		t.Fatal("RefreshTiming did not bring the stored timing up to date")
 	}
+}
+
+// writeCalendar writes the calendar and the ad-hoc macros of cfg, as zhuqi does after an
+// ingest.
+func writeCalendar(ctx context.Context, st *pipeline.Store, cfg *zhuqi.Config) error {
+	macros, err := MacroSQL(ctx, st.DB, cfg, false)
+	if err != nil {
+		return err
+	}
+	return st.WriteCalendar(ctx, cfg, macros)
+}
+
+// writeMacros writes the ad-hoc macros of cfg, as zhuqi ingest does on a new database.
+func writeMacros(ctx context.Context, st *pipeline.Store, cfg *zhuqi.Config) error {
+	macros, err := MacroSQL(ctx, st.DB, cfg, false)
+	if err != nil {
+		return err
+	}
+	return st.WriteMacros(ctx, macros)
 }

@@ -416,11 +416,59 @@ func growthDetail(doc *document, L labels, ch charter, name string, rows []queri
 	return nil
 }
 
+// summaryWords are the sentences of the summary paragraph in one language, as format
+// strings: summaryText decides which are said, with which figures.
+type summaryWords struct {
+	lead, mom, yoy, rates, topCat, flags string
+	regionFirst, regionBottom            string
+	deptFirst, deptBottom                string
+	stop                                 string // ends the sentence of a ranking
+	growth                               string // entity, metric, completion, ahead or behind, gap
+	capitalMetric                        bool   // the growth sentence starts with the metric
+}
+
+var summaryZh = summaryWords{
+	lead:         "%s共收集企业诉求%d件，办结%d件，办结率%s",
+	mom:          "，环比%s%s个百分点",
+	yoy:          "，同比%s%s个百分点",
+	rates:        "；解决%d件，解决率%s；企业满意率%s，响应率%s，按时答复率%s。",
+	topCat:       "诉求最多的类别是%s（%d件）。",
+	flags:        "本期诉求中截至数据时点为红旗的%d件、黑旗的%d件。",
+	regionFirst:  "县市区“三率”排名第一的是%s（%s分）",
+	regionBottom: "，后三位为%s",
+	deptFirst:    "部门要素保障大比拼第一名为%s（%s分）",
+	deptBottom:   "，%s列后三位",
+	stop:         "。",
+	growth:       "%[1]s%[2]s累计完成年度目标的%[3]s，%[4]s%[5]s个百分点。",
+}
+
+var summaryEn = summaryWords{
+	lead:          "In %s, %d enterprise requests were collected and %d finished: a completion rate of %s",
+	mom:           ", %s %s points on the previous period",
+	yoy:           " and %s %s points on last year",
+	rates:         ". %d were solved (resolution rate %s); satisfaction rate %s, response rate %s, on-time reply rate %s.",
+	topCat:        " The largest category was %s (%d).",
+	flags:         " Of the period's tickets, %d carry a red flag and %d a black flag as of the data's time.",
+	regionFirst:   " First among regions: %s (%s points)",
+	regionBottom:  "; bottom three: %s",
+	deptFirst:     " First among departments: %s (%s points)",
+	deptBottom:    "; bottom three: %s",
+	stop:          ".",
+	growth:        " %[2]s of %[1]s reached %[3]s of the annual target, %[4]s %[5]s points.",
+	capitalMetric: true,
+}
+
 // summaryText is the generated paragraph; every number in it is one of the figures of
 // the tiles and tables.
 func summaryText(L labels, p queries.Period, cur, prev, lastYear queries.MetricsRow, cats []queries.MetricsRow,
 	regions, depts *queries.Ranking, growth []queries.GrowthSummary, tp float64) string {
-	zh := L["sep"] == "、"
+	w, period := summaryEn, L.periodName(p)
+	if L["sep"] == "、" {
+		w, period = summaryZh, "本季度"
+		if p.Kind == "month" {
+			period = "本月"
+		}
+	}
 	dir := func(d *float64) string {
 		switch {
 		case d == nil:
@@ -447,14 +495,6 @@ func summaryText(L labels, p queries.Period, cur, prev, lastYear queries.Metrics
 			topCat, topN = L.category(c.Dim(0)), c.Collected
 		}
 	}
-	first := func(rk *queries.Ranking) *queries.RankRow {
-		for i := range rk.Rows {
-			if rk.Rows[i].Rank != nil {
-				return &rk.Rows[i]
-			}
-		}
-		return nil
-	}
 	names := func(rows []queries.RankRow) string {
 		var s []string
 		for _, r := range rows {
@@ -462,79 +502,34 @@ func summaryText(L labels, p queries.Period, cur, prev, lastYear queries.Metrics
 		}
 		return strings.Join(s, L.t("sep"))
 	}
-	period := L.periodName(p)
-	if zh {
-		if p.Kind == "month" {
-			period = "本月"
-		} else {
-			period = "本季度"
-		}
-		fmt.Fprintf(&b, "%s共收集企业诉求%d件，办结%d件，办结率%s", period, cur.Collected, cur.Finished, pct(cur.CompletionRate))
-		if mom != nil {
-			fmt.Fprintf(&b, "，环比%s%s个百分点", dir(mom), abs(mom))
-		}
-		if yoy != nil {
-			fmt.Fprintf(&b, "，同比%s%s个百分点", dir(yoy), abs(yoy))
-		}
-		fmt.Fprintf(&b, "；解决%d件，解决率%s；企业满意率%s，响应率%s，按时答复率%s。", cur.Solved, pct(cur.ResolutionRate), pct(cur.SatisfactionRate), pct(cur.ResponseRate), pct(cur.OnTimeReplyRate))
-		if topCat != "" {
-			fmt.Fprintf(&b, "诉求最多的类别是%s（%d件）。", topCat, topN)
-		}
-		fmt.Fprintf(&b, "本期诉求中截至数据时点为红旗的%d件、黑旗的%d件。", cur.Red, cur.Black)
-		if r := first(regions); r != nil {
-			fmt.Fprintf(&b, "县市区“三率”排名第一的是%s（%s分）", r.Name, score(r.Total))
-			if len(regions.Bottom) > 0 {
-				fmt.Fprintf(&b, "，后三位为%s", names(regions.Bottom))
-			}
-			b.WriteString("。")
-		}
-		if r := first(depts); r != nil {
-			fmt.Fprintf(&b, "部门要素保障大比拼第一名为%s（%s分）", r.Name, score(r.Total))
-			if len(depts.Bottom) > 0 {
-				fmt.Fprintf(&b, "，%s列后三位", names(depts.Bottom))
-			}
-			b.WriteString("。")
-		}
-		for _, g := range growth {
-			if g.Completion == nil {
+	// leader names the first of a ranking, and its bottom three.
+	leader := func(rk *queries.Ranking, first, bottom string) {
+		for _, r := range rk.Rows {
+			if r.Rank == nil {
 				continue
 			}
-			gap := pp(ptr(*g.Completion - tp))
-			word := L.t("ahead")
-			if *gap < 0 {
-				word = L.t("behind")
+			fmt.Fprintf(&b, first, r.Name, score(r.Total))
+			if len(rk.Bottom) > 0 {
+				fmt.Fprintf(&b, bottom, names(rk.Bottom))
 			}
-			fmt.Fprintf(&b, "%s%s累计完成年度目标的%s，%s%s个百分点。", L.or("entity."+g.EntityType, g.EntityType), L.or("metric."+g.Metric, g.Metric), pct(g.Completion), word, abs(gap))
-			break
+			b.WriteString(w.stop)
+			return
 		}
-		return b.String()
 	}
-	fmt.Fprintf(&b, "In %s, %d enterprise requests were collected and %d finished: a completion rate of %s", period, cur.Collected, cur.Finished, pct(cur.CompletionRate))
+	fmt.Fprintf(&b, w.lead, period, cur.Collected, cur.Finished, pct(cur.CompletionRate))
 	if mom != nil {
-		fmt.Fprintf(&b, ", %s %s points on the previous period", dir(mom), abs(mom))
+		fmt.Fprintf(&b, w.mom, dir(mom), abs(mom))
 	}
 	if yoy != nil {
-		fmt.Fprintf(&b, " and %s %s points on last year", dir(yoy), abs(yoy))
+		fmt.Fprintf(&b, w.yoy, dir(yoy), abs(yoy))
 	}
-	fmt.Fprintf(&b, ". %d were solved (resolution rate %s); satisfaction rate %s, response rate %s, on-time reply rate %s.", cur.Solved, pct(cur.ResolutionRate), pct(cur.SatisfactionRate), pct(cur.ResponseRate), pct(cur.OnTimeReplyRate))
+	fmt.Fprintf(&b, w.rates, cur.Solved, pct(cur.ResolutionRate), pct(cur.SatisfactionRate), pct(cur.ResponseRate), pct(cur.OnTimeReplyRate))
 	if topCat != "" {
-		fmt.Fprintf(&b, " The largest category was %s (%d).", topCat, topN)
+		fmt.Fprintf(&b, w.topCat, topCat, topN)
 	}
-	fmt.Fprintf(&b, " Of the period's tickets, %d carry a red flag and %d a black flag as of the data's time.", cur.Red, cur.Black)
-	if r := first(regions); r != nil {
-		fmt.Fprintf(&b, " First among regions: %s (%s points)", r.Name, score(r.Total))
-		if len(regions.Bottom) > 0 {
-			fmt.Fprintf(&b, "; bottom three: %s", names(regions.Bottom))
-		}
-		b.WriteString(".")
-	}
-	if r := first(depts); r != nil {
-		fmt.Fprintf(&b, " First among departments: %s (%s points)", r.Name, score(r.Total))
-		if len(depts.Bottom) > 0 {
-			fmt.Fprintf(&b, "; bottom three: %s", names(depts.Bottom))
-		}
-		b.WriteString(".")
-	}
+	fmt.Fprintf(&b, w.flags, cur.Red, cur.Black)
+	leader(regions, w.regionFirst, w.regionBottom)
+	leader(depts, w.deptFirst, w.deptBottom)
 	for _, g := range growth {
 		if g.Completion == nil {
 			continue
@@ -545,7 +540,10 @@ func summaryText(L labels, p queries.Period, cur, prev, lastYear queries.Metrics
 			word = L.t("behind")
 		}
 		metric := L.or("metric."+g.Metric, g.Metric)
-		fmt.Fprintf(&b, " %s of %s reached %s of the annual target, %s %s points.", strings.ToUpper(metric[:1])+metric[1:], L.or("entity."+g.EntityType, g.EntityType), pct(g.Completion), word, abs(gap))
+		if w.capitalMetric {
+			metric = strings.ToUpper(metric[:1]) + metric[1:]
+		}
+		fmt.Fprintf(&b, w.growth, L.or("entity."+g.EntityType, g.EntityType), metric, pct(g.Completion), word, abs(gap))
 		break
 	}
 	return b.String()

@@ -71,7 +71,11 @@ func sampleDB(t testing.TB) string {
 				return
 			}
 		}
-		dbErr = queries.WriteCalendar(ctx, st, cfg)
+		var macros []string
+		if macros, dbErr = queries.MacroSQL(ctx, st.DB, cfg, false); dbErr != nil {
+			return
+		}
+		dbErr = st.WriteCalendar(ctx, cfg, macros)
 	})
 	if dbErr != nil {
 		t.Fatal(dbErr)

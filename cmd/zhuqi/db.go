@@ -156,7 +156,7 @@ func (m *Main) openPublishing(ctx context.Context, c *common) (*zhuqi.Config, *p
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
-	if err := queries.WriteCalendar(ctx, st, cfg); err != nil {
+	if err := writeCalendar(ctx, st, cfg); err != nil {
 		st.Close()
 		return nil, nil, nil, nil, err
 	}
@@ -171,4 +171,23 @@ func (m *Main) openPublishing(ctx context.Context, c *common) (*zhuqi.Config, *p
 		return nil, nil, nil, nil, err
 	}
 	return cfg, st, q, func() { q.Close(); st.Close() }, nil
+}
+
+// writeCalendar writes the calendar table and the ad-hoc macros of cfg into st, each
+// only when changed, and brings the stored timing up to date (pipeline.Store.WriteCalendar).
+func writeCalendar(ctx context.Context, st *pipeline.Store, cfg *zhuqi.Config) error {
+	macros, err := queries.MacroSQL(ctx, st.DB, cfg, false)
+	if err != nil {
+		return err
+	}
+	return st.WriteCalendar(ctx, cfg, macros)
+}
+
+// writeMacros writes the ad-hoc macros of cfg into st, unless they are as last written.
+func writeMacros(ctx context.Context, st *pipeline.Store, cfg *zhuqi.Config) error {
+	macros, err := queries.MacroSQL(ctx, st.DB, cfg, false)
+	if err != nil {
+		return err
+	}
+	return st.WriteMacros(ctx, macros)
 }

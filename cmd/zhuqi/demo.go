@@ -101,7 +101,7 @@ func (m *Main) demo(ctx context.Context, o *demoOptions) error {
 		return err
 	}
 	m.Stdout = saved
-	if err := queries.WriteCalendar(ctx, st, cfg); err != nil {
+	if err := writeCalendar(ctx, st, cfg); err != nil {
 		return err
 	}
 	if err := m.demoHeadlines(ctx, st, cfg); err != nil {

@@ -9,7 +9,6 @@ import (
 	"github.com/zhuqi/zhuqi"
 	"github.com/zhuqi/zhuqi/internal/progress"
 	"github.com/zhuqi/zhuqi/pipeline"
-	"github.com/zhuqi/zhuqi/queries"
 )
 
 type ingestOptions struct {
@@ -85,13 +84,13 @@ func (m *Main) ingest(ctx context.Context, o *ingestOptions, files []string) err
 	if merr := macros(); err == nil {
 		err = merr
 	}
-	if cerr := queries.WriteCalendar(ctx, st, cfg); err == nil {
+	if cerr := writeCalendar(ctx, st, cfg); err == nil {
 		err = cerr
 	}
 	return err
 }
 
-// macrosAhead creates a new database's ad-hoc macros (queries.WriteMacros) on a goroutine
+// macrosAhead creates a new database's ad-hoc macros (writeMacros) on a goroutine
 // of its own while the first files load, and returns the function that waits for it.
 // DuckDB binds them in about 0.2 s on one core, mostly while the load's scan leaves the
 // other free; after the load, WriteCalendar finds them written. An existing database has
@@ -101,7 +100,7 @@ func macrosAhead(ctx context.Context, st *pipeline.Store, cfg *zhuqi.Config) (wa
 		return func() error { return nil }
 	}
 	done := make(chan error, 1)
-	go func() { done <- queries.WriteMacros(ctx, st, cfg) }()
+	go func() { done <- writeMacros(ctx, st, cfg) }()
 	return func() error { return <-done }
 }
 

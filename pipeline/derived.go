@@ -1,4 +1,4 @@
-package queries
+package pipeline
 
 import (
 	"context"
@@ -10,16 +10,16 @@ import (
 	"time"
 
 	"github.com/zhuqi/zhuqi"
-	"github.com/zhuqi/zhuqi/pipeline"
 )
 
 // WriteCalendar replaces the calendar table (DOMAIN §7) with the configuration's
 // working-day calendar, from the first year with data or tickets to the year after the
-// last, and (re)creates the ad-hoc table macros of MacroSQL with the configuration's rules.
-// The metric queries do not read either (they build theirs from the configuration in use);
-// they are there for ad-hoc SQL. Nothing is written when both are as last written. It also
-// brings the stored timing of the tickets up to date with cfg (pipeline.RefreshTiming).
-func WriteCalendar(ctx context.Context, s *pipeline.Store, cfg *zhuqi.Config) error {
+// last, and (re)creates the ad-hoc table macros with macros, the statements that create
+// them with the configuration's rules (queries.MacroSQL renders them). The metric queries
+// do not read either (they build theirs from the configuration in use); they are there
+// for ad-hoc SQL. Nothing is written when both are as last written. It also brings the
+// stored timing of the tickets up to date with cfg (RefreshTiming).
+func (s *Store) WriteCalendar(ctx context.Context, cfg *zhuqi.Config, macros []string) error {
 	cal, err := cfg.Calendar.Build()
 	if err != nil {
 		return err
@@ -55,26 +55,22 @@ func WriteCalendar(ctx context.Context, s *pipeline.Store, cfg *zhuqi.Config) er
 	if _, err := s.RefreshTiming(ctx, cfg); err != nil {
 		return err
 	}
-	if err := WriteMacros(ctx, s, cfg); err != nil {
+	if err := s.WriteMacros(ctx, macros); err != nil {
 		return err
 	}
-	return writeOnce(ctx, s, "calendar", []string{`DELETE FROM calendar`, b.String()})
+	return s.writeOnce(ctx, "calendar", []string{`DELETE FROM calendar`, b.String()})
 }
 
-// WriteMacros (re)creates the ad-hoc table macros of MacroSQL with cfg's rules and
-// calendar, unless they are as last written. Creating them takes a noticeable fraction of
-// a second (DuckDB binds a table macro when it is created).
-func WriteMacros(ctx context.Context, s *pipeline.Store, cfg *zhuqi.Config) error {
-	stmts, err := MacroSQL(ctx, s.DB, cfg, false)
-	if err != nil {
-		return fmt.Errorf("macros: %w", err)
-	}
-	return writeOnce(ctx, s, "macros", stmts)
+// WriteMacros (re)creates the ad-hoc table macros with macros, the statements that create
+// them (queries.MacroSQL renders them), unless they are as last written. Creating them
+// takes a noticeable fraction of a second (DuckDB binds a table macro when it is created).
+func (s *Store) WriteMacros(ctx context.Context, macros []string) error {
+	return s.writeOnce(ctx, "macros", macros)
 }
 
 // writeOnce runs stmts in one transaction and records their hash in derived_state under
 // name, unless that hash is recorded already.
-func writeOnce(ctx context.Context, s *pipeline.Store, name string, stmts []string) error {
+func (s *Store) writeOnce(ctx context.Context, name string, stmts []string) error {
 	h := sha256.New()
 	for _, stmt := range stmts {
 		h.Write([]byte(stmt))
