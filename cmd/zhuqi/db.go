@@ -125,12 +125,7 @@ func (m *Main) openQueries(ctx context.Context, c *common) (*queries.Q, func(), 
 	if err != nil {
 		return nil, nil, err
 	}
-	q, err := queries.Open(ctx, st, cfg)
-	if err == nil {
-		if err = c.travel(ctx, q); err != nil {
-			q.Close()
-		}
-	}
+	q, err := c.session(ctx, st, cfg)
 	if err != nil {
 		st.Close()
 		return nil, nil, err
@@ -160,17 +155,25 @@ func (m *Main) openPublishing(ctx context.Context, c *common) (*zhuqi.Config, *p
 		st.Close()
 		return nil, nil, nil, nil, err
 	}
-	q, err := queries.Open(ctx, st, cfg)
-	if err == nil {
-		if err = c.travel(ctx, q); err != nil {
-			q.Close()
-		}
-	}
+	q, err := c.session(ctx, st, cfg)
 	if err != nil {
 		st.Close()
 		return nil, nil, nil, nil, err
 	}
 	return cfg, st, q, func() { q.Close(); st.Close() }, nil
+}
+
+// session starts a query session on st, judged at --as-of when it is given.
+func (c *common) session(ctx context.Context, st *pipeline.Store, cfg *zhuqi.Config) (*queries.Q, error) {
+	q, err := queries.Open(ctx, st, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.travel(ctx, q); err != nil {
+		q.Close()
+		return nil, err
+	}
+	return q, nil
 }
 
 // writeCalendar writes the calendar table and the ad-hoc macros of cfg into st, each
