@@ -428,12 +428,12 @@ type summaryWords struct {
 }
 
 var summaryZh = summaryWords{
-	lead:         "%s共收集企业诉求%d件，办结%d件，办结率%s",
+	lead:         "%s共收集企业诉求%s件，办结%s件，办结率%s",
 	mom:          "，环比%s%s个百分点",
 	yoy:          "，同比%s%s个百分点",
-	rates:        "；解决%d件，解决率%s；企业满意率%s，响应率%s，按时答复率%s。",
-	topCat:       "诉求最多的类别是%s（%d件）。",
-	flags:        "本期诉求中截至数据时点为红旗的%d件、黑旗的%d件。",
+	rates:        "；解决%s件，解决率%s；企业满意率%s，响应率%s，按时答复率%s。",
+	topCat:       "诉求最多的类别是%s（%s件）。",
+	flags:        "本期诉求中截至数据时点为红旗的%s件、黑旗的%s件。",
 	regionFirst:  "县市区“三率”排名第一的是%s（%s分）",
 	regionBottom: "，后三位为%s",
 	deptFirst:    "部门要素保障大比拼第一名为%s（%s分）",
@@ -443,12 +443,12 @@ var summaryZh = summaryWords{
 }
 
 var summaryEn = summaryWords{
-	lead:          "In %s, %d enterprise requests were collected and %d finished: a completion rate of %s",
+	lead:          "In %s, %s enterprise requests were collected and %s finished: a completion rate of %s",
 	mom:           ", %s %s points on the previous period",
 	yoy:           " and %s %s points on last year",
-	rates:         ". %d were solved (resolution rate %s); satisfaction rate %s, response rate %s, on-time reply rate %s.",
-	topCat:        " The largest category was %s (%d).",
-	flags:         " Of the period's tickets, %d carry a red flag and %d a black flag as of the data's time.",
+	rates:         ". %s were solved (resolution rate %s); satisfaction rate %s, response rate %s, on-time reply rate %s.",
+	topCat:        " The largest category was %s (%s).",
+	flags:         " Of the period's tickets, %s carry a red flag and %s a black flag as of the data's time.",
 	regionFirst:   " First among regions: %s (%s points)",
 	regionBottom:  "; bottom three: %s",
 	deptFirst:     " First among departments: %s (%s points)",
@@ -516,18 +516,18 @@ func summaryText(L labels, p queries.Period, cur, prev, lastYear queries.Metrics
 			return
 		}
 	}
-	fmt.Fprintf(&b, w.lead, period, cur.Collected, cur.Finished, pct(cur.CompletionRate))
+	fmt.Fprintf(&b, w.lead, period, count(cur.Collected), count(cur.Finished), pct(cur.CompletionRate))
 	if mom != nil {
 		fmt.Fprintf(&b, w.mom, dir(mom), abs(mom))
 	}
 	if yoy != nil {
 		fmt.Fprintf(&b, w.yoy, dir(yoy), abs(yoy))
 	}
-	fmt.Fprintf(&b, w.rates, cur.Solved, pct(cur.ResolutionRate), pct(cur.SatisfactionRate), pct(cur.ResponseRate), pct(cur.OnTimeReplyRate))
+	fmt.Fprintf(&b, w.rates, count(cur.Solved), pct(cur.ResolutionRate), pct(cur.SatisfactionRate), pct(cur.ResponseRate), pct(cur.OnTimeReplyRate))
 	if topCat != "" {
-		fmt.Fprintf(&b, w.topCat, topCat, topN)
+		fmt.Fprintf(&b, w.topCat, topCat, count(topN))
 	}
-	fmt.Fprintf(&b, w.flags, cur.Red, cur.Black)
+	fmt.Fprintf(&b, w.flags, count(cur.Red), count(cur.Black))
 	leader(regions, w.regionFirst, w.regionBottom)
 	leader(depts, w.deptFirst, w.deptBottom)
 	for _, g := range growth {

@@ -95,15 +95,15 @@ func TestBriefing_FiguresMatchTheQueries(t *testing.T) {
 			want := []string{p.Start.Format("2006-01-02"), p.End.AddDate(0, 0, -1).Format("2006-01-02"), q.RulesVersion(),
 				// The snapshot time, midnight, as the end of the day before.
 				q.AsOf.Add(-time.Minute).Format("2006-01-02") + " 24:00",
-				strconv.FormatInt(m[0].Collected, 10), strconv.FormatInt(m[0].Finished, 10),
+				thousands(m[0].Collected), thousands(m[0].Finished),
 				rates(m[0].CompletionRate), rates(m[0].ResolutionRate), rates(m[0].SatisfactionRate)}
 			switch tc.lang {
 			case "zh":
-				want = append(want, "月度运行分析"[:0]+"运行分析", "本", "共收集企业诉求"+strconv.FormatInt(m[0].Collected, 10)+"件",
-					"办结"+strconv.FormatInt(m[0].Finished, 10)+"件", "办结率"+rates(m[0].CompletionRate), "序时进度")
+				want = append(want, "月度运行分析"[:0]+"运行分析", "本", "共收集企业诉求"+thousands(m[0].Collected)+"件",
+					"办结"+thousands(m[0].Finished)+"件", "办结率"+rates(m[0].CompletionRate), "序时进度")
 			case "en":
 				want = append(want, "Operations Briefing", "Key indicators", "Targets and schedule",
-					strconv.FormatInt(m[0].Collected, 10)+" enterprise requests were collected")
+					thousands(m[0].Collected)+" enterprise requests were collected")
 			}
 			// Top five and bottom five ranked departments are named, as the API names them.
 			var ranked []string
@@ -124,7 +124,7 @@ func TestBriefing_FiguresMatchTheQueries(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, w := range []string{strconv.FormatInt(m[0].Collected, 10), rates(m[0].CompletionRate), "<svg", ranked[0]} {
+			for _, w := range []string{thousands(m[0].Collected), rates(m[0].CompletionRate), "<svg", ranked[0]} {
 				if !bytes.Contains(page, []byte(w)) {
 					t.Errorf("html lacks %q", w)
 				}
@@ -392,4 +392,13 @@ func TestFindFont(t *testing.T) {
 			t.Errorf("found %s", p)
 		}
 	})
+}
+
+// thousands writes n with thousands separators, as the documents do: 1646 → "1,646".
+func thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
