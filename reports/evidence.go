@@ -320,7 +320,7 @@ func evidenceFiles(ctx context.Context, L labels, f *excelize.File, pub *queries
 			return nil, nil, cw.Error()
 		}
 		if sw != nil {
-			if err := sw.close(L.t("ev.truncated", maxEvidenceSheetRows, sw.rows, name)); err != nil {
+			if err := sw.close(L.t("ev.truncated", sw.limit, sw.rows, name)); err != nil {
 				return nil, nil, fmt.Errorf("xlsx evidence %s: %w", ev.Kind, err)
 			}
 		}
@@ -339,6 +339,7 @@ type evidenceSheet struct {
 	cols  []tabular.Column
 	cells []any
 	rows  int // rows added, written or not
+	limit int // the most rows written (maxEvidenceSheetRows)
 }
 
 // newEvidenceSheet adds sheet name to f, with the header row of cols in the words of L.
@@ -381,13 +382,13 @@ func newEvidenceSheet(L labels, f *excelize.File, name, table string, cols []tab
 	if err := sw.SetRow("A1", cells); err != nil {
 		return nil, err
 	}
-	return &evidenceSheet{sw: sw, table: table, cols: cols, cells: cells}, nil
+	return &evidenceSheet{sw: sw, table: table, cols: cols, cells: cells, limit: maxEvidenceSheetRows}, nil
 }
 
 // add writes the row of machine texts rec, unless the sheet is full.
 func (s *evidenceSheet) add(rec []string) error {
 	s.rows++
-	if s.rows > maxEvidenceSheetRows {
+	if s.rows > s.limit {
 		return nil
 	}
 	for j, c := range s.cols {
@@ -420,8 +421,8 @@ func (s *evidenceSheet) add(rec []string) error {
 // close ends the sheet: a table over the rows written gives the header row its filter
 // buttons (an autofilter); below it, note when rows were left out.
 func (s *evidenceSheet) close(note string) error {
-	n := min(s.rows, maxEvidenceSheetRows)
-	if s.rows > maxEvidenceSheetRows {
+	n := min(s.rows, s.limit)
+	if s.rows > s.limit {
 		cell, _ := excelize.CoordinatesToCellName(1, n+3)
 		if err := s.sw.SetRow(cell, []any{note}); err != nil {
 			return err
