@@ -3,6 +3,7 @@ package reports
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -106,8 +108,30 @@ type zipPart struct {
 func (z *sortedZip) Create(name string) (io.Writer, error) {
 	p := &zipPart{name: name}
 	p.zw = zip.NewWriter(&p.buf)
+	p.zw.RegisterCompressor(zip.Deflate, fastDeflate)
 	z.parts = append(z.parts, p)
 	return p.zw.Create(name)
+}
+
+// fastDeflate compresses a workbook's parts at flate.BestSpeed: its evidence sheets are
+// tens of megabytes of XML, compressed three times faster for a file a third larger.
+func fastDeflate(w io.Writer) (io.WriteCloser, error) {
+	if fw, ok := flatePool.Get().(*flate.Writer); ok {
+		fw.Reset(w)
+		return pooledFlate{fw}, nil
+	}
+	fw, err := flate.NewWriter(w, flate.BestSpeed)
+	return pooledFlate{fw}, err
+}
+
+var flatePool sync.Pool
+
+type pooledFlate struct{ *flate.Writer }
+
+func (p pooledFlate) Close() error {
+	err := p.Writer.Close()
+	flatePool.Put(p.Writer)
+	return err
 }
 
 func (z *sortedZip) AddFS(fs.FS) error {
