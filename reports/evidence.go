@@ -293,10 +293,10 @@ func evidenceFiles(ctx context.Context, L labels, f *excelize.File, pub *queries
 		err := ev.Each(ctx, func(r *queries.EvidenceRow) error {
 			vals = queries.EvidenceValues(ev.Kind, r, vals)
 			for j, c := range cols {
-				rec[j] = tabular.Machine(c.Kind, vals[j])
+				rec[j] = machine(c.Kind, vals[j])
 			}
 			if sw != nil {
-				if err := sw.add(rec); err != nil {
+				if err := sw.add(vals, rec); err != nil {
 					return fmt.Errorf("xlsx evidence %s: %w", ev.Kind, err)
 				}
 			}
@@ -385,37 +385,42 @@ func newEvidenceSheet(L labels, f *excelize.File, name, table string, cols []tab
 	return &evidenceSheet{sw: sw, table: table, cols: cols, cells: cells, limit: maxEvidenceSheetRows}, nil
 }
 
-// add writes the row of machine texts rec, unless the sheet is full.
-func (s *evidenceSheet) add(rec []string) error {
+// add writes the row of values vals, whose machine texts are rec, unless the sheet is
+// full: numbers as numbers (the values of the CSV's texts), the rest as its texts.
+func (s *evidenceSheet) add(vals []any, rec []string) error {
 	s.rows++
 	if s.rows > s.limit {
 		return nil
 	}
 	for j, c := range s.cols {
-		text := rec[j]
 		s.cells[j] = nil
-		if text == "" {
+		if rec[j] == "" {
 			continue
 		}
-		switch c.Kind {
-		case tabular.Int:
-			n, err := strconv.ParseInt(text, 10, 64)
-			if err != nil {
-				return err
-			}
-			s.cells[j] = n
-		case tabular.Num, tabular.Score, tabular.Rate, tabular.Fraction, tabular.Points:
-			v, err := strconv.ParseFloat(text, 64)
-			if err != nil {
-				return err
-			}
+		switch v := vals[j].(type) {
+		case int64:
+			s.cells[j] = v
+		case *float64:
+			s.cells[j] = *v
+		case float64:
 			s.cells[j] = v
 		default:
-			s.cells[j] = text
+			if c.Kind == tabular.Int || c.Kind == tabular.Num {
+				return fmt.Errorf("column %s: a number, not %T", c.Name, v)
+			}
+			s.cells[j] = rec[j]
 		}
 	}
 	cell, _ := excelize.CoordinatesToCellName(1, s.rows+1)
 	return s.sw.SetRow(cell, s.cells)
+}
+
+// machine is tabular.Machine, without its fmt.Sprint for the evidence's counts.
+func machine(k tabular.Kind, v any) string {
+	if n, ok := v.(int64); ok {
+		return strconv.FormatInt(n, 10)
+	}
+	return tabular.Machine(k, v)
 }
 
 // close ends the sheet: a table over the rows written gives the header row its filter

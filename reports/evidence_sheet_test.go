@@ -33,7 +33,8 @@ func TestEvidenceSheet_Capped(t *testing.T) {
 	}
 	s.limit = 3
 	for i := 1; i <= 5; i++ {
-		if err := s.add([]string{fmt.Sprintf("T%d", i), "1", "0.5"}); err != nil {
+		id, w := fmt.Sprintf("T%d", i), 0.5
+		if err := s.add([]any{id, int64(1), &w}, []string{id, "1", "0.5"}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -73,6 +74,9 @@ func TestEvidenceSheet_Capped(t *testing.T) {
 	if v, _ := g.GetCellValue("明细", "B2"); v != "1" {
 		t.Errorf("B2 %q, want 1", v)
 	}
+	if v, _ := g.GetCellValue("明细", "C4"); v != "0.5" {
+		t.Errorf("C4 %q, want 0.5", v)
+	}
 }
 
 // TestSaveWorkbook_SameBytes: a workbook with streamed sheets (which excelize zips in a
@@ -94,7 +98,8 @@ func TestSaveWorkbook_SameBytes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := s.add([]string{fmt.Sprint("T", i), "1"}); err != nil {
+			id := fmt.Sprint("T", i)
+			if err := s.add([]any{id, int64(1)}, []string{id, "1"}); err != nil {
 				t.Fatal(err)
 			}
 			if err := s.close(""); err != nil {
