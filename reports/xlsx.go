@@ -87,7 +87,7 @@ func saveWorkbook(f *excelize.File) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("xlsx: %w", err)
 	}
-	return bytes.Clone(buf.Bytes()), nil
+	return buf.Bytes(), nil
 }
 
 // sortedZip is an excelize.ZipWriter that zips the parts of a workbook in the order of
@@ -154,6 +154,7 @@ func (z *sortedZip) Close() error {
 				return err
 			}
 		}
+		p.buf = bytes.Buffer{}
 	}
 	return out.Close()
 }
