@@ -106,6 +106,12 @@ type zipPart struct {
 }
 
 func (z *sortedZip) Create(name string) (io.Writer, error) {
+	if n := len(z.parts); n > 0 {
+		// The previous part is complete: its compressor goes back to the pool.
+		if err := z.parts[n-1].zw.Close(); err != nil {
+			return nil, err
+		}
+	}
 	p := &zipPart{name: name}
 	p.zw = zip.NewWriter(&p.buf)
 	p.zw.RegisterCompressor(zip.Deflate, fastDeflate)
@@ -139,12 +145,14 @@ func (z *sortedZip) AddFS(fs.FS) error {
 }
 
 func (z *sortedZip) Close() error {
+	if n := len(z.parts); n > 0 {
+		if err := z.parts[n-1].zw.Close(); err != nil {
+			return err
+		}
+	}
 	sort.SliceStable(z.parts, func(i, j int) bool { return z.parts[i].name < z.parts[j].name })
 	out := zip.NewWriter(z.w)
 	for _, p := range z.parts {
-		if err := p.zw.Close(); err != nil {
-			return err
-		}
 		r, err := zip.NewReader(bytes.NewReader(p.buf.Bytes()), int64(p.buf.Len()))
 		if err != nil {
 			return err
