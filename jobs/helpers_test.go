@@ -95,7 +95,7 @@ func (r *recorder) Report(ctx context.Context, q *queries.Q, kind string, p quer
 	if err != nil {
 		return nil, err
 	}
-	files, err := reports.WritePublication(dir, pub)
+	files, err := reports.WritePublication(context.Background(), dir, pub)
 	return append(files, name), err
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"reflect"
 	"testing"
 
 	"github.com/zhuqi/zhuqi"
@@ -198,5 +199,49 @@ func exact(tb testing.TB, name string, got *float64, want float64) {
 	}
 	if *got != want {
 		tb.Errorf("%s = %v, want %v", name, *got, want)
+	}
+}
+
+// TestPrepare_EvidenceStreamed: a publication holds no evidence rows (a month of a large
+// office has millions); Each streams, in order, exactly the rows Evidence collects.
+func TestPrepare_EvidenceStreamed(t *testing.T) {
+	q := generatedMonth(t)
+	ctx := context.Background()
+	p, err := q.Period("2026-10")
+	if err != nil {
+		t.Fatal(err)
+	}
+	q.AllowUnfinished = true // the generated month's last snapshot is taken on Oct 31
+	pub, err := q.Prepare(ctx, p, at("2026-11-03 09:00"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pub.Evidence) != len(RankKinds) {
+		t.Fatalf("evidence of %d rankings, want %d", len(pub.Evidence), len(RankKinds))
+	}
+	for i, ev := range pub.Evidence {
+		if ev.Kind != RankKinds[i] || ev.Rows != nil {
+			t.Errorf("evidence %d: kind %s with %d rows held, want %s streamed", i, ev.Kind, len(ev.Rows), RankKinds[i])
+		}
+		rk, err := q.Rank(ctx, ev.Kind, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := q.Evidence(ctx, rk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []EvidenceRow
+		if err := ev.Each(ctx, func(r *EvidenceRow) error { got = append(got, *r); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(want.Rows) || len(got) < 100 {
+			t.Fatalf("%s: %d rows streamed, %d collected", ev.Kind, len(got), len(want.Rows))
+		}
+		for j := range got {
+			if !reflect.DeepEqual(got[j], want.Rows[j]) {
+				t.Fatalf("%s row %d: streamed %+v, collected %+v", ev.Kind, j, got[j], want.Rows[j])
+			}
+		}
 	}
 }

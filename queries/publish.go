@@ -28,7 +28,8 @@ type Publication struct {
 	// Changes against the previous version of the period (none for a first version).
 	Changes *Changes `json:"changes,omitempty"`
 
-	// Evidence of each ranking (versions.go), computed when Publish returns; not stored.
+	// Evidence of each ranking (versions.go), streamed from the store by Evidence.Each
+	// while the session that prepared the publication is open; not stored.
 	Evidence []*Evidence `json:"-"`
 
 	// Stored beside the body, not in it.

@@ -217,8 +217,9 @@ func sortedStrings(m map[string]bool) []string {
 func eqFloat(a, b *float64) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
 func eqInt(a, b *int64) bool     { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
 
-// withEvidence computes the evidence of pub's rankings of p, judged in this session (the
-// inputs pub rests on): rks are those rankings when computed already, else nil.
+// withEvidence gives pub the evidence of its rankings of p, streamed on demand from the
+// store as judged in this session (the inputs pub rests on): rks are those rankings when
+// computed already, else nil.
 func (q *Q) withEvidence(ctx context.Context, p Period, pub *Publication, rks []*Ranking) error {
 	if rks == nil {
 		for _, k := range RankKinds {
@@ -230,11 +231,7 @@ func (q *Q) withEvidence(ctx context.Context, p Period, pub *Publication, rks []
 		}
 	}
 	for _, rk := range rks {
-		ev, err := q.Evidence(ctx, rk)
-		if err != nil {
-			return fmt.Errorf("evidence of %s: %w", pub.ID, err)
-		}
-		pub.Evidence = append(pub.Evidence, ev)
+		pub.Evidence = append(pub.Evidence, q.streamedEvidence(rk))
 	}
 	return nil
 }

@@ -2,6 +2,8 @@ package reports
 
 import (
 	"bytes"
+	"context"
+	"encoding/csv"
 	"fmt"
 	"sort"
 	"strconv"
@@ -42,6 +44,7 @@ var evidenceWords = map[string]labels{
 		"sheet.evidence-departments": "部门评分明细",
 		"sheet.evidence-regions":     "县市区评分明细",
 		"sheet.evidence-cadres":      "助企干部评分明细",
+		"ev.truncated":               "本表只列出前 %d 行（共 %d 行），完整明细见 %s。",
 		"ev.ranking":                 "排名",
 		"ev.entity":                  "对象",
 		"ev.row_type":                "明细类型",
@@ -148,6 +151,7 @@ var evidenceWords = map[string]labels{
 		"sheet.evidence-departments": "Evidence (departments)",
 		"sheet.evidence-regions":     "Evidence (regions)",
 		"sheet.evidence-cadres":      "Evidence (cadres)",
+		"ev.truncated":               "This sheet lists the first %d rows of %d; the full table is in %s.",
 		"ev.ranking":                 "Ranking",
 		"ev.entity":                  "Entity",
 		"ev.row_type":                "Row type",
@@ -246,77 +250,114 @@ func evidenceName(pub *queries.Publication, kind string) string {
 	return fmt.Sprintf("ranking-evidence-%s-%s-v%d.csv", kind, pub.Period, pub.Version)
 }
 
-// evidenceOutputs are a publication's evidence tables as CSV, one per ranking.
-func evidenceOutputs(pub *queries.Publication) ([]output, error) {
-	var outs []output
-	for _, ev := range pub.Evidence {
-		o, err := csvOutput(evidenceName(pub, ev.Kind), queries.EvidenceTable(ev))
-		if err != nil {
-			return nil, err
+// maxEvidenceSheetRows is the most rows of an evidence sheet: a workbook is for reading,
+// and past this the sheet ends with a note that the full table is in its CSV.
+const maxEvidenceSheetRows = 100000
+
+// evidenceFiles writes pub's evidence in one pass over each ranking's rows, streamed from
+// the store: one CSV per ranking, and when f is not nil one sheet per ranking added to the
+// workbook f (its first maxEvidenceSheetRows rows). It returns the CSV files and the rows
+// the documents quote (publicationExtras): every row of the bottom departments, the tickets
+// excluded after review, and every deduction and imputed part.
+func evidenceFiles(ctx context.Context, L labels, f *excelize.File, pub *queries.Publication) ([]output, []*queries.Evidence, error) {
+	bottom := map[string]bool{}
+	if pr := pub.Ranking(queries.Departments); pr != nil {
+		for _, n := range pr.Bottom {
+			bottom[n] = true
 		}
-		outs = append(outs, o...)
 	}
-	return outs, nil
+	var outs []output
+	var quoted []*queries.Evidence
+	for _, ev := range pub.Evidence {
+		name := evidenceName(pub, ev.Kind)
+		cols := queries.EvidenceColumns(ev.Kind)
+		var sw *evidenceSheet
+		if f != nil {
+			var err error
+			sheet := L.or("sheet.evidence-"+ev.Kind, "evidence-"+ev.Kind)
+			if sw, err = newEvidenceSheet(L, f, sheet, "evidence_"+ev.Kind, cols); err != nil {
+				return nil, nil, fmt.Errorf("xlsx evidence %s: %w", ev.Kind, err)
+			}
+		}
+		var b bytes.Buffer
+		cw := csv.NewWriter(&b)
+		rec := make([]string, len(cols))
+		for j, c := range cols {
+			rec[j] = c.Name
+		}
+		if err := cw.Write(rec); err != nil {
+			return nil, nil, err
+		}
+		kept := &queries.Evidence{Kind: ev.Kind}
+		var vals []any
+		err := ev.Each(ctx, func(r *queries.EvidenceRow) error {
+			vals = queries.EvidenceValues(ev.Kind, r, vals)
+			for j, c := range cols {
+				rec[j] = machine(c.Kind, vals[j])
+			}
+			if sw != nil {
+				if err := sw.add(vals, rec); err != nil {
+					return fmt.Errorf("xlsx evidence %s: %w", ev.Kind, err)
+				}
+			}
+			for j, c := range cols {
+				if c.Kind == tabular.Text {
+					rec[j] = tabular.DefuseFormula(rec[j])
+				}
+			}
+			if err := cw.Write(rec); err != nil {
+				return err
+			}
+			if r.Type != queries.EvidenceTicket || r.Excluded != "" || ev.Kind == queries.Departments && bottom[r.Entity] {
+				kept.Rows = append(kept.Rows, *r)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+		if cw.Flush(); cw.Error() != nil {
+			return nil, nil, cw.Error()
+		}
+		if sw != nil {
+			if err := sw.close(L.t("ev.truncated", sw.limit, sw.rows, name)); err != nil {
+				return nil, nil, fmt.Errorf("xlsx evidence %s: %w", ev.Kind, err)
+			}
+		}
+		outs = append(outs, output{name, b.Bytes()})
+		quoted = append(quoted, kept)
+	}
+	return outs, quoted, nil
 }
 
-// maxEvidenceSheetRows is the most rows an evidence sheet holds (a spreadsheet's limit
-// less the header); a larger evidence table is in its CSV only.
-const maxEvidenceSheetRows = 1<<20 - 1
+// evidenceSheet streams an evidence table into a sheet of a workbook, each a table with
+// a frozen header row and filter buttons on it. Cells hold the values of the CSV: numbers
+// as numbers, times and text as text.
+type evidenceSheet struct {
+	sw    *excelize.StreamWriter
+	table string
+	cols  []tabular.Column
+	cells []any
+	rows  int // rows added, written or not
+	limit int // the most rows written (maxEvidenceSheetRows)
+}
 
-// addEvidenceSheets adds pub's evidence tables to the workbook x, one sheet per ranking
-// after the rankings' own, written row by row (a month of a large office has a million
-// rows), each a table with a frozen header row and filter buttons on it. Cells hold the values of
-// the CSV: numbers as numbers, times and text as text.
-func addEvidenceSheets(L labels, x []byte, pub *queries.Publication) ([]byte, error) {
-	if len(pub.Evidence) == 0 {
-		return x, nil
-	}
-	f, err := excelize.OpenReader(bytes.NewReader(x))
-	if err != nil {
-		return nil, fmt.Errorf("xlsx evidence: %w", err)
-	}
-	defer f.Close()
+// newEvidenceSheet adds sheet name to f, with the header row of cols in the words of L.
+func newEvidenceSheet(L labels, f *excelize.File, name, table string, cols []tabular.Column) (*evidenceSheet, error) {
 	header, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Color: "FFFFFF"},
 		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"781919"}},
 		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}})
 	if err != nil {
-		return nil, fmt.Errorf("xlsx evidence: %w", err)
+		return nil, err
 	}
-	for _, ev := range pub.Evidence {
-		if len(ev.Rows) > maxEvidenceSheetRows {
-			continue
-		}
-		if err := evidenceSheet(L, f, L.or("sheet.evidence-"+ev.Kind, "evidence-"+ev.Kind), "evidence_"+ev.Kind, queries.EvidenceTable(ev), header); err != nil {
-			return nil, fmt.Errorf("xlsx evidence %s: %w", ev.Kind, err)
-		}
-	}
-	buf, err := f.WriteToBuffer()
-	if err != nil {
-		return nil, fmt.Errorf("xlsx evidence: %w", err)
-	}
-	// Streamed sheets are zipped in no fixed order: written again from the workbook they
-	// make, the same publication gives the same bytes.
-	g, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
-	if err != nil {
-		return nil, fmt.Errorf("xlsx evidence: %w", err)
-	}
-	defer g.Close()
-	if buf, err = g.WriteToBuffer(); err != nil {
-		return nil, fmt.Errorf("xlsx evidence: %w", err)
-	}
-	return bytes.Clone(buf.Bytes()), nil
-}
-
-// evidenceSheet streams table t into a new sheet name of f.
-func evidenceSheet(L labels, f *excelize.File, name, table string, t *tabular.Table, header int) error {
 	if _, err := f.NewSheet(name); err != nil {
-		return err
+		return nil, err
 	}
 	sw, err := f.NewStreamWriter(name)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	for j, c := range t.Columns {
+	for j, c := range cols {
 		w := 10.0
 		switch c.Kind {
 		case tabular.Text:
@@ -327,62 +368,84 @@ func evidenceSheet(L labels, f *excelize.File, name, table string, t *tabular.Ta
 			w = 8
 		}
 		if err := sw.SetColWidth(j+1, j+1, max(w, float64(len(L.or("ev."+c.Name, c.Name)))+2)); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
 		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}}}); err != nil {
-		return err
+		return nil, err
 	}
-	cells := make([]any, len(t.Columns))
-	for j, c := range t.Columns {
+	cells := make([]any, len(cols))
+	for j, c := range cols {
 		cells[j] = excelize.Cell{StyleID: header, Value: L.or("ev."+c.Name, c.Name)}
 	}
 	if err := sw.SetRow("A1", cells); err != nil {
-		return err
+		return nil, err
 	}
-	for i, row := range t.Rows {
-		for j, c := range t.Columns {
-			text := tabular.Machine(c.Kind, row[j])
-			cells[j] = nil
-			if text == "" {
-				continue
-			}
-			switch c.Kind {
-			case tabular.Int:
-				n, err := strconv.ParseInt(text, 10, 64)
-				if err != nil {
-					return err
-				}
-				cells[j] = n
-			case tabular.Num, tabular.Score, tabular.Rate, tabular.Fraction, tabular.Points:
-				v, err := strconv.ParseFloat(text, 64)
-				if err != nil {
-					return err
-				}
-				cells[j] = v
-			default:
-				cells[j] = text
-			}
+	return &evidenceSheet{sw: sw, table: table, cols: cols, cells: cells, limit: maxEvidenceSheetRows}, nil
+}
+
+// add writes the row of values vals, whose machine texts are rec, unless the sheet is
+// full: numbers as numbers (the values of the CSV's texts), the rest as its texts.
+func (s *evidenceSheet) add(vals []any, rec []string) error {
+	s.rows++
+	if s.rows > s.limit {
+		return nil
+	}
+	for j, c := range s.cols {
+		s.cells[j] = nil
+		if rec[j] == "" {
+			continue
 		}
-		cell, _ := excelize.CoordinatesToCellName(1, i+2)
-		if err := sw.SetRow(cell, cells); err != nil {
+		switch v := vals[j].(type) {
+		case int64:
+			s.cells[j] = v
+		case *float64:
+			s.cells[j] = *v
+		case float64:
+			s.cells[j] = v
+		default:
+			if c.Kind == tabular.Int || c.Kind == tabular.Num {
+				return fmt.Errorf("column %s: a number, not %T", c.Name, v)
+			}
+			s.cells[j] = rec[j]
+		}
+	}
+	cell, _ := excelize.CoordinatesToCellName(1, s.rows+1)
+	return s.sw.SetRow(cell, s.cells)
+}
+
+// machine is tabular.Machine, without its fmt.Sprint for the evidence's counts.
+func machine(k tabular.Kind, v any) string {
+	if n, ok := v.(int64); ok {
+		return strconv.FormatInt(n, 10)
+	}
+	return tabular.Machine(k, v)
+}
+
+// close ends the sheet: a table over the rows written gives the header row its filter
+// buttons (an autofilter); below it, note when rows were left out.
+func (s *evidenceSheet) close(note string) error {
+	n := min(s.rows, s.limit)
+	if s.rows > s.limit {
+		cell, _ := excelize.CoordinatesToCellName(1, n+3)
+		if err := s.sw.SetRow(cell, []any{note}); err != nil {
 			return err
 		}
 	}
-	// A table over the rows gives the header row its filter buttons (an autofilter).
-	end, _ := excelize.CoordinatesToCellName(len(t.Columns), len(t.Rows)+1)
+	end, _ := excelize.CoordinatesToCellName(len(s.cols), n+1)
 	stripes := false
-	if err := sw.AddTable(&excelize.Table{Range: "A1:" + end, Name: table,
+	if err := s.sw.AddTable(&excelize.Table{Range: "A1:" + end, Name: s.table,
 		StyleName: "TableStyleLight1", ShowRowStripes: &stripes}); err != nil {
 		return err
 	}
-	return sw.Flush()
+	return s.sw.Flush()
 }
 
 // publicationExtras adds to a ranking publication the change list against its previous
 // version and, when its evidence is at hand, the appendix on the bottom departments.
-func publicationExtras(doc *document, L labels, pub *queries.Publication, r zhuqi.Rules) {
+// quoted is the evidence evidenceFiles keeps for the documents.
+func publicationExtras(doc *document, L labels, pub *queries.Publication, quoted []*queries.Evidence, r zhuqi.Rules) {
 	if c := pub.Changes; c != nil {
 		doc.heading(L.t("h.changes"))
 		doc.paragraph(L.t("changes.intro", pub.Version, c.Previous))
@@ -391,12 +454,12 @@ func publicationExtras(doc *document, L labels, pub *queries.Publication, r zhuq
 		}
 	}
 	var ev *queries.Evidence
-	for _, e := range pub.Evidence {
+	for _, e := range quoted {
 		if e.Kind == queries.Departments {
 			ev = e
 		}
 		if e.Kind == queries.Regions {
-			// Every ticket has a region: its evidence lists every exclusion in force.
+			// Every ticket has a region: its evidence quotes every exclusion in force.
 			exclusionsInForce(doc, L, e)
 		}
 	}
@@ -495,7 +558,7 @@ func changeLines(L labels, c *queries.Changes) []string {
 }
 
 // exclusionsInForce lists the tickets of the period excluded after review, by document
-// number and scope, from evidence that holds every ticket.
+// number and scope, from evidence that holds every excluded ticket.
 func exclusionsInForce(doc *document, L labels, ev *queries.Evidence) {
 	type key struct{ doc, scope, reason string }
 	var order []key

@@ -85,16 +85,22 @@ func Generate(ctx context.Context, q *queries.Q, kind string, p queries.Period, 
 		if err != nil {
 			return nil, err
 		}
-		publicationExtras(doc, L, pub, q.Rules())
 		var sheets []sheet
 		for i := range pub.Rankings {
 			sheets = append(sheets, sheet{Name: pub.Rankings[i].Ranking, Table: queries.PubRankTable(pub, &pub.Rankings[i])})
 		}
-		x, err := writeXLSX(L, sheets, doc.Title+" "+pub.ID, q.AsOf)
+		f, err := newWorkbook(L, sheets, doc.Title+" "+pub.ID, q.AsOf)
 		if err != nil {
 			return nil, err
 		}
-		if x, err = addEvidenceSheets(L, x, pub); err != nil {
+		defer f.Close()
+		evFiles, quoted, err := evidenceFiles(ctx, L, f, pub)
+		if err != nil {
+			return nil, err
+		}
+		publicationExtras(doc, L, pub, quoted, q.Rules())
+		x, err := saveWorkbook(f)
+		if err != nil {
 			return nil, err
 		}
 		extra = append(extra, output{base + suffix + ".xlsx", x}) // the workbook is in the documents' language
@@ -102,6 +108,7 @@ func Generate(ctx context.Context, q *queries.Q, kind string, p queries.Period, 
 		if err != nil {
 			return nil, err
 		}
+		pubFiles = append(pubFiles, evFiles...)
 		extra = append(extra, pubFiles...)
 	case "cadres":
 		base = "cadres-" + p.Label
@@ -196,7 +203,8 @@ func csvOutput(name string, t *tabular.Table) ([]output, error) {
 	return []output{{name, b.Bytes()}}, nil
 }
 
-// publicationFiles are a publication's canonical JSON body and one CSV per ranking.
+// publicationFiles are a publication's canonical JSON body and one CSV per ranking
+// (evidenceFiles adds the evidence).
 func publicationFiles(pub *queries.Publication) ([]output, error) {
 	body, err := pub.Body()
 	if err != nil {
@@ -211,14 +219,24 @@ func publicationFiles(pub *queries.Publication) ([]output, error) {
 		}
 		outs = append(outs, o...)
 	}
-	ev, err := evidenceOutputs(pub)
+	return outs, nil
+}
+
+// publicationAndEvidence are publicationFiles and the evidence CSV files.
+func publicationAndEvidence(ctx context.Context, pub *queries.Publication) ([]output, error) {
+	outs, err := publicationFiles(pub)
+	if err != nil {
+		return nil, err
+	}
+	ev, _, err := evidenceFiles(ctx, nil, nil, pub)
 	return append(outs, ev...), err
 }
 
-// WritePublication writes a publication's JSON body and one CSV per ranking under dir,
-// all together or none, and returns the file names relative to dir.
-func WritePublication(dir string, pub *queries.Publication) ([]string, error) {
-	outs, err := publicationFiles(pub)
+// WritePublication writes a publication's JSON body and one CSV per ranking and its
+// evidence under dir, all together or none, and returns the file names relative to dir.
+// The session that prepared pub must be open: its evidence is streamed from the store.
+func WritePublication(ctx context.Context, dir string, pub *queries.Publication) ([]string, error) {
+	outs, err := publicationAndEvidence(ctx, pub)
 	if err != nil {
 		return nil, err
 	}
@@ -240,7 +258,7 @@ func Publish(ctx context.Context, q *queries.Q, p queries.Period, now time.Time,
 	if err != nil {
 		return nil, nil, err
 	}
-	outs, err := publicationFiles(pub)
+	outs, err := publicationAndEvidence(ctx, pub)
 	if err != nil {
 		return nil, nil, err
 	}
