@@ -24,10 +24,26 @@
 -- before; for year-to-date: the same span a year before).
 
 -- zq_kind, zq_start_of, zq_end_of, zq_prev_label, zq_prev_start, zq_prev_end(period):
--- the period's kind, bounds [period_start, period_end) and the previous period of the
--- same kind [prev_start, prev_end). They are scalar expressions, not subqueries, so that
--- for a literal period the optimizer folds them into constants and the facts read only
--- the period's tickets, as the commands' queries (with literal bounds) do.
+-- the period's kind, bounds [start, end) and the previous period of the same kind. They
+-- are scalar expressions, not subqueries, so that for a literal period the optimizer
+-- folds them into constants and the facts read only the period's tickets, as the
+-- commands' queries (with literal bounds) do. Each is one flat CASE on the label's form
+-- over the small zq_?s helpers (the start of a month, week … of the label): DuckDB
+-- expands nested macros when it creates the ones that use them, and a CASE over another
+-- macro's CASE multiplies their size.
+CREATE OR REPLACE {{.Temp}}MACRO zq_bad(period) AS
+    error('period ' || coalesce(trim(period), 'NULL') || ': use 2026-10, 2026-W42, 2026-Q3, 2026-H1, 2026, 2026-10-YTD, 2026-10-03 or 2026-01-01..2026-03-31');
+CREATE OR REPLACE {{.Temp}}MACRO zq_y(period) AS TRY_CAST(left(trim(period), 4) AS INTEGER);
+CREATE OR REPLACE {{.Temp}}MACRO zq_ms(period) AS make_date(zq_y(period), TRY_CAST(substr(trim(period), 6, 2) AS INTEGER), 1);
+CREATE OR REPLACE {{.Temp}}MACRO zq_ws(period) AS make_date(zq_y(period), 1, 4)
+    - CAST(isodow(make_date(zq_y(period), 1, 4)) - 1 AS INTEGER) + 7 * (TRY_CAST(substr(trim(period), 7, 2) AS INTEGER) - 1);
+CREATE OR REPLACE {{.Temp}}MACRO zq_qs(period) AS make_date(zq_y(period), 3 * TRY_CAST(substr(trim(period), 7, 1) AS INTEGER) - 2, 1);
+CREATE OR REPLACE {{.Temp}}MACRO zq_hs(period) AS make_date(zq_y(period), 6 * TRY_CAST(substr(trim(period), 7, 1) AS INTEGER) - 5, 1);
+CREATE OR REPLACE {{.Temp}}MACRO zq_ys(period) AS make_date(zq_y(period), 1, 1);
+CREATE OR REPLACE {{.Temp}}MACRO zq_ds(period) AS TRY_CAST(trim(period) AS DATE);
+CREATE OR REPLACE {{.Temp}}MACRO zq_rs(period) AS TRY_CAST(split_part(trim(period), '..', 1) AS DATE);
+CREATE OR REPLACE {{.Temp}}MACRO zq_re(period) AS TRY_CAST(split_part(trim(period), '..', 2) AS DATE) + INTERVAL 1 DAY;
+
 CREATE OR REPLACE {{.Temp}}MACRO zq_kind(period) AS CASE
     WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}') THEN 'month'
     WHEN regexp_full_match(trim(period), '[0-9]{4}-[Ww][0-9]{2}') THEN 'week'
@@ -37,55 +53,68 @@ CREATE OR REPLACE {{.Temp}}MACRO zq_kind(period) AS CASE
     WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}-[Yy][Tt][Dd]') THEN 'ytd'
     WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}-[0-9]{2}') THEN 'day'
     WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}-[0-9]{2}[.][.][0-9]{4}-[0-9]{2}-[0-9]{2}') THEN 'range'
-    ELSE error('period ' || coalesce(trim(period), 'NULL') || ': use 2026-10, 2026-W42, 2026-Q3, 2026-H1, 2026, 2026-10-YTD, 2026-10-03 or 2026-01-01..2026-03-31')
+    ELSE zq_bad(period)
 END;
 
-CREATE OR REPLACE {{.Temp}}MACRO zq_start_of(period) AS CAST(CASE zq_kind(period)
-    WHEN 'month' THEN make_date(TRY_CAST(left(trim(period), 4) AS INTEGER), TRY_CAST(substr(trim(period), 6, 2) AS INTEGER), 1)
-    WHEN 'week' THEN make_date(TRY_CAST(left(trim(period), 4) AS INTEGER), 1, 4)
-        - CAST(isodow(make_date(TRY_CAST(left(trim(period), 4) AS INTEGER), 1, 4)) - 1 AS INTEGER)
-        + 7 * (TRY_CAST(substr(trim(period), 7, 2) AS INTEGER) - 1)
-    WHEN 'quarter' THEN make_date(TRY_CAST(left(trim(period), 4) AS INTEGER), 3 * TRY_CAST(substr(trim(period), 7, 1) AS INTEGER) - 2, 1)
-    WHEN 'half' THEN make_date(TRY_CAST(left(trim(period), 4) AS INTEGER), 6 * TRY_CAST(substr(trim(period), 7, 1) AS INTEGER) - 5, 1)
-    WHEN 'day' THEN TRY_CAST(trim(period) AS DATE)
-    WHEN 'range' THEN TRY_CAST(split_part(trim(period), '..', 1) AS DATE)
-    ELSE make_date(TRY_CAST(left(trim(period), 4) AS INTEGER), 1, 1)
+CREATE OR REPLACE {{.Temp}}MACRO zq_start_of(period) AS CAST(CASE
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}') THEN zq_ms(period)
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[Ww][0-9]{2}') THEN zq_ws(period)
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[Qq][1-4]') THEN zq_qs(period)
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[Hh][12]') THEN zq_hs(period)
+    WHEN regexp_full_match(trim(period), '[0-9]{4}') THEN zq_ys(period)
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}-[Yy][Tt][Dd]') THEN zq_ys(period)
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}-[0-9]{2}') THEN zq_ds(period)
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}-[0-9]{2}[.][.][0-9]{4}-[0-9]{2}-[0-9]{2}') THEN zq_rs(period)
+    ELSE zq_bad(period)
 END AS TIMESTAMP);
 
-CREATE OR REPLACE {{.Temp}}MACRO zq_end_of(period) AS CAST(CASE zq_kind(period)
-    WHEN 'month' THEN zq_start_of(period) + INTERVAL 1 MONTH
-    WHEN 'week' THEN zq_start_of(period) + INTERVAL 7 DAY
-    WHEN 'quarter' THEN zq_start_of(period) + INTERVAL 3 MONTH
-    WHEN 'half' THEN zq_start_of(period) + INTERVAL 6 MONTH
-    WHEN 'year' THEN zq_start_of(period) + INTERVAL 1 YEAR
-    WHEN 'ytd' THEN make_date(TRY_CAST(left(trim(period), 4) AS INTEGER), TRY_CAST(substr(trim(period), 6, 2) AS INTEGER), 1) + INTERVAL 1 MONTH
-    WHEN 'day' THEN zq_start_of(period) + INTERVAL 1 DAY
-    WHEN 'range' THEN TRY_CAST(split_part(trim(period), '..', 2) AS DATE) + INTERVAL 1 DAY
+CREATE OR REPLACE {{.Temp}}MACRO zq_end_of(period) AS CAST(CASE
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}') THEN zq_ms(period) + INTERVAL 1 MONTH
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[Ww][0-9]{2}') THEN zq_ws(period) + INTERVAL 7 DAY
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[Qq][1-4]') THEN zq_qs(period) + INTERVAL 3 MONTH
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[Hh][12]') THEN zq_hs(period) + INTERVAL 6 MONTH
+    WHEN regexp_full_match(trim(period), '[0-9]{4}') THEN zq_ys(period) + INTERVAL 1 YEAR
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}-[Yy][Tt][Dd]') THEN zq_ms(period) + INTERVAL 1 MONTH
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}-[0-9]{2}') THEN zq_ds(period) + INTERVAL 1 DAY
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}-[0-9]{2}[.][.][0-9]{4}-[0-9]{2}-[0-9]{2}') THEN zq_re(period)
+    ELSE zq_bad(period)
 END AS TIMESTAMP);
 
-CREATE OR REPLACE {{.Temp}}MACRO zq_prev_label(period) AS CASE zq_kind(period)
-    WHEN 'month' THEN strftime(zq_start_of(period) - INTERVAL 1 MONTH, '%Y-%m')
-    WHEN 'week' THEN CAST(isoyear(zq_start_of(period) - INTERVAL 7 DAY) AS VARCHAR) || '-W' || lpad(CAST(week(zq_start_of(period) - INTERVAL 7 DAY) AS VARCHAR), 2, '0')
-    WHEN 'quarter' THEN CAST(year(zq_start_of(period) - INTERVAL 3 MONTH) AS VARCHAR) || '-Q' || CAST(quarter(zq_start_of(period) - INTERVAL 3 MONTH) AS VARCHAR)
-    WHEN 'half' THEN CAST(year(zq_start_of(period) - INTERVAL 6 MONTH) AS VARCHAR) || '-H' || CASE WHEN month(zq_start_of(period) - INTERVAL 6 MONTH) <= 6 THEN '1' ELSE '2' END
-    WHEN 'year' THEN strftime(zq_start_of(period) - INTERVAL 1 YEAR, '%Y')
-    WHEN 'ytd' THEN strftime(zq_start_of(period) - INTERVAL 1 YEAR, '%Y') || '-' || strftime(zq_end_of(period) - INTERVAL 1 YEAR - INTERVAL 1 DAY, '%m') || '-YTD'
-    WHEN 'day' THEN strftime(zq_start_of(period) - INTERVAL 1 DAY, '%Y-%m-%d')
-    ELSE strftime(zq_start_of(period) - (zq_end_of(period) - zq_start_of(period)), '%Y-%m-%d') || '..' || strftime(zq_start_of(period) - INTERVAL 1 DAY, '%Y-%m-%d')
+CREATE OR REPLACE {{.Temp}}MACRO zq_prev_label(period) AS CASE
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}') THEN strftime(zq_ms(period) - INTERVAL 1 MONTH, '%Y-%m')
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[Ww][0-9]{2}') THEN CAST(isoyear(zq_ws(period) - INTERVAL 7 DAY) AS VARCHAR) || '-W' || lpad(CAST(week(zq_ws(period) - INTERVAL 7 DAY) AS VARCHAR), 2, '0')
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[Qq][1-4]') THEN CAST(year(zq_qs(period) - INTERVAL 3 MONTH) AS VARCHAR) || '-Q' || CAST(quarter(zq_qs(period) - INTERVAL 3 MONTH) AS VARCHAR)
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[Hh][12]') THEN CAST(year(zq_hs(period) - INTERVAL 6 MONTH) AS VARCHAR) || '-H' || CASE WHEN month(zq_hs(period) - INTERVAL 6 MONTH) <= 6 THEN '1' ELSE '2' END
+    WHEN regexp_full_match(trim(period), '[0-9]{4}') THEN strftime(zq_ys(period) - INTERVAL 1 YEAR, '%Y')
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}-[Yy][Tt][Dd]') THEN strftime(zq_ys(period) - INTERVAL 1 YEAR, '%Y') || '-' || strftime(zq_ms(period), '%m') || '-YTD'
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}-[0-9]{2}') THEN strftime(zq_ds(period) - INTERVAL 1 DAY, '%Y-%m-%d')
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}-[0-9]{2}[.][.][0-9]{4}-[0-9]{2}-[0-9]{2}') THEN strftime(zq_rs(period) - (zq_re(period) - zq_rs(period)), '%Y-%m-%d') || '..' || strftime(zq_rs(period) - INTERVAL 1 DAY, '%Y-%m-%d')
+    ELSE zq_bad(period)
 END;
 
-CREATE OR REPLACE {{.Temp}}MACRO zq_prev_start(period) AS CAST(CASE zq_kind(period)
-    WHEN 'month' THEN zq_start_of(period) - INTERVAL 1 MONTH
-    WHEN 'week' THEN zq_start_of(period) - INTERVAL 7 DAY
-    WHEN 'quarter' THEN zq_start_of(period) - INTERVAL 3 MONTH
-    WHEN 'half' THEN zq_start_of(period) - INTERVAL 6 MONTH
-    WHEN 'year' THEN zq_start_of(period) - INTERVAL 1 YEAR
-    WHEN 'ytd' THEN zq_start_of(period) - INTERVAL 1 YEAR
-    ELSE zq_start_of(period) - (zq_end_of(period) - zq_start_of(period))
+CREATE OR REPLACE {{.Temp}}MACRO zq_prev_start(period) AS CAST(CASE
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}') THEN zq_ms(period) - INTERVAL 1 MONTH
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[Ww][0-9]{2}') THEN zq_ws(period) - INTERVAL 7 DAY
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[Qq][1-4]') THEN zq_qs(period) - INTERVAL 3 MONTH
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[Hh][12]') THEN zq_hs(period) - INTERVAL 6 MONTH
+    WHEN regexp_full_match(trim(period), '[0-9]{4}') THEN zq_ys(period) - INTERVAL 1 YEAR
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}-[Yy][Tt][Dd]') THEN zq_ys(period) - INTERVAL 1 YEAR
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}-[0-9]{2}') THEN zq_ds(period) - INTERVAL 1 DAY
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}-[0-9]{2}[.][.][0-9]{4}-[0-9]{2}-[0-9]{2}') THEN zq_rs(period) - (zq_re(period) - zq_rs(period))
+    ELSE zq_bad(period)
 END AS TIMESTAMP);
 
-CREATE OR REPLACE {{.Temp}}MACRO zq_prev_end(period) AS
-    CAST(CASE zq_kind(period) WHEN 'ytd' THEN zq_end_of(period) - INTERVAL 1 YEAR ELSE zq_start_of(period) END AS TIMESTAMP);
+CREATE OR REPLACE {{.Temp}}MACRO zq_prev_end(period) AS CAST(CASE
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}') THEN zq_ms(period)
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[Ww][0-9]{2}') THEN zq_ws(period)
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[Qq][1-4]') THEN zq_qs(period)
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[Hh][12]') THEN zq_hs(period)
+    WHEN regexp_full_match(trim(period), '[0-9]{4}') THEN zq_ys(period)
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}-[Yy][Tt][Dd]') THEN zq_ms(period) + INTERVAL 1 MONTH - INTERVAL 1 YEAR
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}-[0-9]{2}') THEN zq_ds(period)
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}-[0-9]{2}[.][.][0-9]{4}-[0-9]{2}-[0-9]{2}') THEN zq_rs(period)
+    ELSE zq_bad(period)
+END AS TIMESTAMP);
 
 -- zq_period(period): one row with the period's label, kind, bounds [period_start,
 -- period_end) and the previous period of the same kind [prev_start, prev_end).
