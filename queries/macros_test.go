@@ -2,6 +2,8 @@ package queries
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -43,5 +45,45 @@ func TestMacros_PeriodBoundsEqualParsePeriod(t *testing.T) {
 	var s string
 	if err := q.conn.QueryRowContext(ctx, `SELECT zq_kind('2026-13x')`).Scan(&s); err == nil {
 		t.Error("zq_kind('2026-13x'): no error")
+	}
+}
+
+// TestMacros_LiteralPeriodBoundsAreConstants: for a literal period the table macros read
+// the tickets with constant bounds on created_at, as the commands' queries do, instead of
+// joining every ticket (with the calendar lists) against subqueries (about 60 s and several
+// GB for a year by month on the demo database before; BenchmarkDocsSQL in cmd/zhuqi).
+func TestMacros_LiteralPeriodBoundsAreConstants(t *testing.T) {
+	f := newFixture(t)
+	// Tickets before and after every period below, so that no bound is always true or
+	// always false by the column's statistics (DuckDB would drop such a filter).
+	var ts []tk
+	for i, c := range []string{"2025-10-15 09:00", "2026-06-15 09:00", "2026-09-15 09:00", "2026-10-12 09:00", "2026-12-15 09:00"} {
+		ts = append(ts, tk{id: fmt.Sprintf("X%d", i), enterprise: "企业", region: "任城区", category: "其他", created: c, status: "办理中"})
+	}
+	f.tickets("2027-01-01 00:00", ts)
+	q := f.open()
+	ctx := context.Background()
+	if err := InstallMacros(ctx, q.conn, f.cfg, true); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ query, start, end string }{
+		{`SELECT * FROM metrics('2026-10')`, "2026-10-01", "2026-11-01"},
+		{`SELECT * FROM metrics_by('2025-11-01..2026-10-31', 'month')`, "2025-11-01", "2026-11-01"},
+		{`SELECT * FROM ticket_facts('2026-Q3')`, "2026-07-01", "2026-10-01"},
+		{`SELECT * FROM department_ranking('2026-10')`, "2026-10-01", "2026-11-01"},
+		{`SELECT * FROM department_ranking('2026-10')`, "2026-09-01", "2026-10-01"}, // the previous period
+	} {
+		var key, plan string
+		if err := q.conn.QueryRowContext(ctx, "EXPLAIN (FORMAT json) "+tc.query).Scan(&key, &plan); err != nil {
+			t.Fatalf("%s: %v", tc.query, err)
+		}
+		for _, want := range []string{
+			"created_at>='" + tc.start + " 00:00:00'::TIMESTAMP",
+			"created_at<'" + tc.end + " 00:00:00'::TIMESTAMP",
+		} {
+			if !strings.Contains(plan, want) {
+				t.Errorf("%s: the plan has no filter %s (the period's bounds are not constants)", tc.query, want)
+			}
+		}
 	}
 }
