@@ -112,10 +112,10 @@ func MacroSQL(ctx context.Context, db rowQueryer, cfg *zhuqi.Config, temp bool) 
 			NotRanked: notRanked(Regions, r.Region.MinTickets),
 		},
 		{
-			Name: "cadre_ranking", Kind: Cadres, Inner: "zq_rank_cadres", Extra: ", (SELECT kind FROM zq_period(period)) = 'week'",
+			Name: "cadre_ranking", Kind: Cadres, Inner: "zq_rank_cadres", Extra: ", zq_kind(period) = 'week'",
 			Components: "c.solved, c.satisfaction_score", RulesVersion: version,
 			Imputed: "''",
-			NotRanked: fmt.Sprintf("CASE WHEN (SELECT kind FROM zq_period(period)) = 'week' THEN %s ELSE %s END",
+			NotRanked: fmt.Sprintf("CASE WHEN zq_kind(period) = 'week' THEN %s ELSE %s END",
 				sqlString(notRankedNote(Cadres, Period{Kind: "week"}, RankRow{}, r.Cadre.StarMinSolved)),
 				sqlString(notRankedNote(Cadres, Period{Kind: "month"}, RankRow{}, r.Cadre.MinSolved))),
 		},

@@ -23,75 +23,105 @@
 -- against the previous period of the same kind (for a range: the same number of days
 -- before; for year-to-date: the same span a year before).
 
+-- zq_kind, zq_start_of, zq_end_of, zq_prev_label, zq_prev_start, zq_prev_end(period):
+-- the period's kind, bounds [start, end) and the previous period of the same kind. They
+-- are scalar expressions, not subqueries, so that for a literal period the optimizer
+-- folds them into constants and the facts read only the period's tickets, as the
+-- commands' queries (with literal bounds) do. Each is one flat CASE on the label's form
+-- over the small zq_?s helpers (the start of a month, week … of the label): DuckDB
+-- expands nested macros when it creates the ones that use them, and a CASE over another
+-- macro's CASE multiplies their size.
+CREATE OR REPLACE {{.Temp}}MACRO zq_bad(period) AS
+    error('period ' || coalesce(trim(period), 'NULL') || ': use 2026-10, 2026-W42, 2026-Q3, 2026-H1, 2026, 2026-10-YTD, 2026-10-03 or 2026-01-01..2026-03-31');
+CREATE OR REPLACE {{.Temp}}MACRO zq_y(period) AS TRY_CAST(left(trim(period), 4) AS INTEGER);
+CREATE OR REPLACE {{.Temp}}MACRO zq_ms(period) AS make_date(zq_y(period), TRY_CAST(substr(trim(period), 6, 2) AS INTEGER), 1);
+CREATE OR REPLACE {{.Temp}}MACRO zq_ws(period) AS make_date(zq_y(period), 1, 4)
+    - CAST(isodow(make_date(zq_y(period), 1, 4)) - 1 AS INTEGER) + 7 * (TRY_CAST(substr(trim(period), 7, 2) AS INTEGER) - 1);
+CREATE OR REPLACE {{.Temp}}MACRO zq_qs(period) AS make_date(zq_y(period), 3 * TRY_CAST(substr(trim(period), 7, 1) AS INTEGER) - 2, 1);
+CREATE OR REPLACE {{.Temp}}MACRO zq_hs(period) AS make_date(zq_y(period), 6 * TRY_CAST(substr(trim(period), 7, 1) AS INTEGER) - 5, 1);
+CREATE OR REPLACE {{.Temp}}MACRO zq_ys(period) AS make_date(zq_y(period), 1, 1);
+CREATE OR REPLACE {{.Temp}}MACRO zq_ds(period) AS TRY_CAST(trim(period) AS DATE);
+CREATE OR REPLACE {{.Temp}}MACRO zq_rs(period) AS TRY_CAST(split_part(trim(period), '..', 1) AS DATE);
+CREATE OR REPLACE {{.Temp}}MACRO zq_re(period) AS TRY_CAST(split_part(trim(period), '..', 2) AS DATE) + INTERVAL 1 DAY;
+
+CREATE OR REPLACE {{.Temp}}MACRO zq_kind(period) AS CASE
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}') THEN 'month'
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[Ww][0-9]{2}') THEN 'week'
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[Qq][1-4]') THEN 'quarter'
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[Hh][12]') THEN 'half'
+    WHEN regexp_full_match(trim(period), '[0-9]{4}') THEN 'year'
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}-[Yy][Tt][Dd]') THEN 'ytd'
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}-[0-9]{2}') THEN 'day'
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}-[0-9]{2}[.][.][0-9]{4}-[0-9]{2}-[0-9]{2}') THEN 'range'
+    ELSE zq_bad(period)
+END;
+
+CREATE OR REPLACE {{.Temp}}MACRO zq_start_of(period) AS CAST(CASE
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}') THEN zq_ms(period)
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[Ww][0-9]{2}') THEN zq_ws(period)
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[Qq][1-4]') THEN zq_qs(period)
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[Hh][12]') THEN zq_hs(period)
+    WHEN regexp_full_match(trim(period), '[0-9]{4}') THEN zq_ys(period)
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}-[Yy][Tt][Dd]') THEN zq_ys(period)
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}-[0-9]{2}') THEN zq_ds(period)
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}-[0-9]{2}[.][.][0-9]{4}-[0-9]{2}-[0-9]{2}') THEN zq_rs(period)
+    ELSE zq_bad(period)
+END AS TIMESTAMP);
+
+CREATE OR REPLACE {{.Temp}}MACRO zq_end_of(period) AS CAST(CASE
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}') THEN zq_ms(period) + INTERVAL 1 MONTH
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[Ww][0-9]{2}') THEN zq_ws(period) + INTERVAL 7 DAY
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[Qq][1-4]') THEN zq_qs(period) + INTERVAL 3 MONTH
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[Hh][12]') THEN zq_hs(period) + INTERVAL 6 MONTH
+    WHEN regexp_full_match(trim(period), '[0-9]{4}') THEN zq_ys(period) + INTERVAL 1 YEAR
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}-[Yy][Tt][Dd]') THEN zq_ms(period) + INTERVAL 1 MONTH
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}-[0-9]{2}') THEN zq_ds(period) + INTERVAL 1 DAY
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}-[0-9]{2}[.][.][0-9]{4}-[0-9]{2}-[0-9]{2}') THEN zq_re(period)
+    ELSE zq_bad(period)
+END AS TIMESTAMP);
+
+CREATE OR REPLACE {{.Temp}}MACRO zq_prev_label(period) AS CASE
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}') THEN strftime(zq_ms(period) - INTERVAL 1 MONTH, '%Y-%m')
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[Ww][0-9]{2}') THEN CAST(isoyear(zq_ws(period) - INTERVAL 7 DAY) AS VARCHAR) || '-W' || lpad(CAST(week(zq_ws(period) - INTERVAL 7 DAY) AS VARCHAR), 2, '0')
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[Qq][1-4]') THEN CAST(year(zq_qs(period) - INTERVAL 3 MONTH) AS VARCHAR) || '-Q' || CAST(quarter(zq_qs(period) - INTERVAL 3 MONTH) AS VARCHAR)
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[Hh][12]') THEN CAST(year(zq_hs(period) - INTERVAL 6 MONTH) AS VARCHAR) || '-H' || CASE WHEN month(zq_hs(period) - INTERVAL 6 MONTH) <= 6 THEN '1' ELSE '2' END
+    WHEN regexp_full_match(trim(period), '[0-9]{4}') THEN strftime(zq_ys(period) - INTERVAL 1 YEAR, '%Y')
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}-[Yy][Tt][Dd]') THEN strftime(zq_ys(period) - INTERVAL 1 YEAR, '%Y') || '-' || strftime(zq_ms(period), '%m') || '-YTD'
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}-[0-9]{2}') THEN strftime(zq_ds(period) - INTERVAL 1 DAY, '%Y-%m-%d')
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}-[0-9]{2}[.][.][0-9]{4}-[0-9]{2}-[0-9]{2}') THEN strftime(zq_rs(period) - (zq_re(period) - zq_rs(period)), '%Y-%m-%d') || '..' || strftime(zq_rs(period) - INTERVAL 1 DAY, '%Y-%m-%d')
+    ELSE zq_bad(period)
+END;
+
+CREATE OR REPLACE {{.Temp}}MACRO zq_prev_start(period) AS CAST(CASE
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}') THEN zq_ms(period) - INTERVAL 1 MONTH
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[Ww][0-9]{2}') THEN zq_ws(period) - INTERVAL 7 DAY
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[Qq][1-4]') THEN zq_qs(period) - INTERVAL 3 MONTH
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[Hh][12]') THEN zq_hs(period) - INTERVAL 6 MONTH
+    WHEN regexp_full_match(trim(period), '[0-9]{4}') THEN zq_ys(period) - INTERVAL 1 YEAR
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}-[Yy][Tt][Dd]') THEN zq_ys(period) - INTERVAL 1 YEAR
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}-[0-9]{2}') THEN zq_ds(period) - INTERVAL 1 DAY
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}-[0-9]{2}[.][.][0-9]{4}-[0-9]{2}-[0-9]{2}') THEN zq_rs(period) - (zq_re(period) - zq_rs(period))
+    ELSE zq_bad(period)
+END AS TIMESTAMP);
+
+CREATE OR REPLACE {{.Temp}}MACRO zq_prev_end(period) AS CAST(CASE
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}') THEN zq_ms(period)
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[Ww][0-9]{2}') THEN zq_ws(period)
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[Qq][1-4]') THEN zq_qs(period)
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[Hh][12]') THEN zq_hs(period)
+    WHEN regexp_full_match(trim(period), '[0-9]{4}') THEN zq_ys(period)
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}-[Yy][Tt][Dd]') THEN zq_ms(period) + INTERVAL 1 MONTH - INTERVAL 1 YEAR
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}-[0-9]{2}') THEN zq_ds(period)
+    WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}-[0-9]{2}[.][.][0-9]{4}-[0-9]{2}-[0-9]{2}') THEN zq_rs(period)
+    ELSE zq_bad(period)
+END AS TIMESTAMP);
+
 -- zq_period(period): one row with the period's label, kind, bounds [period_start,
 -- period_end) and the previous period of the same kind [prev_start, prev_end).
 CREATE OR REPLACE {{.Temp}}MACRO zq_period(period) AS TABLE
-WITH a AS (SELECT trim(period) AS label),
-k AS (
-    SELECT label, CASE
-        WHEN regexp_full_match(label, '[0-9]{4}-[0-9]{2}') THEN 'month'
-        WHEN regexp_full_match(label, '[0-9]{4}-[Ww][0-9]{2}') THEN 'week'
-        WHEN regexp_full_match(label, '[0-9]{4}-[Qq][1-4]') THEN 'quarter'
-        WHEN regexp_full_match(label, '[0-9]{4}-[Hh][12]') THEN 'half'
-        WHEN regexp_full_match(label, '[0-9]{4}') THEN 'year'
-        WHEN regexp_full_match(label, '[0-9]{4}-[0-9]{2}-[Yy][Tt][Dd]') THEN 'ytd'
-        WHEN regexp_full_match(label, '[0-9]{4}-[0-9]{2}-[0-9]{2}') THEN 'day'
-        WHEN regexp_full_match(label, '[0-9]{4}-[0-9]{2}-[0-9]{2}[.][.][0-9]{4}-[0-9]{2}-[0-9]{2}') THEN 'range'
-        ELSE error('period ' || coalesce(label, 'NULL') || ': use 2026-10, 2026-W42, 2026-Q3, 2026-H1, 2026, 2026-10-YTD, 2026-10-03 or 2026-01-01..2026-03-31')
-    END AS kind,
-    TRY_CAST(left(label, 4) AS INTEGER) AS y,
-    TRY_CAST(substr(label, 6, 2) AS INTEGER) AS mm,
-    TRY_CAST(substr(label, 7, 2) AS INTEGER) AS ww,
-    TRY_CAST(substr(label, 7, 1) AS INTEGER) AS n
-    FROM a
-),
-s AS (
-    SELECT *, CAST(CASE kind
-        WHEN 'month' THEN make_date(y, mm, 1)
-        WHEN 'week' THEN make_date(y, 1, 4) - CAST(isodow(make_date(y, 1, 4)) - 1 AS INTEGER) + 7 * (ww - 1)
-        WHEN 'quarter' THEN make_date(y, 3 * n - 2, 1)
-        WHEN 'half' THEN make_date(y, 6 * n - 5, 1)
-        WHEN 'day' THEN TRY_CAST(label AS DATE)
-        WHEN 'range' THEN TRY_CAST(split_part(label, '..', 1) AS DATE)
-        ELSE make_date(y, 1, 1)
-    END AS TIMESTAMP) AS period_start
-    FROM k
-),
-e AS (
-    SELECT *, CAST(CASE kind
-        WHEN 'month' THEN period_start + INTERVAL 1 MONTH
-        WHEN 'week' THEN period_start + INTERVAL 7 DAY
-        WHEN 'quarter' THEN period_start + INTERVAL 3 MONTH
-        WHEN 'half' THEN period_start + INTERVAL 6 MONTH
-        WHEN 'year' THEN period_start + INTERVAL 1 YEAR
-        WHEN 'ytd' THEN make_date(y, mm, 1) + INTERVAL 1 MONTH
-        WHEN 'day' THEN period_start + INTERVAL 1 DAY
-        WHEN 'range' THEN TRY_CAST(split_part(label, '..', 2) AS DATE) + INTERVAL 1 DAY
-    END AS TIMESTAMP) AS period_end
-    FROM s
-)
-SELECT label, kind, period_start, period_end,
-    CASE kind
-        WHEN 'month' THEN strftime(period_start - INTERVAL 1 MONTH, '%Y-%m')
-        WHEN 'week' THEN CAST(isoyear(period_start - INTERVAL 7 DAY) AS VARCHAR) || '-W' || lpad(CAST(week(period_start - INTERVAL 7 DAY) AS VARCHAR), 2, '0')
-        WHEN 'quarter' THEN CAST(year(period_start - INTERVAL 3 MONTH) AS VARCHAR) || '-Q' || CAST(quarter(period_start - INTERVAL 3 MONTH) AS VARCHAR)
-        WHEN 'half' THEN CAST(year(period_start - INTERVAL 6 MONTH) AS VARCHAR) || '-H' || CASE WHEN month(period_start - INTERVAL 6 MONTH) <= 6 THEN '1' ELSE '2' END
-        WHEN 'year' THEN strftime(period_start - INTERVAL 1 YEAR, '%Y')
-        WHEN 'ytd' THEN strftime(period_start - INTERVAL 1 YEAR, '%Y') || '-' || strftime(period_end - INTERVAL 1 YEAR - INTERVAL 1 DAY, '%m') || '-YTD'
-        WHEN 'day' THEN strftime(period_start - INTERVAL 1 DAY, '%Y-%m-%d')
-        ELSE strftime(period_start - (period_end - period_start), '%Y-%m-%d') || '..' || strftime(period_start - INTERVAL 1 DAY, '%Y-%m-%d')
-    END AS prev_label,
-    CAST(CASE kind
-        WHEN 'month' THEN period_start - INTERVAL 1 MONTH
-        WHEN 'week' THEN period_start - INTERVAL 7 DAY
-        WHEN 'quarter' THEN period_start - INTERVAL 3 MONTH
-        WHEN 'half' THEN period_start - INTERVAL 6 MONTH
-        WHEN 'year' THEN period_start - INTERVAL 1 YEAR
-        WHEN 'ytd' THEN period_start - INTERVAL 1 YEAR
-        ELSE period_start - (period_end - period_start)
-    END AS TIMESTAMP) AS prev_start,
-    CAST(CASE kind WHEN 'ytd' THEN period_end - INTERVAL 1 YEAR ELSE period_start END AS TIMESTAMP) AS prev_end
-FROM e;
+SELECT trim(period) AS label, zq_kind(period) AS kind, zq_start_of(period) AS period_start,
+    zq_end_of(period) AS period_end, zq_prev_label(period) AS prev_label,
+    zq_prev_start(period) AS prev_start, zq_prev_end(period) AS prev_end;
 
 CREATE OR REPLACE {{.Temp}}MACRO {{template "zq_wj"}};
 
@@ -130,7 +160,7 @@ SELECT * FROM (
 {{end}}
 
 CREATE OR REPLACE {{.Temp}}MACRO ticket_facts(period) AS TABLE
-SELECT * FROM zq_facts_listing((SELECT period_start FROM zq_period(period)), (SELECT period_end FROM zq_period(period)));
+SELECT * FROM zq_facts_listing(zq_start_of(period), zq_end_of(period));
 
 -- metrics(period) and metrics_by(period, dim): the aggregates of rates.sql, sla.sql and
 -- durations.sql over zq_facts, in the column order of `zhuqi metrics`; durations in
@@ -139,7 +169,7 @@ CREATE OR REPLACE {{.Temp}}MACRO metrics(period) AS TABLE
 SELECT {{.MetricColumns}}
 FROM (SELECT
 {{.Aggregates}}
-FROM zq_facts((SELECT period_start FROM zq_period(period)), (SELECT period_end FROM zq_period(period))));
+FROM zq_facts(zq_start_of(period), zq_end_of(period)));
 
 CREATE OR REPLACE {{.Temp}}MACRO metrics_by(period, dim) AS TABLE
 SELECT dim AS dimension, value, {{.MetricColumns}}
@@ -151,7 +181,7 @@ FROM (SELECT CASE dim
         ELSE error('metrics_by: unknown dimension ' || coalesce(dim, 'NULL') || ': use {{.Dimensions}}')
     END AS value,
 {{.Aggregates}}
-FROM zq_facts((SELECT period_start FROM zq_period(period)), (SELECT period_end FROM zq_period(period)))
+FROM zq_facts(zq_start_of(period), zq_end_of(period))
 GROUP BY ALL)
 ORDER BY value COLLATE zh NULLS LAST;
 
@@ -176,9 +206,9 @@ CREATE OR REPLACE {{$.Temp}}MACRO {{.Name}}(period) AS TABLE
 WITH cur AS (
     SELECT *, CASE WHEN eligible AND total IS NOT NULL
         THEN rank() OVER (PARTITION BY eligible AND total IS NOT NULL ORDER BY total DESC) END AS rank
-    FROM {{.Inner}}((SELECT period_start FROM zq_period(period)), (SELECT period_end FROM zq_period(period)){{.Extra}})
+    FROM {{.Inner}}(zq_start_of(period), zq_end_of(period){{.Extra}})
 ),
-pp AS (SELECT prev_label FROM zq_period(period)),
+pp AS (SELECT zq_prev_label(period) AS prev_label),
 pub AS (
     SELECT r.name, r.rank AS prev_rank FROM publication_rows r
     WHERE r.ranking = '{{.Kind}}' AND r.publication_id = (
@@ -189,8 +219,8 @@ pub AS (
 judged AS (
     SELECT name, CASE WHEN eligible AND total IS NOT NULL
         THEN rank() OVER (PARTITION BY eligible AND total IS NOT NULL ORDER BY total DESC) END AS prev_rank
-    FROM {{.Inner}}((SELECT prev_start FROM zq_period(period)), (SELECT prev_end FROM zq_period(period)){{.Extra}},
-        zq_at := (SELECT prev_end FROM zq_period(period)) + ((SELECT max(as_of) FROM ingests WHERE kind = 'tickets') - (SELECT period_end FROM zq_period(period))))
+    FROM {{.Inner}}(zq_prev_start(period), zq_prev_end(period){{.Extra}},
+        zq_at := zq_prev_end(period) + ((SELECT max(as_of) FROM ingests WHERE kind = 'tickets') - zq_end_of(period)))
 ),
 prev AS (
     SELECT * FROM pub
