@@ -399,3 +399,13 @@ func TestIngest_KindFromHeader(t *testing.T) {
 		t.Errorf("wrong --kind: exit %d: %s", code, errs)
 	}
 }
+
+// TestGrowth_NothingToShow: a filter that matches no target says so, and how to load
+// them, instead of printing an empty table.
+func TestGrowth_NothingToShow(t *testing.T) {
+	db := sampleDatabase(t)
+	code, out, errs := run(t, "growth", "--db", db, "--period", "2026-10", "--metric", "no_such_metric")
+	if code != 0 || !strings.Contains(out, "no targets or actuals for 2026-10 (no_such_metric)") || strings.Contains(out, "entity_type") {
+		t.Errorf("exit %d\n%s\n%s", code, out, errs)
+	}
+}

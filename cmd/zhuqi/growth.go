@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -94,5 +95,24 @@ func (m *Main) growth(ctx context.Context, o *growthOptions) error {
 		return tabular.Write(m.Stdout, o.format, t)
 	}
 	fmt.Fprintf(m.Stdout, "目标完成与增长 growth  %s  序时进度 time progress %d/12\n\n", p.Label, int(p.Start.Month()))
+	if len(t.Rows) == 0 {
+		fmt.Fprintf(m.Stdout, "%s 没有目标或实际值数据：先导入目标与月度实际值（zhuqi ingest targets.csv actuals.csv）/ no targets or actuals for %s%s: ingest them first (zhuqi ingest targets.csv actuals.csv)\n",
+			p.Label, p.Label, filterWords(f))
+		return nil
+	}
 	return writePeople(m.Stdout, t, people, "--format csv")
+}
+
+// filterWords names the filter of a growth query for a message: " (region, revenue)".
+func filterWords(f queries.GrowthFilter) string {
+	var w []string
+	for _, s := range []string{f.EntityType, f.Metric} {
+		if s != "" {
+			w = append(w, s)
+		}
+	}
+	if len(w) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(w, ", ") + ")"
 }
