@@ -334,6 +334,7 @@ func TestDirect_Cancelled(t *testing.T) {
 		rows = append(rows, []string{fmt.Sprintf("C%03d", i), "潍坊华星机械有限公司", "奎文区", "用地", "2026-10-03 14:05", "", "办理中", "", ""})
 	}
 	path := writeFile(t, t.TempDir(), "tickets_2026-10-31.csv", csvBytes(t, snapHeader, rows))
+	t.Setenv(fastPathEnv, "on") // a test of the direct path
 	s := MustOpenStore(t)
 	before := fingerprint(t, s)
 	cfg := zhuqi.Default()

@@ -10,6 +10,18 @@ import (
 	"github.com/zhuqi/zhuqi/sample"
 )
 
+// fastPathOn says whether this run's ingests use the Go fast paths ($ZHUQI_FAST_PATH, else
+// the default configuration): a test of what a row becomes checks the path it took only
+// when they do. Tests of the fast path itself set $ZHUQI_FAST_PATH=on.
+func fastPathOn(tb testing.TB) bool {
+	tb.Helper()
+	on, err := fastPath(zhuqi.Default())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return on
+}
+
 // TestFastPath_Setting: [ingest] fast_path and $ZHUQI_FAST_PATH decide fastPath, the
 // environment first; a value that is neither on nor off is an error saying so; the
 // setting does not enter the raw row hashes' fingerprint.
