@@ -47,8 +47,10 @@ type IngestConfig struct {
 	// MemoryLimit is DuckDB's memory_limit during ingest, e.g. "1GB".
 	MemoryLimit string `toml:"memory_limit" yaml:"memory_limit"`
 	// FastPath lets ingest read ticket CSVs with the Go fast paths (line digest, direct
-	// parser); false sends every row through staging and the SQL normalisation. It changes
-	// speed only, never what is stored; $ZHUQI_FAST_PATH (on/off) overrides it.
+	// parser); false sends every row through staging and the SQL normalisation. Versions,
+	// rejects and warnings are the same either way; only raw_hash is made differently, so
+	// the first ingest after a switch parses every row again. $ZHUQI_FAST_PATH (on/off)
+	// overrides it. Not part of ReadingTOML.
 	FastPath *bool `toml:"fast_path" yaml:"fast_path"`
 }
 
