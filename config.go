@@ -46,6 +46,12 @@ type IngestConfig struct {
 	BatchRows      int   `toml:"batch_rows" yaml:"batch_rows"`
 	// MemoryLimit is DuckDB's memory_limit during ingest, e.g. "1GB".
 	MemoryLimit string `toml:"memory_limit" yaml:"memory_limit"`
+	// FastPath lets ingest read ticket CSVs with the Go fast paths (line digest, direct
+	// parser); false sends every row through staging and the SQL normalisation. Versions,
+	// rejects and warnings are the same either way; only raw_hash is made differently, so
+	// the first ingest after a switch parses every row again. $ZHUQI_FAST_PATH (on/off)
+	// overrides it. Not part of ReadingTOML.
+	FastPath *bool `toml:"fast_path" yaml:"fast_path"`
 }
 
 // ReportsConfig sets how documents are made.
@@ -146,6 +152,9 @@ func (c *Config) merge(u *Config) {
 	}
 	if u.Ingest.MemoryLimit != "" {
 		c.Ingest.MemoryLimit = u.Ingest.MemoryLimit
+	}
+	if u.Ingest.FastPath != nil {
+		c.Ingest.FastPath = u.Ingest.FastPath
 	}
 	c.Timestamps.Formats = append(c.Timestamps.Formats, u.Timestamps.Formats...)
 	c.Timestamps.MonthFormats = append(c.Timestamps.MonthFormats, u.Timestamps.MonthFormats...)

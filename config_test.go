@@ -57,6 +57,29 @@ holidays = [{ name = "元旦", from = "2027-01-01", to = "2027-01-01" }]
 	eq("rules unchanged", c.Rules.Version(), Default().Rules.Version())
 }
 
+// TestLoadConfig_FastPath: [ingest] fast_path is on by default; an office file that sets
+// it false turns it off, one that leaves it out keeps it on, and it is not in ReadingTOML.
+func TestLoadConfig_FastPath(t *testing.T) {
+	d := Default()
+	if d.Ingest.FastPath == nil || !*d.Ingest.FastPath {
+		t.Fatalf("default fast_path = %v, want true", d.Ingest.FastPath)
+	}
+	for body, want := range map[string]bool{"[ingest]\nfast_path = false\n": false, "[ingest]\nbatch_rows = 1000\n": true} {
+		c, err := LoadConfig(writeConfig(t, "zhuqi.toml", body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Ingest.FastPath == nil || *c.Ingest.FastPath != want {
+			t.Errorf("%q: fast_path = %v, want %v", body, c.Ingest.FastPath, want)
+		}
+		a, _ := c.ReadingTOML()
+		b, _ := d.ReadingTOML()
+		if string(a) != string(b) {
+			t.Errorf("%q: ReadingTOML changed; fast_path must not change the raw row hashes", body)
+		}
+	}
+}
+
 func TestLoadConfig_YAMLRules(t *testing.T) {
 	p := writeConfig(t, "zhuqi.yaml", `
 rules:

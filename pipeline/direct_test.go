@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -41,8 +42,11 @@ var edgeCells = map[string][]string{
 
 // TestDirect_SameAsSQL: rows the Go parser reads are stored exactly as SQL would store
 // them (values, row hash, raw hash, timing); the rows it leaves to SQL get the same rejects
-// and warnings. Two stores ingest the same snapshots, one with the direct path off.
+// and warnings. Three stores ingest the same snapshots (a first load, the next day with
+// changed rows, repeated ids and bad rows): one with the fast paths on, one with the
+// direct parser off (the line digest still on), one with [ingest] fast_path = false.
 func TestDirect_SameAsSQL(t *testing.T) {
+	t.Setenv(fastPathEnv, "") // the configuration decides, whatever the run's mode
 	t.Run("default configuration", func(t *testing.T) { sameAsSQL(t, zhuqi.Default(), false, true) })
 	t.Run("GB18030 files", func(t *testing.T) { sameAsSQL(t, zhuqi.Default(), true, true) })
 	// A first load whose every row is read in Go leaves nothing to SQL, which then does not
@@ -100,7 +104,10 @@ func sameAsSQL(t *testing.T, cfg *zhuqi.Config, gb18030, edges bool) {
 		}
 	}
 
-	direct, viaSQL := MustOpenStore(t), MustOpenStore(t)
+	off := *cfg
+	off.Ingest.FastPath = new(bool)
+	var repeated int64
+	direct, viaSQL, slow := MustOpenStore(t), MustOpenStore(t), MustOpenStore(t)
 	for i, f := range files {
 		repD, err := direct.Ingest(context.Background(), cfg, f, Options{})
 		if err != nil {
@@ -112,6 +119,27 @@ func sameAsSQL(t *testing.T, cfg *zhuqi.Config, gb18030, edges bool) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		repO, err := slow.Ingest(context.Background(), &off, f, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		noFastPath(t, repO, fmt.Sprintf("fast_path = false, snapshot %d", i+1))
+		if repD.Read != repO.Read || repD.Loaded != repO.Loaded || repD.Rejected != repO.Rejected || repD.Versions != repO.Versions || repD.Unchanged != repO.Unchanged || repD.Blank != repO.Blank {
+			t.Errorf("snapshot %d: fast path read %d loaded %d rejected %d versions %d unchanged %d blank %d; off %d %d %d %d %d %d", i+1,
+				repD.Read, repD.Loaded, repD.Rejected, repD.Versions, repD.Unchanged, repD.Blank,
+				repO.Read, repO.Loaded, repO.Rejected, repO.Versions, repO.Unchanged, repO.Blank)
+		}
+		repeated += rejected(repO, "duplicate_id")
+		if edges && rejected(repO, "bad_timestamp") == 0 {
+			t.Errorf("snapshot %d: rejects %v; want the edge cells' bad timestamps", i+1, repO.Rejects)
+		}
+		if i > 0 && repO.Unchanged == 0 {
+			t.Errorf("snapshot %d: no unchanged rows; want the next day's snapshot to repeat most tickets", i+1)
+		}
+		// raw_hash is how the row was read (schema/0007): a line's CRCs on the fast path, a
+		// hash of its cells in SQL. Switching the fast path between snapshots mends it
+		// (TestFastPath_Switched); every other column must be the same.
+		sameTablesExcept(t, direct, slow, fmt.Sprintf("fast path on and off, snapshot %d", i+1), edges, "raw_hash")
 		if i == 0 && edges && (repD.Direct < 1000 || repD.Direct == repD.Loaded) {
 			t.Errorf("snapshot 1: %d rows read in Go of %d loaded; want most, not all (the edge rows go to SQL)", repD.Direct, repD.Loaded)
 		}
@@ -135,20 +163,35 @@ func sameAsSQL(t *testing.T, cfg *zhuqi.Config, gb18030, edges bool) {
 		// After each snapshot: the second's ingest would mend what the first left out.
 		sameTables(t, direct, viaSQL, fmt.Sprintf("snapshot %d", i+1), edges)
 	}
+	if edges && repeated == 0 {
+		t.Errorf("no row rejected as a repeated id; want the edge rows' repeated ids rejected")
+	}
 }
 
 // sameTables compares what the direct path (direct) and SQL (viaSQL) stored; edges says
 // that there are rejects and warnings.
 func sameTables(t *testing.T, direct, viaSQL *Store, what string, edges bool) {
 	t.Helper()
+	sameTablesExcept(t, direct, viaSQL, what, edges)
+}
+
+// sameTablesExcept is sameTables without the columns except of ticket_versions (and
+// without the ledger's rows_unchanged when except names it).
+func sameTablesExcept(t *testing.T, direct, viaSQL *Store, what string, edges bool, except ...string) {
+	t.Helper()
+	ledger := "SELECT ingest_id, rows_read, rows_loaded, rows_rejected, versions_added, warnings, report->'rejects', report->'warnings', report->'rows_unchanged' FROM ingests"
+	if slices.Contains(except, "rows_unchanged") {
+		ledger = strings.Replace(ledger, ", report->'rows_unchanged'", "", 1)
+		except = slices.DeleteFunc(slices.Clone(except), func(c string) bool { return c == "rows_unchanged" })
+	}
 	for _, c := range []struct {
 		q    string
 		rows bool // rows expected
 	}{
-		{"SELECT * EXCLUDE (extra), extra::VARCHAR FROM ticket_versions", true},
+		{"SELECT * EXCLUDE (" + strings.Join(append([]string{"extra"}, except...), ", ") + "), extra::VARCHAR FROM ticket_versions", true},
 		{"SELECT * EXCLUDE (raw), raw::VARCHAR FROM rejects", edges},
 		{"SELECT * FROM warnings", edges},
-		{"SELECT ingest_id, rows_read, rows_loaded, rows_rejected, versions_added, warnings, report->'rejects', report->'warnings', report->'rows_unchanged' FROM ingests", true},
+		{ledger, true},
 		{"SELECT * FROM derived_state", true},
 	} {
 		a, b := tableLines(t, direct, c.q), tableLines(t, viaSQL, c.q)
@@ -159,6 +202,26 @@ func sameTables(t *testing.T, direct, viaSQL *Store, what string, edges bool) {
 			t.Errorf("%s: %s: the direct path and SQL differ:\n%s", what, c.q, diffLines(a, b))
 		}
 	}
+}
+
+// noFastPath fails t unless rep is of an ingest that used no Go fast path: no line
+// digest, no row parsed in Go.
+func noFastPath(t *testing.T, rep *Report, what string) {
+	t.Helper()
+	if rep.Direct != 0 || rep.unchangedInGo != 0 || strings.Contains(rep.Staging, "Go") || strings.Contains(rep.Staging, "changed rows only") ||
+		steps(rep, "digest")+steps(rep, "compare")+steps(rep, "plan")+steps(rep, "new tickets") > 0 {
+		t.Errorf("%s: %d rows read in Go, %d found unchanged in Go, staging %q, steps %v; want no fast path", what, rep.Direct, rep.unchangedInGo, rep.Staging, rep.Steps)
+	}
+}
+
+// rejected is how many rows rep rejected with code.
+func rejected(rep *Report, code string) int64 {
+	for _, c := range rep.Rejects {
+		if c.Code == code {
+			return c.Count
+		}
+	}
+	return 0
 }
 
 // steps counts the steps of rep named name.
@@ -176,7 +239,7 @@ func steps(rep *Report, name string) int {
 var notes = []string{"", "重点企业", `含"引号"`, `反斜杠\`, "制表\t符", " 前后空格 ", "控制\x01\x08\x0c\x1f字符", "é/ü", "{\"json\": 1}", "\x7f\u2028\u2029<>&'"}
 
 // withEdgeCells rewrites the CSV at path with a column 备注 of notes, and with the cells
-// of edgeCells put into every other row from data row first.
+// of edgeCells put into every other row from data row first, and with ids repeated.
 func withEdgeCells(t *testing.T, path string, first int) string {
 	t.Helper()
 	data, err := os.ReadFile(path)
@@ -218,6 +281,11 @@ func withEdgeCells(t *testing.T, path string, first int) string {
 			recs[r][i] = c
 			r += 2
 		}
+	}
+	// Ids repeated inside the file: the last rows repeat the ids of earlier ones.
+	id := col["ticket_id"]
+	for k := 1; k <= 3; k++ {
+		recs[len(recs)-k][id] = recs[300+first+k][id]
 	}
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
@@ -266,6 +334,7 @@ func TestDirect_Cancelled(t *testing.T) {
 		rows = append(rows, []string{fmt.Sprintf("C%03d", i), "潍坊华星机械有限公司", "奎文区", "用地", "2026-10-03 14:05", "", "办理中", "", ""})
 	}
 	path := writeFile(t, t.TempDir(), "tickets_2026-10-31.csv", csvBytes(t, snapHeader, rows))
+	t.Setenv(fastPathEnv, "on") // a test of the direct path
 	s := MustOpenStore(t)
 	before := fingerprint(t, s)
 	cfg := zhuqi.Default()

@@ -34,6 +34,7 @@ type Options struct {
 
 	current *currentAhead // set by Ingest: the current versions, read during the scan
 	tmpDir  string        // set by Ingest: the folder for this ingest's temporary files
+	fast    bool          // set by Ingest: the Go fast paths may read the file (fastPath)
 }
 
 // Progress reports how far an ingest has come.
@@ -72,10 +73,13 @@ func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt 
 		return nil, fmt.Errorf("ingest %s: %w", path, err)
 	}
 	mark := started
+	if opt.fast, err = fastPath(cfg); err != nil {
+		return nil, fmt.Errorf("ingest %s: %w", path, err)
+	}
 	// A later ticket CSV's lines are checked for UTF-8 as the digest reads them
 	// (scan.UTF8Partial): most were read before.
 	var lazy bool
-	if (opt.Kind == zhuqi.KindTickets || opt.Kind == "") && opt.Encoding == "" {
+	if opt.fast && (opt.Kind == zhuqi.KindTickets || opt.Kind == "") && opt.Encoding == "" {
 		if err := s.DB.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM ticket_versions WHERE is_current)`).Scan(&lazy); err != nil {
 			return nil, fmt.Errorf("ingest %s: %w", path, err)
 		}
@@ -344,7 +348,7 @@ func (s *Store) stage(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, pa
 	var compared bool
 	// A file with bytes not of its encoding is read row by row, rejecting the rows that hold them.
 	badBytes := sc.Format == FormatCSV && sc.Invalid
-	digest := sc.Format == FormatCSV && sc.Lines && at == 0 && m.Kind == zhuqi.KindTickets && lineEncoding(rep.Encoding, sc.Delim) && !badBytes
+	digest := opt.fast && sc.Format == FormatCSV && sc.Lines && at == 0 && m.Kind == zhuqi.KindTickets && lineEncoding(rep.Encoding, sc.Delim) && !badBytes
 	if sc.UTF8Partial && !(digest && rep.Encoding == "utf-8") {
 		return nil, stageStats{}, errRescan
 	}

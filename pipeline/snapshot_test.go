@@ -81,6 +81,7 @@ func TestIngest_Snapshots(t *testing.T) {
 	// A first load whose rows are all read in Go skips the SQL steps, not the transaction.
 	for _, step := range []string{"new tickets", "timing", "ledger"} {
 		t.Run("Err_AllInGoFailAt_"+step, func(t *testing.T) {
+			t.Setenv(fastPathEnv, "on") // a test of the direct path
 			s := MustOpenStore(t)
 			failAt(t, s, first, step)
 			rep := mustIngest(t, s, first, Options{})
@@ -94,6 +95,7 @@ func TestIngest_Snapshots(t *testing.T) {
 	// New tickets read in Go are inserted inside the file's transaction too.
 	for _, step := range []string{"new tickets", "versions", "ledger"} {
 		t.Run("Err_NewTicketsFailAt_"+step, func(t *testing.T) {
+			t.Setenv(fastPathEnv, "on") // a test of the direct path
 			s := MustOpenStore(t)
 			mustIngest(t, s, first, Options{})
 			rows := snapRows("已办结")
@@ -203,6 +205,9 @@ func TestIngest_RowNumbersOfALargeFile(t *testing.T) {
 		t.Run(staging, func(t *testing.T) {
 			defer func(on bool) { readNewInGo = on }(readNewInGo)
 			readNewInGo = staging == stagingDirect
+			if readNewInGo {
+				t.Setenv(fastPathEnv, "on") // the direct path's case
+			}
 			testRowNumbers(t, staging)
 		})
 	}

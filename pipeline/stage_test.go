@@ -36,6 +36,9 @@ func TestStageRows_Streamed(t *testing.T) {
 		t.Run("OK_ManyBatches/"+staging, func(t *testing.T) {
 			defer func(on bool) { readNewInGo = on }(readNewInGo)
 			readNewInGo = staging == stagingDirect
+			if readNewInGo {
+				t.Setenv(fastPathEnv, "on") // the direct path's case
+			}
 			s := MustOpenStore(t)
 			rows := streamRows(100)
 			rows[40] = make([]string, len(snapHeader)) // a blank row
