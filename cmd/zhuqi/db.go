@@ -12,6 +12,7 @@ import (
 
 	"github.com/zhuqi/zhuqi"
 	"github.com/zhuqi/zhuqi/internal/progress"
+	"github.com/zhuqi/zhuqi/internal/tabular"
 	"github.com/zhuqi/zhuqi/pipeline"
 	"github.com/zhuqi/zhuqi/queries"
 )
@@ -134,6 +135,27 @@ func (m *Main) openQueries(ctx context.Context, c *common) (*queries.Q, func(), 
 		fmt.Fprintln(m.Stderr, "注意 warning:", w)
 	}
 	return q, func() { q.Close(); st.Close() }, nil
+}
+
+// openPeriod is openQueries for a command that judges one period: --period is required,
+// --format checked, and the period parsed (misuse of any: exit 2).
+func (m *Main) openPeriod(ctx context.Context, name string, c *common, period, format string) (*queries.Q, queries.Period, func(), error) {
+	if period == "" {
+		return nil, queries.Period{}, nil, usagef("%s: --period is required (e.g. --period 2026-10)", name)
+	}
+	if err := tabular.CheckFormat(format); err != nil {
+		return nil, queries.Period{}, nil, usagef("%s: %v", name, err)
+	}
+	q, done, err := m.openQueries(ctx, c)
+	if err != nil {
+		return nil, queries.Period{}, nil, err
+	}
+	p, err := q.Period(period)
+	if err != nil {
+		done()
+		return nil, queries.Period{}, nil, usagef("%s: %v", name, err)
+	}
+	return q, p, done, nil
 }
 
 // openPublishing opens an existing database for writing (publications are stored in it)

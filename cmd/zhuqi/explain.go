@@ -7,7 +7,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/zhuqi/zhuqi/internal/tabular"
 	"github.com/zhuqi/zhuqi/queries"
 	"github.com/zhuqi/zhuqi/reports"
 )
@@ -43,21 +42,11 @@ func (m *Main) explainCommand() *cobra.Command {
 }
 
 func (m *Main) explain(ctx context.Context, o *explainOptions) error {
-	if o.period == "" {
-		return usagef("explain: --period is required (e.g. --period 2026-10)")
-	}
-	if err := tabular.CheckFormat(o.format); err != nil {
-		return usagef("explain: %v", err)
-	}
-	q, done, err := m.openQueries(ctx, &o.common)
+	q, p, done, err := m.openPeriod(ctx, "explain", &o.common, o.period, o.format)
 	if err != nil {
 		return err
 	}
 	defer done()
-	p, err := q.Period(o.period)
-	if err != nil {
-		return usagef("explain: %v", err)
-	}
 	x, err := reports.Explain(ctx, q, o.kind, o.name, p)
 	if errors.Is(err, reports.ErrUnknownEntity) {
 		return usagef("explain: %v", err)

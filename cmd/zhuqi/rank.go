@@ -43,21 +43,11 @@ func (m *Main) rankCommand() *cobra.Command {
 }
 
 func (m *Main) rank(ctx context.Context, o *rankOptions) error {
-	if o.period == "" {
-		return usagef("rank: --period is required (e.g. --period 2026-10)")
-	}
-	if err := tabular.CheckFormat(o.format); err != nil {
-		return usagef("rank: %v", err)
-	}
-	q, done, err := m.openQueries(ctx, &o.common)
+	q, p, done, err := m.openPeriod(ctx, "rank", &o.common, o.period, o.format)
 	if err != nil {
 		return err
 	}
 	defer done()
-	p, err := q.Period(o.period)
-	if err != nil {
-		return usagef("rank: %v", err)
-	}
 	rk, err := q.Rank(ctx, o.kind, p)
 	if err != nil {
 		return err
