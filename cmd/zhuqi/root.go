@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/zhuqi/zhuqi"
+	"github.com/zhuqi/zhuqi/jobs"
 	"github.com/zhuqi/zhuqi/pipeline"
 	"github.com/zhuqi/zhuqi/queries"
 )
@@ -43,14 +44,7 @@ func (m *Main) sleep(ctx context.Context, d time.Duration) error {
 	if m.Sleep != nil {
 		return m.Sleep(ctx, d)
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return jobs.Sleep(ctx, d)
 }
 
 // NewMain returns a Main on the process's standard streams.
