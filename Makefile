@@ -54,13 +54,15 @@ unit: deps tools
 # Fuzz targets (go test -fuzz) of the CSV record scanner, the header matcher, the
 # timestamp parser and the UTF-8 validator, one after another: a few seconds each in
 # `make test`, FUZZTIME each here (e.g. make fuzz FUZZTIME=10m). A failing input is kept
-# under pipeline/testdata/fuzz/ and rerun by every later go test.
-FUZZ_TARGETS := FuzzCSVScanner FuzzHeader FuzzParseTime FuzzValidUTF8
+# under the package's testdata/fuzz/ and rerun by every later go test. Each is
+# package:target.
+FUZZ_TARGETS := pipeline:FuzzCSVScanner pipeline:FuzzHeader pipeline/fastpath:FuzzParseTime pipeline:FuzzValidUTF8
 FUZZTIME ?= 2m
 fuzz: deps
-	@for f in $(FUZZ_TARGETS); do \
-	  echo "fuzz $$f for $(FUZZTIME)"; \
-	  $(GO) test $(GOTAGS) -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) ./pipeline/ || exit 1; \
+	@for pf in $(FUZZ_TARGETS); do \
+	  p=$${pf%%:*}; f=$${pf#*:}; \
+	  echo "fuzz $$f ($$p) for $(FUZZTIME)"; \
+	  $(GO) test $(GOTAGS) -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) ./$$p/ || exit 1; \
 	done
 
 # Benchmarks: Go's testing.B per package, then the whole-run ingest benchmark on

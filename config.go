@@ -34,6 +34,10 @@ type Config struct {
 	Jobs       JobsConfig                     `toml:"jobs" yaml:"jobs"`
 	Reports    ReportsConfig                  `toml:"reports" yaml:"reports"`
 
+	// Cells are the rules every cell is read by (DefaultCells): code, not configuration,
+	// but carried here so that what reads a file has them at hand.
+	Cells CellRules `toml:"-" yaml:"-"`
+
 	// Source is the file the configuration was read from, empty for the built-in defaults.
 	Source string `toml:"-" yaml:"-"`
 }
@@ -79,6 +83,7 @@ func Default() *Config {
 	if _, err := toml.NewDecoder(bytes.NewReader(defaultsTOML)).Decode(&c); err != nil {
 		panic(fmt.Sprintf("zhuqi: built-in defaults.toml: %v", err))
 	}
+	c.Cells = DefaultCells()
 	return &c
 }
 
@@ -201,6 +206,9 @@ func (c *Config) Validate() error {
 	if err := c.Rules.Validate(); err != nil {
 		return err
 	}
+	if err := c.Cells.Validate(); err != nil {
+		return err
+	}
 	if err := c.Jobs.validate(c.Timezone); err != nil {
 		return err
 	}
@@ -301,8 +309,9 @@ func (c *Config) TOML() ([]byte, error) {
 }
 
 // ReadingTOML renders only the settings that change how a row of a file is read and
-// normalised (timezone, timestamp forms, header aliases, enumeration labels): what an
-// ingest's raw row hashes depend on. Jobs, reports, rules, calendar and limits are not in it.
+// normalised (timezone, timestamp forms, header aliases, enumeration labels, the cell
+// rules): what an ingest's raw row hashes depend on. Jobs, reports, rules, calendar and
+// limits are not in it.
 func (c *Config) ReadingTOML() ([]byte, error) {
 	part := struct {
 		Timezone   string                         `toml:"timezone"`
@@ -310,12 +319,32 @@ func (c *Config) ReadingTOML() ([]byte, error) {
 		Aliases    map[string]map[string][]string `toml:"aliases"`
 		Enums      map[string][]EnumValue         `toml:"enums"`
 		EnumEmpty  map[string]string              `toml:"enum_empty"`
-	}{c.Timezone, c.Timestamps, c.Aliases, c.Enums, c.EnumEmpty}
+		Cells      CellRules                      `toml:"cells"`
+	}{c.Timezone, c.Timestamps, c.Aliases, c.Enums, c.EnumEmpty, c.Cells}
 	var buf bytes.Buffer
 	if err := toml.NewEncoder(&buf).Encode(part); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// EnumLabel is a label of an enumeration, folded (Fold), and the value it stands for.
+type EnumLabel struct{ Folded, Value string }
+
+// EnumLabels lists the labels of enum, each value's own name first, the first value to
+// claim a folded label keeping it: the label map both ingest paths read.
+func (c *Config) EnumLabels(enum string) []EnumLabel {
+	var out []EnumLabel
+	seen := map[string]bool{}
+	for _, v := range c.Enums[enum] {
+		for _, l := range append([]string{v.Value}, v.Labels...) {
+			if f := Fold(l); !seen[f] {
+				seen[f] = true
+				out = append(out, EnumLabel{f, v.Value})
+			}
+		}
+	}
+	return out
 }
 
 // Fold normalises a header or label for matching: NFKC (full-width to half-width),

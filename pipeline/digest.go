@@ -11,6 +11,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow/array"
 	simdutf8 "github.com/segmentio/asm/utf8"
+	"github.com/zhuqi/zhuqi/pipeline/fastpath"
 )
 
 // A daily full export repeats most tickets unchanged. For a CSV whose records are lines
@@ -86,6 +87,7 @@ type lineDigester struct {
 	lineDigest
 	delim        byte
 	idCol        int
+	space        *fastpath.Set
 	decode       func([]byte) []byte
 	seedC, seedI uint32
 	cur          *hashSet // nil: the lines are not hashed
@@ -118,7 +120,7 @@ func (g *lineDigester) mark(j int) {
 }
 
 func newLineDigester(f lineFile, head []byte, cur *hashSet) *lineDigester {
-	g := &lineDigester{delim: f.sc.Delim, idCol: f.idCol, decode: lineDecoder(f.enc), cur: cur, validate: f.sc.UTF8Partial && f.enc == "utf-8"}
+	g := &lineDigester{delim: f.sc.Delim, idCol: f.idCol, space: f.space, decode: lineDecoder(f.enc), cur: cur, validate: f.sc.UTF8Partial && f.enc == "utf-8"}
 	if cur.len() > 0 {
 		g.seen = make([]uint64, (cur.len()+63)/64)
 	}
@@ -129,12 +131,12 @@ func newLineDigester(f lineFile, head []byte, cur *hashSet) *lineDigester {
 // row digests a line. It returns its ticket id (nil: none) and raw hash, and false for
 // a blank line or a row matched in cur.
 func (g *lineDigester) row(line []byte) ([]byte, uint64, bool) {
-	if blankLineIn(line, g.delim, g.decode) {
+	if blankLineIn(line, g.delim, g.space, g.decode) {
 		g.blanks++
 		return nil, 0, false
 	}
 	g.rows++
-	id := lineID(line, g.delim, g.idCol, g.decode)
+	id := lineID(line, g.delim, g.idCol, g.space, g.decode)
 	var ih uint64
 	if len(id) > 0 {
 		ih = idHash(id)

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/zhuqi/zhuqi"
+	"github.com/zhuqi/zhuqi/pipeline/fastpath"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/transform"
 )
@@ -70,20 +71,20 @@ func lineDecoder(enc string) func([]byte) []byte {
 
 // blankLineIn is blankLine for a line in an encoding decode turns into UTF-8 (nil: UTF-8).
 // Most lines start with an ASCII cell and are settled without decoding.
-func blankLineIn(line []byte, delim byte, decode func([]byte) []byte) bool {
+func blankLineIn(line []byte, delim byte, space *fastpath.Set, decode func([]byte) []byte) bool {
 	if decode == nil {
-		return blankLine(line, delim)
+		return blankLine(line, delim, space)
 	}
 	for _, c := range line {
 		switch {
-		case c == delim || c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '"':
+		case c == delim || c == '"' || space.HasByte(c):
 		case c < utf8.RuneSelf:
 			return false
 		default:
-			return blankLine(decode(line), delim)
+			return blankLine(decode(line), delim, space)
 		}
 	}
-	return blankLine(line, delim)
+	return blankLine(line, delim, space)
 }
 
 // lineReader reads the data lines of a simple CSV after its header line, numbering them
@@ -103,18 +104,20 @@ type lineRef struct{ row, off int64 }
 
 // lineFile is a ticket CSV whose records are lines (scan.Lines), as the digest reads it:
 // its path and scan, its encoding (as csvDecoder names it), the column of its ticket id,
-// and the text its raw hashes are seeded with (lineSeeds).
+// the text its raw hashes are seeded with (lineSeeds), and the white space trimmed from
+// its cells (zhuqi.CellRules.Space).
 type lineFile struct {
 	path     string
 	sc       *scan
 	enc      string
 	idCol    int
 	seedText string
+	space    *fastpath.Set
 }
 
 // ticketLines is the lineFile of a ticket CSV at path mapped by m, in encoding enc.
 func ticketLines(cfg *zhuqi.Config, path string, sc *scan, m *mapping, enc string) lineFile {
-	return lineFile{path: path, sc: sc, enc: enc, idCol: m.Source["ticket_id"], seedText: cfgPrint(cfg)}
+	return lineFile{path: path, sc: sc, enc: enc, idCol: m.Source["ticket_id"], seedText: cfgPrint(cfg), space: fastpath.NewSet(cfg.Cells.Space)}
 }
 
 func openLines(path string, sc *scan) (*lineReader, []byte, error) {
@@ -221,41 +224,37 @@ func cell(line []byte, delim byte, i int) (field []byte, ok bool) {
 }
 
 // lineID is the ticket id of a line as the digest reads it: cell idCol, decoded (decode
-// nil: UTF-8), trimmed of cellSpace, as zq_text trims it.
-func lineID(line []byte, delim byte, idCol int, decode func([]byte) []byte) []byte {
+// nil: UTF-8), trimmed of space, as zq_text trims it.
+func lineID(line []byte, delim byte, idCol int, space *fastpath.Set, decode func([]byte) []byte) []byte {
 	id, _ := cell(line, delim, idCol)
 	if decode != nil {
 		id = decode(id)
 	}
-	if n := len(id); n > 0 && id[0] > ' ' && id[0] < utf8.RuneSelf && id[n-1] > ' ' && id[n-1] < utf8.RuneSelf {
-		return id // nothing to trim: cellSpace is ASCII space and control, and two non-ASCII runes
-	}
-	return bytes.Trim(id, cellSpace)
+	return space.Trim(id)
 }
 
-// blankLine reports whether every cell of a simple CSV line is empty or cellSpace.
-func blankLine(line []byte, delim byte) bool {
+// blankLine reports whether every cell of a simple CSV line is empty or space.
+func blankLine(line []byte, delim byte, space *fastpath.Set) bool {
 	if bytes.IndexByte(line, '"') >= 0 {
 		for i := 0; ; i++ {
 			c, ok := cell(line, delim, i)
 			if !ok {
 				return true
 			}
-			if len(bytes.Trim(c, cellSpace)) > 0 {
+			if len(space.Trim(c)) > 0 {
 				return false
 			}
 		}
 	}
-	for k := 0; k < len(line); k++ {
-		switch c := line[k]; {
-		case c == delim, c == ' ', c == '\t', c == '\r', c == '\n':
-		case c == 0xC2 && k+1 < len(line) && line[k+1] == 0xA0:
-			k++
-		case c == 0xE3 && k+2 < len(line) && line[k+1] == 0x80 && line[k+2] == 0x80:
-			k += 2
-		default:
+	for len(line) > 0 {
+		r, n := rune(line[0]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeRune(line)
+		}
+		if r != rune(delim) && !space.Has(r) {
 			return false
 		}
+		line = line[n:]
 	}
 	return true
 }

@@ -97,7 +97,7 @@ func rawFromLines(ctx context.Context, conn *sql.Conn, f lineFile, refs []lineRe
 		if err != nil {
 			return rawRow{}, err
 		}
-		return rawRow{row: ref.row, off: ref.off, hash: lineHash(seedC, seedI, line), id: lineID(line, f.sc.Delim, f.idCol, ls.decode)}, nil
+		return rawRow{row: ref.row, off: ref.off, hash: lineHash(seedC, seedI, line), id: lineID(line, f.sc.Delim, f.idCol, f.space, ls.decode)}, nil
 	})
 }
 
@@ -126,7 +126,7 @@ func repeatedRows(ctx context.Context, f lineFile, ids map[uint64]bool) ([]lineR
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		id := lineID(line, f.sc.Delim, f.idCol, decode)
+		id := lineID(line, f.sc.Delim, f.idCol, f.space, decode)
 		if len(id) == 0 {
 			continue
 		}

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/zhuqi/zhuqi"
+	"github.com/zhuqi/zhuqi/pipeline/fastpath"
 )
 
 // digestRows are ticket rows whose ids are written in every way a cell can be: quoted with
@@ -153,7 +154,7 @@ func TestCell(t *testing.T) {
 	}{
 		{",,,", true}, {" ,\t,\u3000,\u00a0", true}, {`"",""," "`, true}, {`"",""""`, false}, {",x,", false}, {`"","\u3000y"`, false},
 	} {
-		if got := blankLine([]byte(c.line), ','); got != c.blank {
+		if got := blankLine([]byte(c.line), ',', fastpath.NewSet(zhuqi.Default().Cells.Space)); got != c.blank {
 			t.Errorf("blankLine(%q) = %v, want %v", c.line, got, c.blank)
 		}
 	}

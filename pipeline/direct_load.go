@@ -11,33 +11,46 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/zhuqi/zhuqi"
+	"github.com/zhuqi/zhuqi/pipeline/fastpath"
 )
 
 // What becomes of each data line of a file on the direct path (rowPlan, by row number).
 const (
 	planNone   byte = iota // a blank line, or unchanged since its ticket's current version
-	planDirect             // a new ticket: directParser reads it if it can
+	planDirect             // a new ticket: the fast path reads it if it can
 	planSQL                // staged as text and read by normalizeSQL
 )
 
 // directLines are the lines the direct path reads: those of lr, in encoding enc, with
-// what becomes of each by row number (plan), the parser of those planned planDirect, and
-// the seeds of their raw hashes (lineSeeds); at most batch rows a record batch, and
-// progress, if not nil, told the bytes read.
+// what becomes of each by row number (plan), the fast path's reader of those planned
+// planDirect (with the file's delimiter and ticket id cell, for checking ids), and the
+// seeds of their raw hashes (lineSeeds); progress, if not nil, is told the bytes read.
 type directLines struct {
 	lr           *lineReader
 	enc          string
 	plan         []byte
-	p            *directParser
+	r            *fastpath.Reader
+	delim        byte
+	idCol        int
+	space        *fastpath.Set
 	seedC, seedI uint32
-	batch        int
 	progress     func(int64)
+}
+
+// layout is where the ticket columns of mapping m stand in lines split at delim, for the
+// fast path, at most batch rows a record batch.
+func layout(m *mapping, delim byte, batch int, badAmount bool) fastpath.Layout {
+	l := fastpath.Layout{Delim: delim, Width: len(m.Headers), Source: m.Source, Unknown: m.Unknown, BatchRows: batch, BadAmount: badAmount}
+	for _, i := range m.Unknown {
+		l.Names = append(l.Names, m.headerName(i))
+	}
+	return l
 }
 
 // loadDirect streams the lines of dl planned planDirect that dl.p can read into
 // ticket_versions with insertSQL (template tickets_direct), at most insertRows rows a
 // statement. It returns how many it loaded and, in order, the numbers of the lines planned
-// planDirect that dl.p could not read or planned planSQL: those are for SQL. A goroutine
+// planDirect that dl.r could not read or planned planSQL: those are for SQL. A goroutine
 // parses the lines ahead of DuckDB, so that parsing a batch overlaps writing the one
 // before.
 func loadDirect(ctx context.Context, conn *sql.Conn, dl directLines, insertSQL string) (loaded int64, rest []lineRef, err error) {
@@ -47,12 +60,12 @@ func loadDirect(ctx context.Context, conn *sql.Conn, dl directLines, insertSQL s
 	// sooner than Go's default (at twice the live heap), which let the heap grow by some
 	// 250 MB at 10M rows.
 	defer debug.SetGCPercent(debug.SetGCPercent(25))
-	schema := directSchema(false)
+	schema := dl.r.Schema()
 	out := make(chan arrow.RecordBatch, 1)
 	var perr error
 	go func() {
 		defer close(out)
-		perr = produceDirect(ctx, dl, schema, out, &rest)
+		perr = produceDirect(ctx, dl, out, &rest)
 	}()
 	for more := true; more; {
 		cr := &chanReader{ctx: ctx, in: out}
@@ -80,11 +93,9 @@ func loadDirect(ctx context.Context, conn *sql.Conn, dl directLines, insertSQL s
 	return loaded, rest, nil
 }
 
-// produceDirect parses the lines of dl into record batches of at most dl.batch rows sent
-// on out, with a nil batch after every insertRows rows (the end of one statement's
-// stream).
-func produceDirect(ctx context.Context, dl directLines, schema *arrow.Schema, out chan<- arrow.RecordBatch, rest *[]lineRef) error {
-	d := newDirectBatch(dl.p, schema, dl.batch)
+// produceDirect parses the lines of dl into record batches sent on out, with a nil batch
+// after every insertRows rows (the end of one statement's stream).
+func produceDirect(ctx context.Context, dl directLines, out chan<- arrow.RecordBatch, rest *[]lineRef) error {
 	decode, decodeID := lineDecoder(dl.enc), lineDecoder(dl.enc)
 	send := func(r arrow.RecordBatch) error {
 		select {
@@ -97,7 +108,7 @@ func produceDirect(ctx context.Context, dl directLines, schema *arrow.Schema, ou
 			return ctx.Err()
 		}
 	}
-	var k, stmt int64
+	var stmt int64
 	for {
 		line, num, err := dl.lr.next()
 		if err == io.EOF {
@@ -115,8 +126,8 @@ func produceDirect(ctx context.Context, dl directLines, schema *arrow.Schema, ou
 			if decode != nil {
 				text = decode(line)
 			}
-			ok = dl.p.parse(d, text, num, lineHash(dl.seedC, dl.seedI, line))
-			if ok && !dl.p.sameID(line, decodeID) {
+			ok = dl.r.Parse(text, num, lineHash(dl.seedC, dl.seedI, line))
+			if ok && !dl.r.SameID(lineID(line, dl.delim, dl.idCol, dl.space, decodeID)) {
 				return errLineID(num)
 			}
 		}
@@ -124,13 +135,11 @@ func produceDirect(ctx context.Context, dl directLines, schema *arrow.Schema, ou
 			*rest = append(*rest, lineRef{num, dl.lr.at})
 			continue
 		}
-		k++
 		stmt++
-		if k == int64(dl.batch) || stmt == insertRows {
-			if err := send(d.record(schema)); err != nil {
+		if dl.r.Full() || stmt == insertRows {
+			if err := send(dl.r.Record()); err != nil {
 				return err
 			}
-			k = 0
 			if dl.progress != nil {
 				dl.progress(dl.lr.cr.n)
 			}
@@ -142,8 +151,8 @@ func produceDirect(ctx context.Context, dl directLines, schema *arrow.Schema, ou
 			stmt = 0
 		}
 	}
-	if k > 0 {
-		return send(d.record(schema))
+	if dl.r.Rows() > 0 {
+		return send(dl.r.Record())
 	}
 	return nil
 }
@@ -186,7 +195,7 @@ func (r *chanReader) Next() bool {
 }
 
 // loadNew stores, as versions of ingest id, the rows of f planned planDirect that
-// directParser reads, and returns the numbers of the rows left for SQL, in order.
+// the fast path reads, and returns the numbers of the rows left for SQL, in order.
 func loadNew(ctx context.Context, conn *sql.Conn, tx *sql.Tx, cfg *zhuqi.Config, f lineFile, m *mapping, plan []byte, rep *Report, id int64, progress func(int64)) ([]lineRef, error) {
 	// The calendar of the versions stored so far: the rows for SQL may widen it, and
 	// then the timing of these versions is computed again (timing_refresh).
@@ -209,7 +218,8 @@ func loadNew(ctx context.Context, conn *sql.Conn, tx *sql.Tx, cfg *zhuqi.Config,
 	seedC, seedI := lineSeeds(f.seedText, head)
 	// Half batches: DuckDB holds on to several batches of text while it writes them, and
 	// whole ones added some 130 MiB to a 10M-ticket ingest's peak (0.5 s faster at 1M).
-	dl := directLines{lr: lr, enc: f.enc, plan: plan, p: newDirectParser(cfg, m, f.sc.Delim), seedC: seedC, seedI: seedI, batch: max(cfg.Ingest.BatchRows/2, 1), progress: progress}
+	r := fastpath.New(cfg, layout(m, f.sc.Delim, max(cfg.Ingest.BatchRows/2, 1), false))
+	dl := directLines{lr: lr, enc: f.enc, plan: plan, r: r, delim: f.sc.Delim, idCol: m.Source["ticket_id"], space: f.space, seedC: seedC, seedI: seedI, progress: progress}
 	n, rest, err := loadDirect(ctx, conn, dl, b.String())
 	rep.Direct = n
 	return rest, err
@@ -225,9 +235,9 @@ var badAmountWarning = func() check {
 	panic("tickets have no amount column")
 }()
 
-// parseChanged reads in Go, as directParser does, the rows of f at todo not marked
-// forSQL into a new normTable, as rows without problems, with the warning of an amount
-// that is no number (directParser.badAmount), and with their raw_hash (which the other
+// parseChanged reads with the fast path the rows of f at todo not marked forSQL into a
+// new normTable, as rows without problems, with the warning of an amount that is no
+// number (fastpath.Layout.BadAmount), and with their raw_hash (which the other
 // rows lack): the rows of a daily export that changed since their ticket's current
 // version, compared with it in SQL (write). The rows left for SQL join them there. It
 // returns how many it read, and the rows left for SQL, in order.
@@ -237,11 +247,10 @@ func parseChanged(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, f line
 		return 0, nil, err
 	}
 	defer ls.Close()
-	p := newDirectParser(cfg, m, f.sc.Delim)
-	p.badAmount = true
-	schema := directSchema(true)
 	// A batch's room is allocated up front: no more than the rows there are.
-	d := newDirectBatch(p, schema, max(min(batch, len(todo)), 1))
+	r := fastpath.New(cfg, layout(m, f.sc.Delim, max(min(batch, len(todo)), 1), true))
+	schema := r.Schema()
+	idCol := m.Source["ticket_id"]
 	decodeID := lineDecoder(f.enc)
 	var rest []lineRef
 	var n int64
@@ -250,7 +259,7 @@ func parseChanged(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, f line
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		for ; k < len(todo) && d.n < batch; k++ {
+		for ; k < len(todo) && !r.Full(); k++ {
 			ref := todo[k]
 			if forSQL[k] {
 				rest = append(rest, ref)
@@ -267,19 +276,19 @@ func parseChanged(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, f line
 			if ls.decode != nil {
 				text = ls.decode(line)
 			}
-			if !p.parse(d, text, ref.row, 0) {
+			if !r.Parse(text, ref.row, 0) {
 				rest = append(rest, ref)
 				continue
 			}
-			if !p.sameID(line, decodeID) {
+			if !r.SameID(lineID(line, f.sc.Delim, idCol, f.space, decodeID)) {
 				return nil, errLineID(ref.row)
 			}
 			n++
 		}
-		if d.n == 0 {
+		if r.Rows() == 0 {
 			return nil, nil
 		}
-		return d.record(schema), nil
+		return r.Record(), nil
 	}
 	fr := newFuncReader(schema, next)
 	// Every column, raw_hash too: selecting some columns of a registered Arrow stream

@@ -13,9 +13,10 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/zhuqi/zhuqi"
+	"github.com/zhuqi/zhuqi/pipeline/fastpath"
 	"github.com/zhuqi/zhuqi/sample"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
@@ -113,9 +114,7 @@ func sameAsSQL(t *testing.T, cfg *zhuqi.Config, gb18030, edges bool) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		readNewInGo = false
-		repS, err := viaSQL.Ingest(context.Background(), cfg, f, Options{})
-		readNewInGo = true
+		repS, err := viaSQL.Ingest(context.Background(), cfg, f, Options{sqlOnly: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -362,40 +361,33 @@ func TestDirect_Cancelled(t *testing.T) {
 	}
 }
 
-func TestParseTime(t *testing.T) {
-	for _, c := range []struct {
-		in   string
-		want string // "" for not read
-	}{
-		{"2026-10-03 14:05", "2026-10-03 14:05:00"}, {"2026-10-03", "2026-10-03 00:00:00"},
-		{"2026/1/3 8:05", "2026-01-03 08:05:00"}, {"2026/10/3 14:05:09", "2026-10-03 14:05:09"},
-		{"2024-02-29 23:59:59", "2024-02-29 23:59:59"}, {"2026-1-3", "2026-01-03 00:00:00"},
-		{"2023-02-29", ""}, {"2026/10-03", ""}, {"2026-10-03 14:5", ""}, {"2026-10-03 14:05:9", ""},
-		{"2026-10-03 24:00", ""}, {"2026-10-03T14:05", ""}, {"26-10-03", ""}, {"2026-10-03 14:05:", ""},
-		{"2026-10-03 ", ""}, {"2026-013-03", ""}, {"2026-10-03 14:05:09.5", ""}, {"2026-10-03 014:05", ""},
-	} {
-		us, ok := parseTime([]byte(c.in))
-		got := ""
-		if ok {
-			got = time.UnixMicro(us).UTC().Format("2006-01-02 15:04:05")
-		}
-		if got != c.want {
-			t.Errorf("parseTime(%q) = %q, want %q", c.in, got, c.want)
-		}
-	}
-}
-
 // TestNotDecimal: a cell notDecimal calls no number is one zq_dec reads as NULL (asked of
 // DuckDB), and the direct parser of changed rows loads it empty for SQL's warning; cells
 // the cast may read in some form are not called so.
 func TestNotDecimal(t *testing.T) {
 	s := MustOpenStore(t)
 	ctx := context.Background()
+	cfg := zhuqi.Default()
+	header := []string{"诉求编号", "企业名称", "县市区", "诉求类别", "提报时间", "办理状态", "涉及金额(万元)"}
+	m, _, err := findHeader(cfg, zhuqi.KindTickets, "t.csv", [][]string{header})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// noNumber reports whether the fast path loads amount c empty, for SQL's warning.
+	noNumber := func(c string) bool {
+		r := fastpath.New(cfg, layout(m, ',', 4, true))
+		if !r.Parse([]byte("WF-1,华星机械,奎文区,用地,2026-10-03 14:05,办理中,\""+c+"\""), 2, 0) {
+			return false
+		}
+		rec := r.Record()
+		defer rec.Release()
+		return !rec.Column(int(rec.NumCols()) - 1).IsNull(0)
+	}
 	cells := []string{"593.1x", "约50", "12元", "1，234x", "１２", "0x10", "0b1", "inf", "NaN", "$5", "5%", "(5)", "½", "1d", "一千",
 		"1e3", "1 000", "1E-2", "+5", ".5", "5.", "1_000", "1,234.5", "1，234", "--1", "1e", "e1", "5-", "99999999999999999", "1.23456", "\t1"}
 	var no int
-	err := s.withConn(ctx, func(conn *sql.Conn) error {
-		if err := createMacros(ctx, conn, zhuqi.Default()); err != nil {
+	err = s.withConn(ctx, func(conn *sql.Conn) error {
+		if err := createMacros(ctx, conn, cfg); err != nil {
 			return err
 		}
 		for _, c := range cells {
@@ -403,10 +395,10 @@ func TestNotDecimal(t *testing.T) {
 			if err := conn.QueryRowContext(ctx, "SELECT zq_dec(?) IS NULL", c).Scan(&null); err != nil {
 				return err
 			}
-			if notDecimal([]byte(c)) {
+			if noNumber(c) {
 				no++
 				if !null {
-					t.Errorf("notDecimal(%q), yet zq_dec reads a number", c)
+					t.Errorf("the fast path calls %q no number, yet zq_dec reads one", c)
 				}
 			}
 		}
@@ -419,32 +411,30 @@ func TestNotDecimal(t *testing.T) {
 		t.Errorf("%d cells called no number, want the first 15", no)
 	}
 
-	cfg := zhuqi.Default()
-	header := []string{"诉求编号", "企业名称", "县市区", "诉求类别", "提报时间", "办理状态", "涉及金额(万元)"}
-	m, _, err := findHeader(cfg, zhuqi.KindTickets, "t.csv", [][]string{header})
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, c := range []struct {
 		amount      string
 		plain, warn bool   // read by a parser without badAmount, and with
 		bad         string // the cell for the warning
 	}{{"12.5", true, true, ""}, {"593.1x", false, true, "593.1x"}, {"1e3", false, false, ""}, {"", true, true, ""}} {
 		for _, warn := range []bool{false, true} {
-			p := newDirectParser(cfg, m, ',')
-			p.badAmount = warn
-			d := newDirectBatch(p, directSchema(warn), 4)
+			r := fastpath.New(cfg, layout(m, ',', 4, warn))
 			line := "WF-1,华星机械,奎文区,用地,2026-10-03 14:05,办理中," + c.amount
 			want := c.plain
 			if warn {
 				want = c.warn
 			}
-			if got := p.parse(d, []byte(line), 2, 0); got != want {
+			if got := r.Parse([]byte(line), 2, 0); got != want {
 				t.Errorf("amount %q, badAmount %v: parsed %v, want %v", c.amount, warn, got, want)
 			}
-			if got := string(p.bad); warn && want && got != c.bad {
+			if !warn || !want {
+				continue
+			}
+			rec := r.Record()
+			col := rec.Column(int(rec.NumCols()) - 1).(*array.String)
+			if got := col.Value(0); col.IsNull(0) && c.bad != "" || got != c.bad {
 				t.Errorf("amount %q: bad cell %q, want %q", c.amount, got, c.bad)
 			}
+			rec.Release()
 		}
 	}
 }

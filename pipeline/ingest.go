@@ -35,6 +35,9 @@ type Options struct {
 	current *currentAhead // set by Ingest: the current versions, read during the scan
 	tmpDir  string        // set by Ingest: the folder for this ingest's temporary files
 	fast    bool          // set by Ingest: the Go fast paths may read the file (fastPath)
+	// sqlOnly keeps the line digest but sends every row it does not skip to SQL (tests
+	// compare the fast path's rows with SQL's this way).
+	sqlOnly bool
 }
 
 // Progress reports how far an ingest has come.
@@ -238,7 +241,7 @@ func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt 
 					return false, err
 				}
 				defer ls.Close()
-				if _, err := stageRows(ctx, conn, ls, len(m.Headers), cfg.Ingest.BatchRows, nil); err != nil {
+				if _, err := stageRows(ctx, conn, ls, len(m.Headers), cfg, nil); err != nil {
 					return false, err
 				}
 				if !stats.RawLater {
@@ -354,10 +357,10 @@ func (s *Store) stage(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, pa
 	}
 	if digest {
 		// Hash the lines and compare them with the current versions first; when most rows
-		// are unchanged, stage only the others; when most are new tickets, read those in Go
-		// (direct.go) and stage the others.
+		// are unchanged, stage only the others; when most are new tickets, read those with
+		// the fast path (pipeline/fastpath) and stage the others.
 		lf := ticketLines(cfg, path, sc, m, rep.Encoding)
-		lc, err := s.compareLines(ctx, conn, lf, cfg.Ingest.BatchRows, readNewInGo, opt.current, lap, progress)
+		lc, err := s.compareLines(ctx, conn, lf, cfg.Ingest.BatchRows, !opt.sqlOnly, opt.current, lap, progress)
 		if err != nil {
 			return nil, stageStats{}, err
 		}
@@ -368,8 +371,8 @@ func (s *Store) stage(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, pa
 		if lc.todo != nil {
 			rep.Staging = "arrow, changed rows only"
 			rest, parsed := lc.todo, int64(0)
-			if readNewInGo {
-				// The rows directParser reads are parsed in Go, the others staged for SQL.
+			if !opt.sqlOnly {
+				// The rows the fast path reads are parsed in Go, the others staged for SQL.
 				if parsed, rest, err = parseChanged(ctx, conn, cfg, lf, m, lc.todo, lc.todoSQL, cfg.Ingest.BatchRows); err != nil {
 					return nil, stageStats{}, err
 				}
@@ -379,7 +382,7 @@ func (s *Store) stage(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, pa
 				return nil, stageStats{}, err
 			}
 			defer ls.Close()
-			st, err := stageRows(ctx, conn, ls, width, cfg.Ingest.BatchRows, nil)
+			st, err := stageRows(ctx, conn, ls, width, cfg, nil)
 			st.Blank, st.Compared, st.Partial, st.Matched, st.Parsed = lc.blanks, true, true, lc.matched, parsed
 			return m, st, err
 		}
@@ -397,7 +400,7 @@ func (s *Store) stage(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, pa
 	}
 	rep.Staging = "arrow"
 	src = &replaySource{rows: head[at+1:], rowSource: src}
-	st, err := stageRows(ctx, conn, src, width, cfg.Ingest.BatchRows, progress)
+	st, err := stageRows(ctx, conn, src, width, cfg, progress)
 	st.Compared = compared
 	return m, st, err
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/zhuqi/zhuqi"
+	"github.com/zhuqi/zhuqi/pipeline/fastpath"
 )
 
 // benchRows makes n valid ticket rows from the fixture's first row.
@@ -59,22 +60,20 @@ func BenchmarkDirectParse(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	p := newDirectParser(cfg, m, ',')
-	schema := directSchema(false)
-	d := newDirectBatch(p, schema, 122880)
+	r := fastpath.New(cfg, layout(m, ',', 122880, false))
 	read := 0
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		for k, line := range lines[1:] {
 			// Some rows are resolved before they were created: those are left to SQL.
-			if p.parse(d, bytes.TrimSuffix(line, []byte("\r")), int64(k+2), 0) {
+			if r.Parse(bytes.TrimSuffix(line, []byte("\r")), int64(k+2), 0) {
 				read++
 			}
-			if d.n == d.size {
-				d.record(schema).Release()
+			if r.Full() {
+				r.Record().Release()
 			}
 		}
-		d.record(schema).Release()
+		r.Record().Release()
 	}
 	if read < n*b.N/2 {
 		b.Fatalf("%d of %d rows read in Go", read, n*b.N)

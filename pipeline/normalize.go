@@ -33,28 +33,52 @@ const (
 	todoView  = "zq_todo"
 )
 
-// createMacros defines the parsing macros of sql/macros.sql on conn.
+// createMacros defines the parsing macros of sql/macros.sql on conn, from cfg and its
+// cell rules.
 func createMacros(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config) error {
 	type enum struct{ Name, Map string }
+	r := cfg.Cells
 	data := struct {
-		TZ, ParseNian, ParseOther, MonthFormats, CreditSum string
-		Enums                                              []enum
-	}{TZ: sqlString(cfg.Timezone), MonthFormats: sqlList(cfg.Timestamps.MonthFormats), CreditSum: creditSum()}
+		TZ, ParseNian, ParseOther, MonthFormats                       string
+		SpaceEdges, SpaceSet, ExcelSerial, ExcelEpoch, Unthousand     string
+		Percent, YearSuffix, CreditPattern, CreditAlphabet, CreditSum string
+		Precision, Scale, FractionScale, CreditM, CreditLen           int
+		Enums                                                         []enum
+	}{
+		TZ: sqlString(cfg.Timezone), MonthFormats: sqlList(cfg.Timestamps.MonthFormats),
+		ExcelSerial: sqlString(r.ExcelSerial), ExcelEpoch: sqlString(r.ExcelEpoch),
+		Percent: sqlString(r.Percent), YearSuffix: sqlString(r.YearSuffix),
+		Precision: r.Precision, Scale: r.Scale, FractionScale: r.FractionScale,
+		CreditAlphabet: sqlString(r.CreditAlphabet), CreditM: len(r.CreditAlphabet), CreditLen: r.CreditLen(),
+		CreditPattern: sqlString(fmt.Sprintf("[%s]{%d}", r.CreditAlphabet, r.CreditLen())),
+		CreditSum:     creditSum(r),
+	}
 	data.ParseNian, data.ParseOther = strptimeSplit(cfg.Timestamps.Formats)
+	var edges, set []string
+	for _, c := range r.Space {
+		ch := fmt.Sprintf("chr(%d)", c)
+		edges = append(edges, fmt.Sprintf("starts_with(v, %s) OR ends_with(v, %s)", ch, ch))
+		set = append(set, ch)
+	}
+	data.SpaceEdges, data.SpaceSet = strings.Join(edges, "\n      OR "), strings.Join(set, " || ")
+	data.Unthousand = "s"
+	for _, c := range r.Thousands {
+		data.Unthousand = fmt.Sprintf("replace(%s, %s, '')", data.Unthousand, sqlString(string(c)))
+	}
 	names := make([]string, 0, len(cfg.Enums))
 	for n := range cfg.Enums {
 		names = append(names, n)
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		labels := enumLabels(cfg, n)
+		labels := cfg.EnumLabels(n)
 		var m strings.Builder
 		m.WriteString("MAP {")
 		for i, l := range labels {
 			if i > 0 {
 				m.WriteString(", ")
 			}
-			fmt.Fprintf(&m, "%s: %s", sqlString(l.folded), sqlString(l.value))
+			fmt.Fprintf(&m, "%s: %s", sqlString(l.Folded), sqlString(l.Value))
 		}
 		m.WriteString("}")
 		if len(labels) == 0 {
@@ -75,32 +99,12 @@ func createMacros(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config) error 
 	return nil
 }
 
-// enumLabel is a label of an enumeration, folded (zhuqi.Fold), and the value it stands for.
-type enumLabel struct{ folded, value string }
-
-// enumLabels lists the labels of enum, each value's own name first, the first value to
-// claim a folded label keeping it.
-func enumLabels(cfg *zhuqi.Config, enum string) []enumLabel {
-	var out []enumLabel
-	seen := map[string]bool{}
-	for _, v := range cfg.Enums[enum] {
-		for _, l := range append([]string{v.Value}, v.Labels...) {
-			if f := zhuqi.Fold(l); !seen[f] {
-				seen[f] = true
-				out = append(out, enumLabel{f, v.Value})
-			}
-		}
-	}
-	return out
-}
-
-// creditSum is Σ value(Ci) × Wi over the first 17 characters of a credit code, written
-// out term by term (a lambda over a list is ten times slower).
-func creditSum() string {
-	w := []int{1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28}
-	terms := make([]string, len(w))
-	for i, wi := range w {
-		terms[i] = fmt.Sprintf("(strpos('0123456789ABCDEFGHJKLMNPQRTUWXY', s[%d]) - 1) * %d", i+1, wi)
+// creditSum is Σ value(Ci) × Wi over the characters of a credit code before its check
+// character, written out term by term (a lambda over a list is ten times slower).
+func creditSum(r zhuqi.CellRules) string {
+	terms := make([]string, len(r.CreditWeights))
+	for i, w := range r.CreditWeights {
+		terms[i] = fmt.Sprintf("(strpos(%s, s[%d]) - 1) * %d", sqlString(r.CreditAlphabet), i+1, w)
 	}
 	return strings.Join(terms, " + ")
 }
@@ -222,16 +226,20 @@ func normalizeSQL(cfg *zhuqi.Config, kind zhuqi.Kind, m *mapping, source string)
 				warns = append(warns, optionalWarning(c, bad, badHint))
 			}
 		}
-		switch {
-		case kind == zhuqi.KindTickets && c.Name == "credit_code":
+		if kind == zhuqi.KindTickets && c.Name == "credit_code" {
 			parsed[len(parsed)-1] = fmt.Sprintf("upper(%s) AS %s, zq_credit_ok(upper(%s)) AS ok_credit_code", t, p, t)
 			value = fmt.Sprintf("CASE WHEN ok_credit_code THEN %s END", p)
 			warns = append(warns, check{Cond: t + " IS NOT NULL AND NOT ok_credit_code", Code: "bad_credit_code", Col: c.Name, Value: t,
-				Msg: shown + " || '不是有效的统一社会信用代码（GB 32100-2015 校验位不符），已置空：请核对企业的18位代码 (invalid credit code)'"})
-		case kind == zhuqi.KindTickets && c.Name == "resolved_at":
-			warns = append(warns, check{Cond: "p_resolved_at < p_created_at", Code: "resolved_before_created", Col: c.Name, Value: t,
-				Msg: "'「办结时间」(resolved_at)「' || t_resolved_at || '」早于提报时间「' || t_created_at || '」，已置空：请核对两个时间 (resolved before created)'"})
-			value = "CASE WHEN p_resolved_at < p_created_at THEN NULL ELSE p_resolved_at END"
+				Msg: fmt.Sprintf(shown+" || '不是有效的统一社会信用代码（GB 32100-2015 校验位不符），已置空：请核对企业的%d位代码 (invalid credit code)'", cfg.Cells.CreditLen())})
+		}
+		for _, o := range cfg.Cells.NotBefore {
+			if kind != zhuqi.KindTickets || c.Name != o.Col {
+				continue
+			}
+			before := fmt.Sprintf("p_%s < p_%s", o.Col, o.Of)
+			warns = append(warns, check{Cond: before, Code: o.Code, Col: c.Name, Value: t,
+				Msg: fmt.Sprintf("%s || '「' || %s || '」早于%s「' || t_%s || '」，已置空：请核对两个时间 (%s)'", label, t, columnZh(kind, o.Of), o.Of, o.En)})
+			value = fmt.Sprintf("CASE WHEN %s THEN NULL ELSE %s END", before, value)
 		}
 		final = append(final, fmt.Sprintf("%s AS %s", value, c.Name))
 	}
@@ -284,6 +292,16 @@ FROM (
 		strings.Join(code, ",\n    "),
 		strings.Join(parsed, ", "),
 		extra, strings.Join(texts, ", "), source)
+}
+
+// columnZh is the Chinese name of column name of kind.
+func columnZh(kind zhuqi.Kind, name string) string {
+	for _, c := range zhuqi.Columns(kind) {
+		if c.Name == name {
+			return c.Zh
+		}
+	}
+	return name
 }
 
 // numberHint says how to write a number.

@@ -14,6 +14,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	duckdb "github.com/duckdb/duckdb-go/v2"
+	"github.com/zhuqi/zhuqi"
 )
 
 // stageTable holds a file's rows as text before normalisation: _row (the row number a
@@ -60,8 +61,10 @@ func createStage(ctx context.Context, conn *sql.Conn, width int) error {
 }
 
 // stageRows loads the rows of src (positioned after the header) through Arrow record
-// batches of batchRows rows, streamed into DuckDB by one INSERT.
-func stageRows(ctx context.Context, conn *sql.Conn, src rowSource, width, batchRows int, progress func(int64)) (stageStats, error) {
+// batches of cfg's batch rows, streamed into DuckDB by one INSERT; rows of nothing but
+// cfg's cell space are counted blank, not staged.
+func stageRows(ctx context.Context, conn *sql.Conn, src rowSource, width int, cfg *zhuqi.Config, progress func(int64)) (stageStats, error) {
+	batchRows, space := cfg.Ingest.BatchRows, cfg.Cells.Space
 	if err := createStage(ctx, conn, width); err != nil {
 		return stageStats{}, err
 	}
@@ -88,13 +91,13 @@ func stageRows(ctx context.Context, conn *sql.Conn, src rowSource, width, batchR
 				stats.Rows += int64(n)
 				return n, err
 			}
-			if rw.Pre == "" && blank(rw.Cells) {
+			if rw.Pre == "" && blank(rw.Cells, space) {
 				stats.Blank++
 				continue
 			}
 			pre, more := rw.Pre, rw.More
 			if len(rw.Cells) > width && pre == "" {
-				if over := rw.Cells[width:]; !blank(over) {
+				if over := rw.Cells[width:]; !blank(over, space) {
 					pre = fmt.Sprintf("too_many_fields\t本行有%d列，比表头的%d列多：可能是某个单元格里有未加引号的分隔符，请修正后重新导入 (the row has more cells than the header)", len(rw.Cells), width)
 					b, _ := json.Marshal(map[string][]string{"_overflow": over})
 					more = string(b)
@@ -293,13 +296,10 @@ func appendOrNull(b *array.StringBuilder, s string) {
 	}
 }
 
-// cellSpace is the white space trimmed from every cell (zq_text in sql/macros.sql).
-const cellSpace = " \t\n\r\u3000\u00a0"
-
-// blank reports whether every cell is empty or cellSpace.
-func blank(cells []string) bool {
+// blank reports whether every cell is empty or space.
+func blank(cells []string, space string) bool {
 	for _, c := range cells {
-		if strings.Trim(c, cellSpace) != "" {
+		if strings.Trim(c, space) != "" {
 			return false
 		}
 	}

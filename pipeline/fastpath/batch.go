@@ -1,4 +1,4 @@
-package pipeline
+package fastpath
 
 import (
 	"unsafe"
@@ -9,50 +9,21 @@ import (
 	"github.com/zhuqi/zhuqi"
 )
 
-// directSchema is the Arrow schema of the rows directParser loads: _row, raw_hash, the
-// ticket columns in canonical order with the types of normTable, then extra as text, and
-// t_amount (directParser.badAmount) when badAmount.
-func directSchema(badAmount bool) *arrow.Schema {
-	fields := []arrow.Field{
-		{Name: "_row", Type: arrow.PrimitiveTypes.Int64},
-		{Name: "raw_hash", Type: arrow.PrimitiveTypes.Uint64},
-	}
-	for _, c := range zhuqi.Columns(zhuqi.KindTickets) {
-		var t arrow.DataType
-		switch c.Type {
-		case zhuqi.TypeTimestamp:
-			t = &arrow.TimestampType{Unit: arrow.Microsecond}
-		case zhuqi.TypeBool:
-			t = arrow.FixedWidthTypes.Boolean
-		case zhuqi.TypeDecimal:
-			t = &arrow.Decimal128Type{Precision: 18, Scale: 4}
-		default:
-			t = arrow.BinaryTypes.String
-		}
-		fields = append(fields, arrow.Field{Name: c.Name, Type: t, Nullable: true})
-	}
-	fields = append(fields, arrow.Field{Name: "extra", Type: arrow.BinaryTypes.String, Nullable: true})
-	if badAmount {
-		fields = append(fields, arrow.Field{Name: "t_amount", Type: arrow.BinaryTypes.String, Nullable: true})
-	}
-	return arrow.NewSchema(fields, nil)
-}
-
-// directBatch gathers parsed rows column by column in plain slices, made into Arrow
+// batch gathers parsed rows column by column in plain slices, made into Arrow
 // arrays at the end of the batch: an Arrow builder's per-value bookkeeping cost more than
 // parsing the row.
-type directBatch struct {
+type batch struct {
 	n     int // complete rows
 	size  int // rows a batch holds
 	row   []int64
 	hash  []uint64
-	cols  []directColumn // the ticket columns, then extra (JSON text), then t_amount if any
+	cols  []column // the ticket columns, then extra (JSON text), then t_amount if any
 	types []arrow.DataType
 }
 
-// directColumn is one column of a directBatch: text as offsets into data, other values
+// column is one column of a batch: text as offsets into data, other values
 // (timestamps, booleans, decimals) in nums.
-type directColumn struct {
+type column struct {
 	text    bool
 	valid   []bool
 	offsets []int32
@@ -60,7 +31,7 @@ type directColumn struct {
 	nums    []int64
 }
 
-func (c *directColumn) addNull() {
+func (c *column) addNull() {
 	c.valid = append(c.valid, false)
 	if c.text {
 		c.offsets = append(c.offsets, int32(len(c.data)))
@@ -69,19 +40,19 @@ func (c *directColumn) addNull() {
 	}
 }
 
-func (c *directColumn) addText(b []byte) {
+func (c *column) addText(b []byte) {
 	c.valid = append(c.valid, true)
 	c.data = append(c.data, b...)
 	c.offsets = append(c.offsets, int32(len(c.data)))
 }
 
-func (c *directColumn) addNum(n int64) {
+func (c *column) addNum(n int64) {
 	c.valid = append(c.valid, true)
 	c.nums = append(c.nums, n)
 }
 
-func newDirectBatch(p *directParser, schema *arrow.Schema, size int) *directBatch {
-	d := &directBatch{cols: make([]directColumn, schema.NumFields()-2), size: size}
+func newBatch(p *parser, schema *arrow.Schema, size int) *batch {
+	d := &batch{cols: make([]column, schema.NumFields()-2), size: size}
 	for i := range d.cols {
 		d.cols[i].text = i >= len(p.cols) || p.cols[i].typ == zhuqi.TypeText || p.cols[i].typ == zhuqi.TypeEnum
 		d.types = append(d.types, schema.Field(i+2).Type)
@@ -92,7 +63,7 @@ func newDirectBatch(p *directParser, schema *arrow.Schema, size int) *directBatc
 
 // fresh gives the batch new slices: the last batch's now belong to its record. Text
 // gets the room the last batch used.
-func (d *directBatch) fresh(last []int) {
+func (d *batch) fresh(last []int) {
 	d.n = 0
 	d.row, d.hash = make([]int64, 0, d.size), make([]uint64, 0, d.size)
 	for i := range d.cols {
@@ -111,7 +82,7 @@ func (d *directBatch) fresh(last []int) {
 }
 
 // truncate drops a row begun but not finished.
-func (d *directBatch) truncate() {
+func (d *batch) truncate() {
 	for i := range d.cols {
 		c := &d.cols[i]
 		c.valid = c.valid[:d.n]
@@ -125,7 +96,7 @@ func (d *directBatch) truncate() {
 }
 
 // record makes the batch into an Arrow record of schema, and starts a new batch.
-func (d *directBatch) record(schema *arrow.Schema) arrow.RecordBatch {
+func (d *batch) record(schema *arrow.Schema) arrow.RecordBatch {
 	arrs := make([]arrow.Array, 0, len(d.cols)+2)
 	arrs = append(arrs, array.NewInt64Data(array.NewData(arrow.PrimitiveTypes.Int64, d.n,
 		[]*memory.Buffer{nil, memory.NewBufferBytes(sliceBytes(d.row))}, nil, 0, 0)))
@@ -152,7 +123,7 @@ func (d *directBatch) record(schema *arrow.Schema) arrow.RecordBatch {
 		case d.types[i].ID() == arrow.BOOL:
 			data = array.NewData(d.types[i], d.n, []*memory.Buffer{valid, memory.NewBufferBytes(bitmap(c.valid, func(k int) bool { return c.nums[k] == 1 }))}, nil, nulls, 0)
 		case d.types[i].ID() == arrow.DECIMAL128:
-			// DECIMAL(18, 4) fits in the low 64 bits; the high word extends the sign.
+			// DECIMAL(18, 4) and narrower fit in the low 64 bits; the high word extends the sign.
 			wide := make([]int64, 2*len(c.nums))
 			for k, v := range c.nums {
 				wide[2*k] = v

@@ -1,11 +1,4 @@
-package pipeline
-
-// The timestamps directParser takes: from 2000-01-01 to the end of 2039 (the default
-// calendar's span), in microseconds since 1970.
-const (
-	minDirectTime = 946684800 * 1000000
-	maxDirectTime = 2208988800 * 1000000
-)
+package fastpath
 
 // parseTime reads a date as YYYY-M-D or YYYY/M/D (month and day of one or two digits),
 // alone or followed by a space and H:MM or H:MM:SS (hour of one or two digits), with every
@@ -92,78 +85,4 @@ func daysFromCivil(y, m, d int64) int64 {
 	doy := (153*mp+2)/5 + d - 1
 	doe := yoe*365 + yoe/4 - yoe/100 + doy
 	return era*146097 + doe - 719468
-}
-
-// parseDecimal4 reads -?digits(.digits)? with at most 14 digits before the point and 4
-// after (DECIMAL(18, 4) without rounding), in units of 10⁻⁴.
-func parseDecimal4(t []byte) (int64, bool) {
-	neg := false
-	if t[0] == '-' {
-		neg, t = true, t[1:]
-	}
-	var n int64
-	i, frac := 0, -1
-	for ; i < len(t); i++ {
-		c := t[i]
-		switch {
-		case c >= '0' && c <= '9':
-			n = n*10 + int64(c-'0')
-			if frac >= 0 {
-				frac++
-			}
-		case c == '.' && frac < 0 && i > 0:
-			frac = 0
-		default:
-			return 0, false
-		}
-	}
-	intDigits := i
-	if frac >= 0 {
-		intDigits = i - frac - 1
-	}
-	if intDigits == 0 || intDigits > 14 || frac == 0 || frac > 4 {
-		return 0, false
-	}
-	if frac < 0 {
-		frac = 0
-	}
-	for ; frac < 4; frac++ {
-		n *= 10
-	}
-	if neg {
-		n = -n
-	}
-	return n, true
-}
-
-// creditValue maps a credit code character to its value, -1 for a character codes do not
-// use (GB 32100-2015: 0-9 and A-Y without I O S V Z).
-var creditValue = func() (v [256]int8) {
-	for i := range v {
-		v[i] = -1
-	}
-	for i, c := range "0123456789ABCDEFGHJKLMNPQRTUWXY" {
-		v[c] = int8(i)
-	}
-	return v
-}()
-
-// creditWeights are W1…W17 of zq_credit_ok.
-var creditWeights = [17]int{1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28}
-
-// creditOK is zq_credit_ok (sql/macros.sql) for a code already in upper case.
-func creditOK(s []byte) bool {
-	if len(s) != 18 {
-		return false
-	}
-	sum := 0
-	for i, w := range creditWeights {
-		k := creditValue[s[i]]
-		if k < 0 {
-			return false
-		}
-		sum += int(k) * w
-	}
-	k := creditValue[s[17]]
-	return k >= 0 && (31-sum%31)%31 == int(k)
 }
