@@ -69,7 +69,7 @@ func DefaultCells() CellRules {
 		CreditWeights:  []int{1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28},
 		FirstYear:      2000,
 		LastYear:       2039,
-		NotBefore: []Order{{Col: "resolved_at", Of: "created_at", Code: "resolved_before_created", En: "resolved before created"}},
+		NotBefore:      []Order{{Col: "resolved_at", Of: "created_at", Code: "resolved_before_created", En: "resolved before created"}},
 	}
 }
 
