@@ -70,7 +70,7 @@ func TestDirect_SameAsSQL(t *testing.T) {
 // "GBK" exports are read as); edges puts the edge cells into the files.
 func sameAsSQL(t *testing.T, cfg *zhuqi.Config, gb18030, edges bool) {
 	dir := t.TempDir()
-	sum, err := sample.Generate(context.Background(), sample.Options{Out: dir, Tickets: 3000, Variants: []string{}})
+	sum, err := sample.Generate(context.Background(), sample.Options{Out: dir, Tickets: 5000, Variants: []string{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -281,6 +281,7 @@ func withEdgeCells(t *testing.T, path string, first int) string {
 			r += 2
 		}
 	}
+	withRuleEdges(t, recs, col, r)
 	// Ids repeated inside the file: the last rows repeat the ids of earlier ones.
 	id := col["ticket_id"]
 	for k := 1; k <= 3; k++ {

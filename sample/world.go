@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+
+	"github.com/zhuqi/zhuqi"
 )
 
 var regions = []string{"奎文区", "潍城区", "坊子区", "寒亭区", "高新区", "青州市", "诸城市", "寿光市", "安丘市", "高密市", "昌乐县", "临朐县"}
@@ -104,18 +106,11 @@ func newWorld(seed int64, nEnterprises int) *world {
 	return w
 }
 
-const creditChars = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+// creditChars are the characters of credit codes, in the order of their values.
+var creditChars = zhuqi.DefaultCells().CreditAlphabet
 
-// CreditCode completes a 17-character prefix with its GB 32100-2015 check character.
+// CreditCode completes a 17-character prefix of credit code characters with its
+// GB 32100-2015 check character (zhuqi.CellRules).
 func CreditCode(prefix string) string {
-	w := []int{1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28}
-	sum := 0
-	for i := 0; i < 17; i++ {
-		v := strings.IndexByte(creditChars, prefix[i])
-		if v < 0 {
-			v = 0
-		}
-		sum += v * w[i]
-	}
-	return prefix[:17] + string(creditChars[(31-sum%31)%31])
+	return prefix[:17] + string(zhuqi.DefaultCells().CreditCheck(prefix[:17]))
 }
