@@ -16,8 +16,8 @@ import (
 )
 
 // CalendarTemplates is sql/calendar.sql: the text/template definitions of the working-day
-// calendar query (zq_cal) and its lookup macros (zq_wj, zq_day), for packages that render
-// the calendar in their own SQL.
+// calendar query (zq_cal) and its lookup macros (zq_wj, zq_day, zq_assign_due,
+// zq_reply_due), for packages that render the calendar in their own SQL.
 //
 //go:embed sql/calendar.sql
 var CalendarTemplates string
@@ -41,7 +41,8 @@ type rowQueryer interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// WorkCalendar builds the calendar of cfg for the tickets of db: from 2000 to 2040,
+// WorkCalendar builds the calendar of cfg for the tickets of db: from the cell rules'
+// FirstYear to the year after their LastYear (tickets created by its end are due in it),
 // widened to the years of every stored ticket version (and of the rows of the relation
 // extra, when given, that are about to be stored).
 func WorkCalendar(ctx context.Context, db rowQueryer, cfg *zhuqi.Config, extra string) (*Calendar, error) {
@@ -58,15 +59,16 @@ func WorkCalendar(ctx context.Context, db rowQueryer, cfg *zhuqi.Config, extra s
 	if err := db.QueryRowContext(ctx, q).Scan(&lo, &hi); err != nil {
 		return nil, fmt.Errorf("calendar: ticket dates: %w", err)
 	}
-	from := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
-	to := time.Date(2041, 1, 1, 0, 0, 0, 0, time.UTC)
+	first, last := cfg.Cells.FirstYear, cfg.Cells.LastYear
+	from := time.Date(first, 1, 1, 0, 0, 0, 0, time.UTC)
+	to := time.Date(last+2, 1, 1, 0, 0, 0, 0, time.UTC)
 	c := &Calendar{AssignDays: cfg.Rules.AssignDays, ReplyDays: cfg.Rules.ReplyDays}
 	if lo.Valid && hi.Valid {
 		c.FirstYear, c.LastYear = lo.Time.Year(), hi.Time.Year()
 		if lo.Time.Before(from) {
 			from = time.Date(c.FirstYear, 1, 1, 0, 0, 0, 0, time.UTC)
 		}
-		if c.LastYear > 2039 {
+		if c.LastYear > last {
 			to = time.Date(c.LastYear+2, 1, 1, 0, 0, 0, 0, time.UTC)
 		}
 	}
