@@ -46,3 +46,19 @@ zq_wj(t, wbase, workday) AS
 {{define "zq_day" -}}
 zq_day(t, d0) AS greatest(t::DATE - d0 + 1, 0)
 {{- end}}
+
+-- zq_assign_due(created_at, assign_dues, d0), zq_reply_due(created_at, deadline,
+-- reply_dues, d0): DOMAIN §2's due times from the calendar's assign_due and reply_due
+-- lists (zq_cal as lists, starting at d0):
+--   assign_due = 24:00 of the AssignDays-th working day after created_at's date
+--   reply_due  = the explicit deadline (a deadline at 00:00 means the end of that day),
+--                else 24:00 of the ReplyDays-th working day after created_at's date
+{{define "zq_assign_due" -}}
+zq_assign_due(created_at, assign_dues, d0) AS assign_dues[zq_day(created_at, d0)]::TIMESTAMP + INTERVAL 1 DAY
+{{- end}}
+{{define "zq_reply_due" -}}
+zq_reply_due(created_at, deadline, reply_dues, d0) AS
+    CASE WHEN deadline IS NULL THEN reply_dues[zq_day(created_at, d0)]::TIMESTAMP + INTERVAL 1 DAY
+         WHEN deadline = date_trunc('day', deadline) THEN deadline + INTERVAL 1 DAY
+         ELSE deadline END
+{{- end}}

@@ -1,9 +1,7 @@
 -- Timing of a ticket version (DOMAIN §2), computed when the version is stored and read by
 -- the metric queries, with the working-day calendar zq_cal of calendar.sql (as the one-row
 -- table of lists zq_calk k):
---   assign_due  = 24:00 of the AssignDays-th working day after created_at's date
---   reply_due   = the explicit deadline (a deadline at 00:00 means the end of that day),
---                 else 24:00 of the ReplyDays-th working day after created_at's date
+--   assign_due, reply_due = zq_assign_due, zq_reply_due (calendar.sql)
 --   w_created, w_assign, w_answer, w_resolved, w_due = working time W(t) of created_at, of
 --                 the assignment (assigned_at, else the earlier of responded_at and
 --                 resolved_at), of the answer (responded_at, else resolved_at), of
@@ -29,17 +27,15 @@ CREATE OR REPLACE TEMP MACRO {{template "zq_day"}};
 CREATE OR REPLACE TEMP MACRO zq_wk(t, d0, wbase, workday) AS
     zq_wj(t, wbase[zq_day(t, d0)], workday[zq_day(t, d0)]);
 
--- zq_reply_due: reply_due from created_at, the deadline and zq_calk's reply_due list.
-CREATE OR REPLACE TEMP MACRO zq_reply_due(created_at, deadline, reply_dues, d0) AS
-    CASE WHEN deadline IS NULL THEN reply_dues[zq_day(created_at, d0)]::TIMESTAMP + INTERVAL 1 DAY
-         WHEN deadline = date_trunc('day', deadline) THEN deadline + INTERVAL 1 DAY
-         ELSE deadline END;
+CREATE OR REPLACE TEMP MACRO {{template "zq_assign_due"}};
+
+CREATE OR REPLACE TEMP MACRO {{template "zq_reply_due"}};
 {{- end}}
 
 -- The timing columns of version n (a relation with the ticket columns) with zq_calk k, as
 -- a select list (timing_values: insert) or assignments (timing_set: update); Key is the
 -- calendar's key.
-{{define "t_assign_due"}}k.assign_due[zq_day(n.created_at, k.d0)]::TIMESTAMP + INTERVAL 1 DAY{{end}}
+{{define "t_assign_due"}}zq_assign_due(n.created_at, k.assign_due, k.d0){{end}}
 {{define "t_reply_due"}}zq_reply_due(n.created_at, n.deadline, k.reply_due, k.d0){{end}}
 {{define "t_w_created"}}zq_wk(n.created_at, k.d0, k.wbase, k.workday){{end}}
 {{define "t_w_assign"}}zq_wk(coalesce(n.assigned_at, least(n.responded_at, n.resolved_at)), k.d0, k.wbase, k.workday){{end}}

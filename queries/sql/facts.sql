@@ -6,9 +6,10 @@
 --   rated     = satisfaction ≠ unrated; score weight satisfied {{.WSatisfied}}, basic {{.WBasic}}, dissatisfied {{.WDissatisfied}}
 --   assign_time = assigned_at, else the earlier of responded_at and resolved_at
 --   answer_time = responded_at, else resolved_at
---   assign_due  = 24:00 of the {{.AssignDays}}-th working day after created_at's date
+--   assign_due  = 24:00 of the {{.AssignDays}}-th working day after created_at's date,
 --   reply_due   = the explicit deadline (a deadline at 00:00 means the end of that day),
 --                 else 24:00 of the {{.ReplyDays}}-th working day after created_at's date
+--                 (zq_assign_due, zq_reply_due: pipeline/sql/calendar.sql)
 --   assigned_in_time = assign_time ≤ assign_due
 --   reply_counted    = reply_due < T, or answered; replied_on_time = answered ≤ reply_due
 --   late_days = working days from reply_due to the answer (or to T when still open)
@@ -61,10 +62,8 @@ t0 AS (
         zq_wj(tk.created_at, c.wbase[tk.created_at::DATE - c.d0 + 1], c.workday[tk.created_at::DATE - c.d0 + 1]) AS w_created,
         c.d0, c.wbase, c.workday,
 {{- end}}
-        c.assign_due[tk.created_at::DATE - c.d0 + 1]::TIMESTAMP + INTERVAL 1 DAY AS assign_due,
-        CASE WHEN tk.deadline IS NULL THEN c.reply_due[tk.created_at::DATE - c.d0 + 1]::TIMESTAMP + INTERVAL 1 DAY
-             WHEN tk.deadline = date_trunc('day', tk.deadline) THEN tk.deadline + INTERVAL 1 DAY
-             ELSE tk.deadline END AS reply_due
+        zq_assign_due(tk.created_at, c.assign_due, c.d0) AS assign_due,
+        zq_reply_due(tk.created_at, tk.deadline, c.reply_due, c.d0) AS reply_due
     FROM {{.Source}} tk, cal c
     WHERE tk.created_at >= {{.Start}} AND tk.created_at < {{.End}}
       AND tk.created_at::DATE >= c.d0 AND tk.created_at::DATE - c.d0 < len(c.wbase)

@@ -127,6 +127,10 @@ CREATE OR REPLACE {{.Temp}}MACRO {{template "zq_wj"}};
 
 CREATE OR REPLACE {{.Temp}}MACRO {{template "zq_day"}};
 
+CREATE OR REPLACE {{.Temp}}MACRO {{template "zq_assign_due"}};
+
+CREATE OR REPLACE {{.Temp}}MACRO {{template "zq_reply_due"}};
+
 -- zq_facts / zq_facts_lean / zq_facts_listing(zq_start, zq_end, zq_at): the per-ticket
 -- facts of facts.sql (wide, lean and listing forms) for the cohort created in
 -- [zq_start, zq_end), judged (zq_j) as `zhuqi` judges (DOMAIN §2.1):

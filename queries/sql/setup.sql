@@ -24,6 +24,11 @@ CREATE OR REPLACE TEMP MACRO zq_w(t) AS (
 -- zq_day(t, d0): t's position in the lists of the calendar that starts at d0.
 CREATE OR REPLACE TEMP MACRO {{template "zq_day"}};
 
+-- zq_assign_due, zq_reply_due: the due times (pipeline/sql/calendar.sql).
+CREATE OR REPLACE TEMP MACRO {{template "zq_assign_due"}};
+
+CREATE OR REPLACE TEMP MACRO {{template "zq_reply_due"}};
+
 -- zq_reopened: tickets that were ever reopened in any stored version.
 CREATE OR REPLACE TEMP TABLE zq_reopened AS
 SELECT DISTINCT ticket_id FROM ticket_versions WHERE status = 'reopened';
