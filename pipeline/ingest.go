@@ -61,202 +61,66 @@ var factTables = map[zhuqi.Kind]string{
 // nothing; bad rows go to rejects and the rest loads. The rows, rejects, warnings and the
 // ledger entry commit in one transaction. A file already ingested (same SHA-256 and kind)
 // changes nothing and reports Duplicate.
+//
+// The steps, in order: scan the file (hash, size limits, shape, encoding); skip it if
+// ingested before; read its header; read its rows (with the fast path when enabled, the
+// rest staged as text); normalise the staged rows in SQL; write everything in one
+// transaction.
 func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt Options) (*Report, error) {
-	started := s.Now()
-	rep := &Report{File: path, Kind: string(opt.Kind)}
-	base := filepath.Base(path)
-	progress := func(step string, total int64) func(int64) {
-		if opt.Progress == nil {
-			return nil
-		}
-		return func(done int64) { opt.Progress(Progress{File: base, Step: step, Done: done, Total: total}) }
-	}
-	st, err := os.Stat(path)
+	r, err := s.newRun(ctx, cfg, path, opt)
 	if err != nil {
 		return nil, fmt.Errorf("ingest %s: %w", path, err)
 	}
-	mark := started
-	if opt.fast, err = fastPath(cfg); err != nil {
+	defer r.close()
+	if r.sc, err = scanFile(ctx, path, cfg.Ingest.MaxLineBytes, r.progress("scan"), r.lazy); err != nil {
 		return nil, fmt.Errorf("ingest %s: %w", path, err)
 	}
-	// A later ticket CSV's lines are checked for UTF-8 as the digest reads them
-	// (scan.UTF8Partial): most were read before.
-	var lazy bool
-	if opt.fast && (opt.Kind == zhuqi.KindTickets || opt.Kind == "") && opt.Encoding == "" {
-		if err := s.DB.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM ticket_versions WHERE is_current)`).Scan(&lazy); err != nil {
+	r.lap("scan")
+	r.rep.SHA256, r.rep.Format = r.sc.SHA256, r.sc.Format
+	if dup, err := r.ingestedBefore(ctx); dup || err != nil {
+		if err != nil {
 			return nil, fmt.Errorf("ingest %s: %w", path, err)
 		}
+		return r.rep, nil
 	}
-	if lazy && strings.EqualFold(filepath.Ext(path), ".csv") {
-		actx, cancel := context.WithCancel(ctx)
-		opt.current = s.readCurrentAhead(actx)
-		defer func() { cancel(); opt.current.release() }()
+	if err := r.snapshotTime(); err != nil {
+		return nil, err
 	}
-	sc, err := scanFile(ctx, path, cfg.Ingest.MaxLineBytes, progress("scan", st.Size()), lazy)
-	if err != nil {
-		return nil, fmt.Errorf("ingest %s: %w", path, err)
-	}
-	rep.step("scan", s.Now(), &mark)
-	rep.SHA256, rep.Format = sc.SHA256, sc.Format
-	if sc.Format == FormatXLSX {
+	if r.sc.Format == FormatXLSX {
 		dir, remove, err := s.ingestTemp()
 		if err != nil {
 			return nil, fmt.Errorf("ingest %s: %w", path, err)
 		}
 		defer remove()
-		opt.tmpDir = dir
+		r.opt.tmpDir = dir
 	}
-
-	var prev int64
-	var prevKind string
-	// A file without a kind is the kind its header says, as it was the first time.
-	err = s.DB.QueryRowContext(ctx, `SELECT ingest_id, kind FROM ingests WHERE sha256 = ? AND (kind = ? OR ? = '') ORDER BY ingest_id LIMIT 1`, sc.SHA256, string(opt.Kind), string(opt.Kind)).Scan(&prev, &prevKind)
-	switch {
-	case err == nil:
-		rep.Duplicate, rep.DuplicateOf, rep.Kind = true, prev, prevKind
-		return rep, nil
-	case !errors.Is(err, sql.ErrNoRows):
-		return nil, fmt.Errorf("ingest %s: %w", path, err)
-	}
-
-	loc, err := cfg.Location()
-	if err != nil {
-		return nil, err
-	}
-	rep.AsOf, rep.AsOfSource = opt.AsOf, "flag"
-	if opt.AsOf.IsZero() {
-		if t, ok := asOfFromName(base, loc); ok {
-			rep.AsOf, rep.AsOfSource = t, "filename"
-		} else {
-			rep.AsOf, rep.AsOfSource = st.ModTime().In(loc), "mtime"
-		}
-	}
-
-	sizeBefore := s.fileSize()
 	if cfg.Ingest.MemoryLimit != "" {
 		if _, err := s.DB.ExecContext(ctx, "SET memory_limit = "+sqlString(cfg.Ingest.MemoryLimit)); err != nil {
 			return nil, fmt.Errorf("ingest: memory_limit %q: %w (use a size such as 1GB)", cfg.Ingest.MemoryLimit, err)
 		}
 	}
+	sizeBefore := s.fileSize()
 	err = s.withConn(ctx, func(conn *sql.Conn) error {
+		r.conn = conn
 		defer dropTemps(conn)
-		if err := createMacros(ctx, conn, cfg); err != nil {
-			return err
-		}
-		lap := func(name string) { rep.step(name, s.Now(), &mark) }
-		m, stats, err := s.stage(ctx, conn, cfg, path, sc, opt, rep, lap, progress("read", st.Size()))
-		if errors.Is(err, errRescan) {
-			// Checked for UTF-8 in part only, and not read by the digest, or not UTF-8 after all.
-			// (A digest of the file scanned again reads the current versions itself.)
-			opt.current.release()
-			if sc, err = scanFile(ctx, path, cfg.Ingest.MaxLineBytes, progress("scan", st.Size()), false); err != nil {
-				return err
-			}
-			lap("scan")
-			m, stats, err = s.stage(ctx, conn, cfg, path, sc, opt, rep, lap, progress("read", st.Size()))
-		}
-		opt.current.release()
-		if err != nil {
-			return err
-		}
-		opt.Kind, rep.Kind = m.Kind, string(m.Kind)
-		rep.Blank, rep.unchangedInGo = stats.Blank, stats.Matched
-		rep.step("stage", s.Now(), &mark)
-		// Every row carries its number from here on: DuckDB need not keep insertion
-		// order, which lets it write without buffering whole row groups in memory.
-		if _, err := conn.ExecContext(ctx, "SET preserve_insertion_order = false"); err != nil {
-			return err
-		}
 		defer conn.ExecContext(context.Background(), "RESET preserve_insertion_order")
-		// parse fills normTable from the staged rows; directID is the ingest whose new
-		// tickets, stored already by the direct path, are in rawTable (0: none).
-		parse := func(directID int64) error {
-			source := stageTable
-			if opt.Kind == zhuqi.KindTickets && !stats.Partial {
-				// Rows unchanged since their ticket's current version are not parsed again.
-				qs := []string{todoSQL()}
-				if !stats.Compared {
-					qs = []string{rawHashSQL(m, cfgPrint(cfg)), dupSQL(opt.Kind), skipSQL(), todoSQL()}
-				}
-				for _, q := range qs {
-					if _, err := conn.ExecContext(ctx, q); err != nil {
-						return fmt.Errorf("compare with current versions: %w", err)
-					}
-				}
-				source = todoView
-				rep.step("unchanged", s.Now(), &mark)
-			}
-			// normTable holds the rows parseChanged read in Go (if any); those normalised
-			// in SQL join them.
-			var norm string
-			switch {
-			case stats.Parsed == 0:
-				norm = "CREATE OR REPLACE TEMP TABLE " + normTable + " AS " + normalizeSQL(cfg, opt.Kind, m, source)
-			case stats.Rows > 0:
-				norm = "INSERT INTO " + normTable + " BY NAME " + normalizeSQL(cfg, opt.Kind, m, source)
-			}
-			if norm != "" {
-				if _, err := conn.ExecContext(ctx, norm); err != nil {
-					return fmt.Errorf("normalise: %w", err)
-				}
-			}
-			rep.step("normalise", s.Now(), &mark)
-			if stats.Compared {
-				if err := checkLineIDs(ctx, conn, directID); err != nil {
-					return err
-				}
-			}
-			if opt.Kind != zhuqi.KindTickets {
-				if err := checkKind(ctx, conn, opt.Kind); err != nil {
-					return err
-				}
-				if _, err := conn.ExecContext(ctx, dupSQL(opt.Kind)); err != nil {
-					return fmt.Errorf("find repeated keys: %w", err)
-				}
-				rep.step("duplicates", s.Now(), &mark)
-			}
-			return nil
+		if err := r.read(ctx); err != nil {
+			return err
 		}
+		// Rows stored by the fast path's plan are written, and the rest normalised, inside
+		// the write's transaction (newTickets); otherwise every row is normalised now.
 		var before func(tx *sql.Tx, id int64) (bool, error)
-		if stats.Plan == nil {
-			if err := parse(0); err != nil {
+		if r.stats.Plan == nil {
+			if err := r.normalise(ctx, 0); err != nil {
 				return err
 			}
 		} else {
-			// New tickets go straight into ticket_versions inside the transaction; the rows
-			// the Go parser leaves are staged and parsed in SQL after them.
-			before = func(tx *sql.Tx, id int64) (bool, error) {
-				rest, err := loadNew(ctx, conn, tx, cfg, ticketLines(cfg, path, sc, m, rep.Encoding), m, stats.Plan, rep, id, progress("write", st.Size()))
-				if err != nil {
-					return false, err
-				}
-				rep.step("new tickets", s.Now(), &mark)
-				if len(rest) == 0 && stats.RawLater {
-					// A first load read whole in Go: no row is left for SQL, nor for the
-					// comparisons with current versions that the digest left to it.
-					return false, nil
-				}
-				ls, err := openCSVLines(path, rest, sc.Delim, rep.Encoding, cfg.Ingest.MaxCellChars)
-				if err != nil {
-					return false, err
-				}
-				defer ls.Close()
-				if _, err := stageRows(ctx, conn, ls, len(m.Headers), cfg, nil); err != nil {
-					return false, err
-				}
-				if !stats.RawLater {
-					return true, parse(id)
-				}
-				if err := compareFirstLoad(ctx, conn, ticketLines(cfg, path, sc, m, rep.Encoding), rest, cfg.Ingest.BatchRows); err != nil {
-					return false, err
-				}
-				return true, parse(0)
-			}
+			before = func(tx *sql.Tx, id int64) (bool, error) { return r.newTickets(ctx, tx, id) }
 		}
-		if opt.Progress != nil {
-			opt.Progress(Progress{File: base, Step: "write", Done: st.Size(), Total: st.Size()})
+		if r.opt.Progress != nil {
+			r.opt.Progress(Progress{File: r.base, Step: "write", Done: r.size, Total: r.size})
 		}
-		return s.write(ctx, conn, cfg, m, rep, started, mark, stats.RawLater, before)
+		return s.write(ctx, conn, cfg, r.m, r.rep, r.started, r.mark, r.stats.RawLater, before)
 	})
 	if err != nil {
 		// A failed write may have grown the database file: give the space back.
@@ -269,7 +133,227 @@ func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt 
 		}
 		return nil, fmt.Errorf("ingest %s: %w", path, err)
 	}
-	return rep, nil
+	return r.rep, nil
+}
+
+// run is one file's ingest under way: what it reads, what it has found so far, and its
+// report.
+type run struct {
+	s         *Store
+	cfg       *zhuqi.Config
+	path      string
+	base      string
+	size      int64
+	modTime   time.Time
+	opt       Options
+	rep       *Report
+	started   time.Time
+	mark      time.Time // when the last step ended
+	lazy      bool      // the scan may leave the UTF-8 check to the digest (scan.UTF8Partial)
+	cancelCur func()    // stops reading the current versions ahead
+	sc        *scan
+	conn      *sql.Conn
+	m         *mapping
+	stats     stageStats
+}
+
+// newRun starts the ingest of path: whether the fast path may read it, and, for a later
+// ticket CSV, the current versions read ahead while the file is scanned (its lines are
+// then checked for UTF-8 as the digest reads them: most were read before).
+func (s *Store) newRun(ctx context.Context, cfg *zhuqi.Config, path string, opt Options) (*run, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	r := &run{s: s, cfg: cfg, path: path, base: filepath.Base(path), size: st.Size(), modTime: st.ModTime(),
+		opt: opt, rep: &Report{File: path, Kind: string(opt.Kind)}, started: s.Now(), cancelCur: func() {}}
+	r.mark = r.started
+	if r.opt.fast, err = fastPath(cfg); err != nil {
+		return nil, err
+	}
+	if r.opt.fast && (opt.Kind == zhuqi.KindTickets || opt.Kind == "") && opt.Encoding == "" {
+		if err := s.DB.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM ticket_versions WHERE is_current)`).Scan(&r.lazy); err != nil {
+			return nil, err
+		}
+	}
+	if r.lazy && strings.EqualFold(filepath.Ext(path), ".csv") {
+		actx, cancel := context.WithCancel(ctx)
+		r.opt.current = s.readCurrentAhead(actx)
+		r.cancelCur = cancel
+	}
+	return r, nil
+}
+
+// close stops what the run reads ahead.
+func (r *run) close() {
+	r.cancelCur()
+	r.opt.current.release()
+}
+
+// lap records the time since the last step as step name.
+func (r *run) lap(name string) { r.rep.step(name, r.s.Now(), &r.mark) }
+
+// progress reports bytes done of step to Options.Progress, if set.
+func (r *run) progress(step string) func(int64) {
+	if r.opt.Progress == nil {
+		return nil
+	}
+	return func(done int64) { r.opt.Progress(Progress{File: r.base, Step: step, Done: done, Total: r.size}) }
+}
+
+// ingestedBefore reports whether the file was ingested before (same SHA-256, and the
+// same kind, or without a kind the kind its header said the first time).
+func (r *run) ingestedBefore(ctx context.Context) (bool, error) {
+	var prev int64
+	var prevKind string
+	kind := string(r.opt.Kind)
+	err := r.s.DB.QueryRowContext(ctx, `SELECT ingest_id, kind FROM ingests WHERE sha256 = ? AND (kind = ? OR ? = '') ORDER BY ingest_id LIMIT 1`, r.sc.SHA256, kind, kind).Scan(&prev, &prevKind)
+	switch {
+	case err == nil:
+		r.rep.Duplicate, r.rep.DuplicateOf, r.rep.Kind = true, prev, prevKind
+		return true, nil
+	case errors.Is(err, sql.ErrNoRows):
+		return false, nil
+	}
+	return false, err
+}
+
+// snapshotTime sets the snapshot time: Options.AsOf, else a date in the file's name (end
+// of that day), else its modification time.
+func (r *run) snapshotTime() error {
+	loc, err := r.cfg.Location()
+	if err != nil {
+		return err
+	}
+	r.rep.AsOf, r.rep.AsOfSource = r.opt.AsOf, "flag"
+	if r.opt.AsOf.IsZero() {
+		if t, ok := asOfFromName(r.base, loc); ok {
+			r.rep.AsOf, r.rep.AsOfSource = t, "filename"
+		} else {
+			r.rep.AsOf, r.rep.AsOfSource = r.modTime.In(loc), "mtime"
+		}
+	}
+	return nil
+}
+
+// read finds the header and reads the rows: staged as text, or planned for the fast
+// path (stats.Plan). A file whose UTF-8 was checked only in part, and which the digest
+// did not read after all, is scanned again in full first.
+func (r *run) read(ctx context.Context) error {
+	if err := createMacros(ctx, r.conn, r.cfg); err != nil {
+		return err
+	}
+	err := r.stage(ctx)
+	if errors.Is(err, errRescan) {
+		r.opt.current.release() // a digest of the file scanned again reads them itself
+		if r.sc, err = scanFile(ctx, r.path, r.cfg.Ingest.MaxLineBytes, r.progress("scan"), false); err != nil {
+			return err
+		}
+		r.lap("scan")
+		err = r.stage(ctx)
+	}
+	r.opt.current.release()
+	if err != nil {
+		return err
+	}
+	r.opt.Kind, r.rep.Kind = r.m.Kind, string(r.m.Kind)
+	r.rep.Blank, r.rep.unchangedInGo = r.stats.Blank, r.stats.Matched
+	r.lap("stage")
+	// Every row carries its number from here on: DuckDB need not keep insertion order,
+	// which lets it write without buffering whole row groups in memory (Ingest resets it).
+	_, err = r.conn.ExecContext(ctx, "SET preserve_insertion_order = false")
+	return err
+}
+
+// stage finds the header and stages the rows, or plans them for the fast path.
+func (r *run) stage(ctx context.Context) error {
+	var err error
+	r.m, r.stats, err = r.s.stage(ctx, r.conn, r.cfg, r.path, r.sc, r.opt, r.rep, r.lap, r.progress("read"))
+	return err
+}
+
+// normalise fills normTable from the staged rows: for tickets, after leaving out the
+// rows unchanged since their ticket's current version; rows the fast path read of a
+// daily export's changed rows are in normTable already, and the rows normalised in SQL
+// join them. directID is the ingest whose new tickets, stored already by the fast path,
+// are in rawTable (0: none).
+func (r *run) normalise(ctx context.Context, directID int64) error {
+	conn, cfg, m, kind := r.conn, r.cfg, r.m, r.opt.Kind
+	source := stageTable
+	if kind == zhuqi.KindTickets && !r.stats.Partial {
+		qs := []string{todoSQL()}
+		if !r.stats.Compared {
+			qs = []string{rawHashSQL(m, cfgPrint(cfg)), dupSQL(kind), skipSQL(), todoSQL()}
+		}
+		for _, q := range qs {
+			if _, err := conn.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("compare with current versions: %w", err)
+			}
+		}
+		source = todoView
+		r.lap("unchanged")
+	}
+	var norm string
+	switch {
+	case r.stats.Parsed == 0:
+		norm = "CREATE OR REPLACE TEMP TABLE " + normTable + " AS " + normalizeSQL(cfg, kind, m, source)
+	case r.stats.Rows > 0:
+		norm = "INSERT INTO " + normTable + " BY NAME " + normalizeSQL(cfg, kind, m, source)
+	}
+	if norm != "" {
+		if _, err := conn.ExecContext(ctx, norm); err != nil {
+			return fmt.Errorf("normalise: %w", err)
+		}
+	}
+	r.lap("normalise")
+	if r.stats.Compared {
+		if err := checkLineIDs(ctx, conn, directID); err != nil {
+			return err
+		}
+	}
+	if kind != zhuqi.KindTickets {
+		if err := checkKind(ctx, conn, kind); err != nil {
+			return err
+		}
+		if _, err := conn.ExecContext(ctx, dupSQL(kind)); err != nil {
+			return fmt.Errorf("find repeated keys: %w", err)
+		}
+		r.lap("duplicates")
+	}
+	return nil
+}
+
+// newTickets runs first in the write's transaction tx (ingest id) when the fast path
+// planned the file: it stores the new tickets the fast path reads straight into
+// ticket_versions, then stages and normalises the rows it leaves. It reports whether
+// rows were left in normTable.
+func (r *run) newTickets(ctx context.Context, tx *sql.Tx, id int64) (bool, error) {
+	lines := ticketLines(r.cfg, r.path, r.sc, r.m, r.rep.Encoding)
+	rest, err := loadNew(ctx, r.conn, tx, r.cfg, lines, r.m, r.stats.Plan, r.rep, id, r.progress("write"))
+	if err != nil {
+		return false, err
+	}
+	r.lap("new tickets")
+	if len(rest) == 0 && r.stats.RawLater {
+		// A first load read whole by the fast path: no row is left for SQL, nor for the
+		// comparisons with current versions that the digest left to it.
+		return false, nil
+	}
+	ls, err := openCSVLines(r.path, rest, r.sc.Delim, r.rep.Encoding, r.cfg.Ingest.MaxCellChars)
+	if err != nil {
+		return false, err
+	}
+	defer ls.Close()
+	if _, err := stageRows(ctx, r.conn, ls, len(r.m.Headers), r.cfg, nil); err != nil {
+		return false, err
+	}
+	if !r.stats.RawLater {
+		return true, r.normalise(ctx, id)
+	}
+	if err := compareFirstLoad(ctx, r.conn, lines, rest, r.cfg.Ingest.BatchRows); err != nil {
+		return false, err
+	}
+	return true, r.normalise(ctx, 0)
 }
 
 // stage reads the header and loads the data rows into stageTable (or plans the direct
