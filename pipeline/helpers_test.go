@@ -15,6 +15,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 	"github.com/zhuqi/zhuqi"
+	"github.com/zhuqi/zhuqi/store"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
@@ -35,7 +36,7 @@ func emptyStore() ([]byte, error) {
 		}
 		defer os.RemoveAll(dir)
 		path := filepath.Join(dir, "zhuqi.duckdb")
-		s, err := Open(context.Background(), path)
+		s, err := openStore(context.Background(), path)
 		if err != nil {
 			emptyErr = err
 			return
@@ -59,13 +60,22 @@ func MustOpenStore(tb testing.TB) *Store {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	s, err := Open(context.Background(), path)
+	s, err := openStore(context.Background(), path)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	s.Now = func() time.Time { return time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC) }
 	tb.Cleanup(func() { s.Close() })
 	return s
+}
+
+// openStore opens the database at path for ingest.
+func openStore(ctx context.Context, path string) (*Store, error) {
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	return &Store{Store: st}, nil
 }
 
 // mustIngest ingests path with the default configuration and fails tb on error.

@@ -129,7 +129,7 @@ func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt 
 		}
 	}
 
-	sizeBefore := s.fileSize()
+	sizeBefore := s.FileSize()
 	if cfg.Ingest.MemoryLimit != "" {
 		if _, err := s.DB.ExecContext(ctx, "SET memory_limit = "+sqlString(cfg.Ingest.MemoryLimit)); err != nil {
 			return nil, fmt.Errorf("ingest: memory_limit %q: %w (use a size such as 1GB)", cfg.Ingest.MemoryLimit, err)
@@ -257,12 +257,12 @@ func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt 
 	})
 	if err != nil {
 		// A failed write may have grown the database file: give the space back.
-		sizeAt := s.fileSize()
+		sizeAt := s.FileSize()
 		if sizeAt > sizeBefore {
-			s.giveBack(context.Background())
+			s.GiveBack(context.Background())
 		}
 		if noSpace(err) {
-			err = spaceError(err, s.Path, sizeBefore, sizeAt, s.fileSize())
+			err = spaceError(err, s.Path, sizeBefore, sizeAt, s.FileSize())
 		}
 		return nil, fmt.Errorf("ingest %s: %w", path, err)
 	}
