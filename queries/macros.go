@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/zhuqi/zhuqi"
-	"github.com/zhuqi/zhuqi/pipeline"
+	"github.com/zhuqi/zhuqi/store"
 )
 
 // MacroNames are the table macros for analysts (sql/macros.sql).
@@ -156,7 +156,7 @@ func MacroSQL(ctx context.Context, db rowQueryer, cfg *zhuqi.Config, temp bool) 
 	if err != nil {
 		return nil, err
 	}
-	return pipeline.SplitSQL(text), nil
+	return store.SplitSQL(text), nil
 }
 
 // InstallMacros creates the ad-hoc table macros of MacroSQL on db (TEMP ones when temp is
