@@ -188,7 +188,7 @@ func (s *Session) withConn(ctx context.Context, f func(*sql.Conn) error) error {
 	}
 	defer conn.Close()
 	if s.Config != nil {
-		if err := queries.InstallMacros(ctx, conn, s.Config, true); err != nil && s.Warn != nil {
+		if err := queries.InstallMacros(ctx, conn, s.Config); err != nil && s.Warn != nil {
 			s.Warn(fmt.Sprintf("the table macros (metrics, department_ranking …) are not available: %v", firstLine(err)))
 		}
 	}
