@@ -186,17 +186,10 @@ func pubRank(rk *Ranking) PubRank {
 		}
 	}
 	for _, r := range rk.Rows {
-		row := PubRow{Rank: r.Rank, Name: r.Name, Collected: r.Collected, Total: r.Total,
-			PrevRank: r.PrevRank, RankChange: r.RankChange, Status: r.Status, Note: r.Note}
-		switch rk.Kind {
-		case Departments:
-			row.Effect, row.Service, row.Efficiency = r.Effect, r.Service, r.Efficiency
-		case Regions:
-			row.ResponseRate, row.ResolutionRate, row.SatisfactionRate = round6p(r.ResponseRate), round6p(r.ResolutionRate), round6p(r.SatisfactionRate)
-		case Cadres:
-			solved := r.Solved
-			row.Solved, row.SatisfactionScore = &solved, round6p(r.SatisfactionScore)
-		}
+		// The rates are published with 6 decimals, as the CSV shows them.
+		row := pubRow(rk.Kind, r)
+		row.ResponseRate, row.ResolutionRate, row.SatisfactionRate = round6p(row.ResponseRate), round6p(row.ResolutionRate), round6p(row.SatisfactionRate)
+		row.SatisfactionScore = round6p(row.SatisfactionScore)
 		pr.Rows = append(pr.Rows, row)
 	}
 	for _, r := range rk.Bottom {
@@ -209,6 +202,22 @@ func pubRank(rk *Ranking) PubRank {
 		pr.NotRanked = append(pr.NotRanked, r.Name)
 	}
 	return pr
+}
+
+// pubRow is r as published in a ranking of kind: the components of that kind only.
+func pubRow(kind string, r RankRow) PubRow {
+	row := PubRow{Rank: r.Rank, Name: r.Name, Collected: r.Collected, Total: r.Total,
+		PrevRank: r.PrevRank, RankChange: r.RankChange, Status: r.Status, Note: r.Note}
+	switch kind {
+	case Departments:
+		row.Effect, row.Service, row.Efficiency = r.Effect, r.Service, r.Efficiency
+	case Regions:
+		row.ResponseRate, row.ResolutionRate, row.SatisfactionRate = r.ResponseRate, r.ResolutionRate, r.SatisfactionRate
+	case Cadres:
+		solved := r.Solved
+		row.Solved, row.SatisfactionScore = &solved, r.SatisfactionScore
+	}
+	return row
 }
 
 func (q *Q) inputs(ctx context.Context) ([]Input, error) {
@@ -329,16 +338,5 @@ func nullIfEmpty(s string) any {
 // PubRankTable lays a published ranking out with the columns of DOMAIN §7 rank, then the
 // rules version and the note.
 func PubRankTable(pub *Publication, pr *PubRank) *tabular.Table {
-	rk := &Ranking{Kind: pr.Ranking, RulesVersion: pub.RulesVersion}
-	for _, r := range pr.Rows {
-		row := RankRow{Rank: r.Rank, Name: r.Name, Collected: r.Collected, Effect: r.Effect, Service: r.Service,
-			Efficiency: r.Efficiency, ResponseRate: r.ResponseRate, ResolutionRate: r.ResolutionRate,
-			SatisfactionRate: r.SatisfactionRate, SatisfactionScore: r.SatisfactionScore, Total: r.Total,
-			PrevRank: r.PrevRank, RankChange: r.RankChange, Status: r.Status, Note: r.Note}
-		if r.Solved != nil {
-			row.Solved = *r.Solved
-		}
-		rk.Rows = append(rk.Rows, row)
-	}
-	return RankTable(rk)
+	return rankTable(pr.Ranking, pub.RulesVersion, pr.Rows)
 }
