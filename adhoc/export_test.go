@@ -9,6 +9,7 @@ import (
 
 	"github.com/zhuqi/zhuqi"
 	"github.com/zhuqi/zhuqi/pipeline"
+	"github.com/zhuqi/zhuqi/store"
 )
 
 // TestExport_CSVDefusesFormulas: `zhuqi export --format csv` prefixes text that a
@@ -17,7 +18,7 @@ func TestExport_CSVDefusesFormulas(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "zhuqi.duckdb")
-	st, err := pipeline.Open(ctx, db)
+	st, err := store.Open(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,7 +29,7 @@ func TestExport_CSVDefusesFormulas(t *testing.T) {
 	if err := os.WriteFile(src, []byte(csv), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.Ingest(ctx, zhuqi.Default(), src, pipeline.Options{Kind: zhuqi.KindTickets}); err != nil {
+	if _, err := pipeline.Ingest(ctx, st, zhuqi.Default(), src, pipeline.Options{Kind: zhuqi.KindTickets}); err != nil {
 		t.Fatal(err)
 	}
 	st.Close()

@@ -11,7 +11,7 @@ import (
 
 	"github.com/duckdb/duckdb-go/v2"
 
-	"github.com/zhuqi/zhuqi/pipeline"
+	"github.com/zhuqi/zhuqi/store"
 )
 
 // lockdownSQL makes a session's connection read-only in every sense (DOMAIN §7).
@@ -32,7 +32,7 @@ var (
 // lock runs the lockdown settings on conn; after it the connection can read only its
 // database and change no setting.
 func lock(ctx context.Context, conn *sql.Conn) error {
-	for _, stmt := range pipeline.SplitSQL(lockdownSQL) {
+	for _, stmt := range store.SplitSQL(lockdownSQL) {
 		if _, err := conn.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("lock the session: %w", err)
 		}

@@ -7,14 +7,14 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/zhuqi/zhuqi/pipeline"
+	"github.com/zhuqi/zhuqi/store"
 )
 
 // emptyDB is a new Zhuqi database (the schema, no rows) in a folder of its own.
 func emptyDB(t *testing.T) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "z.duckdb")
-	st, err := pipeline.Open(context.Background(), path)
+	st, err := store.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,8 +18,8 @@ import (
 
 	"github.com/zhuqi/zhuqi"
 	"github.com/zhuqi/zhuqi/internal/tabular"
-	"github.com/zhuqi/zhuqi/pipeline"
 	"github.com/zhuqi/zhuqi/queries"
+	"github.com/zhuqi/zhuqi/store"
 )
 
 // ErrReadOnly is wrapped by the error of a statement that tried to change the database.
@@ -62,7 +62,7 @@ func (r Result) Silent() bool {
 // with ErrNoFiles, ErrNoAttach, ErrNoExtensions, ErrLocked or ErrNotAllowed; one whose
 // context is cancelled fails with ErrInterrupted.
 func (s *Session) Run(ctx context.Context, script string) ([]Result, error) {
-	stmts := pipeline.SplitSQL(script)
+	stmts := store.SplitSQL(script)
 	if len(stmts) == 0 {
 		return nil, nil
 	}
@@ -85,7 +85,7 @@ func (s *Session) Run(ctx context.Context, script string) ([]Result, error) {
 // The rows leave the locked session as Arrow records, and a DuckDB of their own, in
 // memory, which sees nothing but them, writes the file.
 func (s *Session) CopyParquet(ctx context.Context, script, path string) error {
-	stmts := pipeline.SplitSQL(script)
+	stmts := store.SplitSQL(script)
 	if len(stmts) == 0 {
 		return errors.New("no statement to export")
 	}
@@ -177,7 +177,7 @@ func (s *Session) withConn(ctx context.Context, f func(*sql.Conn) error) error {
 	if info.IsDir() {
 		return fmt.Errorf("open %s: a folder, not a database file", s.Path)
 	}
-	st, err := pipeline.OpenReadOnly(ctx, s.Path)
+	st, err := store.OpenReadOnly(ctx, s.Path)
 	if err != nil {
 		return err
 	}
@@ -188,7 +188,7 @@ func (s *Session) withConn(ctx context.Context, f func(*sql.Conn) error) error {
 	}
 	defer conn.Close()
 	if s.Config != nil {
-		if err := queries.InstallMacros(ctx, conn, s.Config, true); err != nil && s.Warn != nil {
+		if err := queries.InstallMacros(ctx, conn, s.Config); err != nil && s.Warn != nil {
 			s.Warn(fmt.Sprintf("the table macros (metrics, department_ranking …) are not available: %v", firstLine(err)))
 		}
 	}

@@ -13,7 +13,7 @@ import (
 	"github.com/chzyer/readline"
 
 	"github.com/zhuqi/zhuqi/internal/tabular"
-	"github.com/zhuqi/zhuqi/pipeline"
+	"github.com/zhuqi/zhuqi/store"
 )
 
 // Shell is the interactive prompt of `zhuqi sql`: it reads statements that end with ";"
@@ -89,7 +89,7 @@ func (sh *Shell) Run(ctx context.Context) error {
 		}
 		buf.WriteString(line)
 		buf.WriteByte('\n')
-		if pipeline.CompleteSQL(buf.String()) {
+		if store.CompleteSQL(buf.String()) {
 			sh.run(ctx, buf.String())
 			buf.Reset()
 		}

@@ -18,6 +18,7 @@ import (
 	"github.com/zhuqi/zhuqi/queries"
 	"github.com/zhuqi/zhuqi/reports"
 	"github.com/zhuqi/zhuqi/sample"
+	"github.com/zhuqi/zhuqi/store"
 )
 
 // TestMain doubles as a helper process that holds a database open, for the busy
@@ -28,7 +29,7 @@ func TestMain(m *testing.M) {
 		var ms int
 		fmt.Sscanf(filepath.Base(hold), "%d", &ms)
 		path = filepath.Dir(hold)
-		st, err := pipeline.OpenReadOnly(context.Background(), path)
+		st, err := store.OpenReadOnly(context.Background(), path)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(3)
@@ -165,7 +166,7 @@ func sampleFiles(t *testing.T, dir string, n int) sample.Summary {
 func (te *testEnv) ingestSample(t *testing.T, n int) {
 	t.Helper()
 	sum := sampleFiles(t, filepath.Join(te.dir, "sample"), n)
-	st, err := pipeline.Open(context.Background(), te.DB)
+	st, err := store.Open(context.Background(), te.DB)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +175,7 @@ func (te *testEnv) ingestSample(t *testing.T, n int) {
 		if f.Kind != "tickets" {
 			continue
 		}
-		if _, err := st.Ingest(context.Background(), te.Config, f.Path, pipeline.Options{Kind: zhuqi.KindTickets}); err != nil {
+		if _, err := pipeline.Ingest(context.Background(), st, te.Config, f.Path, pipeline.Options{Kind: zhuqi.KindTickets}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -183,7 +184,7 @@ func (te *testEnv) ingestSample(t *testing.T, n int) {
 // query runs a one-value query on the database.
 func (te *testEnv) query(t *testing.T, q string, dst any) {
 	t.Helper()
-	st, err := pipeline.OpenReadOnly(context.Background(), te.DB)
+	st, err := store.OpenReadOnly(context.Background(), te.DB)
 	if err != nil {
 		t.Fatal(err)
 	}

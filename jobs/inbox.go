@@ -14,6 +14,7 @@ import (
 	"github.com/zhuqi/zhuqi"
 	"github.com/zhuqi/zhuqi/pipeline"
 	"github.com/zhuqi/zhuqi/queries"
+	"github.com/zhuqi/zhuqi/store"
 )
 
 // Inbox is the folder exports are dropped into. A file's kind comes from its subfolder
@@ -156,7 +157,7 @@ func (in *Inbox) Ready(ctx context.Context) ([]InboxFile, error) {
 // its commit: to archive/ when it loaded (or was loaded before: same SHA-256), to failed/
 // with a .reason file when it cannot be read. Another error (the database, the disk)
 // leaves the file where it is and is returned, after the other files were tried.
-func (in *Inbox) Ingest(ctx context.Context, st *pipeline.Store, cfg *zhuqi.Config) ([]string, error) {
+func (in *Inbox) Ingest(ctx context.Context, st *store.Store, cfg *zhuqi.Config) ([]string, error) {
 	files, err := in.Ready(ctx)
 	if err != nil {
 		return nil, err
@@ -169,7 +170,7 @@ func (in *Inbox) Ingest(ctx context.Context, st *pipeline.Store, cfg *zhuqi.Conf
 			return outputs, ctx.Err()
 		}
 		in.Log.Info("ingesting", "file", f.Path, "kind", f.Kind, "size", f.Size)
-		rep, err := st.Ingest(ctx, cfg, f.Path, pipeline.Options{Kind: f.Kind})
+		rep, err := pipeline.Ingest(ctx, st, cfg, f.Path, pipeline.Options{Kind: f.Kind})
 		switch {
 		case err == nil:
 			to, merr := in.move(f.Path, "archive", "")
@@ -203,7 +204,7 @@ func (in *Inbox) Ingest(ctx context.Context, st *pipeline.Store, cfg *zhuqi.Conf
 	if loaded {
 		macros, err := queries.MacroSQL(ctx, st.DB, cfg, false)
 		if err == nil {
-			err = st.WriteCalendar(ctx, cfg, macros)
+			err = pipeline.WriteCalendar(ctx, st, cfg, macros)
 		}
 		if err != nil {
 			errs = append(errs, err)

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/zhuqi/zhuqi"
-	"github.com/zhuqi/zhuqi/pipeline"
+	"github.com/zhuqi/zhuqi/store"
 )
 
 func TestKindOf(t *testing.T) {
@@ -33,7 +33,7 @@ func TestKindOf(t *testing.T) {
 
 func (te *testEnv) ingestInbox(t *testing.T) []string {
 	t.Helper()
-	st, err := pipeline.Open(context.Background(), te.DB)
+	st, err := store.Open(context.Background(), te.DB)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,8 +11,9 @@ import (
 	"time"
 
 	"github.com/zhuqi/zhuqi"
-	"github.com/zhuqi/zhuqi/pipeline"
 	"github.com/zhuqi/zhuqi/queries"
+	"github.com/zhuqi/zhuqi/reports"
+	"github.com/zhuqi/zhuqi/store"
 )
 
 // ReportFunc writes the report kind ("briefing", "ranking", "cadres", "overdue") for
@@ -86,11 +87,11 @@ func IsBusy(err error) bool {
 }
 
 // Open opens the database, waiting up to LockWait while another program holds it.
-func (e *Env) Open(ctx context.Context) (*pipeline.Store, error) {
+func (e *Env) Open(ctx context.Context) (*store.Store, error) {
 	deadline := e.Now().Add(e.LockWait)
 	wait := 100 * time.Millisecond
 	for logged := false; ; {
-		st, err := pipeline.Open(ctx, e.DB)
+		st, err := store.Open(ctx, e.DB)
 		if err == nil {
 			return st, nil
 		}
@@ -245,7 +246,7 @@ const WaitAnnounce = 24 * time.Hour
 
 // waitedLong reports whether the (job, period) of r has waited WaitAnnounce since its
 // fire time at now, and no earlier waiting run announced it.
-func waitedLong(ctx context.Context, st *pipeline.Store, r *Run, now time.Time) (bool, error) {
+func waitedLong(ctx context.Context, st *store.Store, r *Run, now time.Time) (bool, error) {
 	if now.Sub(r.FireTime) < WaitAnnounce {
 		return false, nil
 	}
@@ -259,7 +260,7 @@ func waitedLong(ctx context.Context, st *pipeline.Store, r *Run, now time.Time) 
 }
 
 // work does the job on an open database and returns its outputs.
-func (e *Env) work(ctx context.Context, st *pipeline.Store, d Due, log *slog.Logger) (outs []string, err error) {
+func (e *Env) work(ctx context.Context, st *store.Store, d Due, log *slog.Logger) (outs []string, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("panic: %v", p)
@@ -296,7 +297,7 @@ func (e *Env) work(ctx context.Context, st *pipeline.Store, d Due, log *slog.Log
 		if err != nil {
 			return files, err
 		}
-		if err := q.Store(ctx, pub, files); err != nil {
+		if err := reports.RecordPublication(ctx, st, q.Location(), pub, files); err != nil {
 			return files, err
 		}
 	}

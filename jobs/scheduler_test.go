@@ -80,6 +80,12 @@ func TestScheduler_CatchUpAfterOutage(t *testing.T) {
 			t.Error(err)
 		}
 	}
+	// The job records the publication with the files it delivered.
+	var files string
+	te.query(t, `SELECT files::VARCHAR FROM publications WHERE publication_id = 'ranking-2026-10-v1'`, &files)
+	if !strings.Contains(files, `"2026-11-03/ranking-2026-10/ranking-2026-10-v1.json"`) {
+		t.Errorf("publication recorded with files %s, want the delivered ones", files)
+	}
 	var n int
 	te.query(t, `SELECT count(*) FROM runs WHERE status = 'succeeded'`, &n)
 	if n != len(runs) {

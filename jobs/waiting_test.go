@@ -14,6 +14,7 @@ import (
 
 	"github.com/zhuqi/zhuqi"
 	"github.com/zhuqi/zhuqi/pipeline"
+	"github.com/zhuqi/zhuqi/store"
 )
 
 // TestScheduler_WaitsForData: the ranking of November is due on 3 December, but the
@@ -97,11 +98,11 @@ func TestScheduler_WaitsForData(t *testing.T) {
 	// An export taken at the end of November arrives: the ranking runs.
 	path := filepath.Join(te.dir, "tickets_2026-11-30.csv")
 	os.WriteFile(path, []byte("ticket_id,enterprise,region,category,created_at,status\nN1,企业,奎文区,其他,2026-11-10 09:00,办理中\n"), 0o644)
-	st, err := pipeline.Open(ctx, te.DB)
+	st, err := store.Open(ctx, te.DB)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.Ingest(ctx, te.Config, path, pipeline.Options{Kind: zhuqi.KindTickets}); err != nil {
+	if _, err := pipeline.Ingest(ctx, st, te.Config, path, pipeline.Options{Kind: zhuqi.KindTickets}); err != nil {
 		t.Fatal(err)
 	}
 	st.Close()

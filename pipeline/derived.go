@@ -10,16 +10,17 @@ import (
 	"time"
 
 	"github.com/zhuqi/zhuqi"
+	"github.com/zhuqi/zhuqi/store"
 )
 
-// WriteCalendar replaces the calendar table (DOMAIN §7) with the configuration's
+// WriteCalendar replaces the calendar table of s (DOMAIN §7) with the configuration's
 // working-day calendar, from the first year with data or tickets to the year after the
 // last, and (re)creates the ad-hoc table macros with macros, the statements that create
 // them with the configuration's rules (queries.MacroSQL renders them). The metric queries
 // do not read either (they build theirs from the configuration in use); they are there
 // for ad-hoc SQL. Nothing is written when both are as last written. It also brings the
 // stored timing of the tickets up to date with cfg (RefreshTiming).
-func (s *Store) WriteCalendar(ctx context.Context, cfg *zhuqi.Config, macros []string) error {
+func WriteCalendar(ctx context.Context, s *store.Store, cfg *zhuqi.Config, macros []string) error {
 	cal, err := cfg.Calendar.Build()
 	if err != nil {
 		return err
@@ -52,25 +53,25 @@ func (s *Store) WriteCalendar(ctx context.Context, cfg *zhuqi.Config, macros []s
 		}
 		fmt.Fprintf(&b, "(DATE '%s', %t, '%s', %s)", d.Date.Format("2006-01-02"), d.Workday, d.Kind, name)
 	}
-	if _, err := s.RefreshTiming(ctx, cfg); err != nil {
+	if _, err := RefreshTiming(ctx, s, cfg); err != nil {
 		return err
 	}
-	if err := s.WriteMacros(ctx, macros); err != nil {
+	if err := WriteMacros(ctx, s, macros); err != nil {
 		return err
 	}
-	return s.writeOnce(ctx, "calendar", []string{`DELETE FROM calendar`, b.String()})
+	return writeOnce(ctx, s, "calendar", []string{`DELETE FROM calendar`, b.String()})
 }
 
 // WriteMacros (re)creates the ad-hoc table macros with macros, the statements that create
 // them (queries.MacroSQL renders them), unless they are as last written. Creating them
 // takes a noticeable fraction of a second (DuckDB binds a table macro when it is created).
-func (s *Store) WriteMacros(ctx context.Context, macros []string) error {
-	return s.writeOnce(ctx, "macros", macros)
+func WriteMacros(ctx context.Context, s *store.Store, macros []string) error {
+	return writeOnce(ctx, s, "macros", macros)
 }
 
 // writeOnce runs stmts in one transaction and records their hash in derived_state under
 // name, unless that hash is recorded already.
-func (s *Store) writeOnce(ctx context.Context, name string, stmts []string) error {
+func writeOnce(ctx context.Context, s *store.Store, name string, stmts []string) error {
 	h := sha256.New()
 	for _, stmt := range stmts {
 		h.Write([]byte(stmt))

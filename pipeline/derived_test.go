@@ -35,7 +35,7 @@ func TestWriteCalendar_SpanAndOnlyWhenChanged(t *testing.T) {
 	}
 	probe := []string{`CREATE OR REPLACE MACRO zq_probe() AS TABLE SELECT 1 AS x`}
 
-	if err := s.WriteCalendar(ctx, cfg, probe); err != nil {
+	if err := WriteCalendar(ctx, s.Store, cfg, probe); err != nil {
 		t.Fatal(err)
 	}
 	// The default calendar has official data for 2024–2026.
@@ -52,7 +52,7 @@ func TestWriteCalendar_SpanAndOnlyWhenChanged(t *testing.T) {
 	if _, err := s.DB.Exec(`DROP MACRO TABLE zq_probe`); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.WriteCalendar(ctx, cfg, probe); err != nil {
+	if err := WriteCalendar(ctx, s.Store, cfg, probe); err != nil {
 		t.Fatal(err)
 	}
 	if lo, hi, _ := span(); lo != "2021-01-01" || hi != "2027-12-31" {
@@ -62,7 +62,7 @@ func TestWriteCalendar_SpanAndOnlyWhenChanged(t *testing.T) {
 		t.Fatal("WriteCalendar wrote the macros again though they did not change")
 	}
 
-	if err := s.WriteCalendar(ctx, cfg, []string{`CREATE OR REPLACE MACRO zq_probe() AS TABLE SELECT 2 AS x`}); err != nil {
+	if err := WriteCalendar(ctx, s.Store, cfg, []string{`CREATE OR REPLACE MACRO zq_probe() AS TABLE SELECT 2 AS x`}); err != nil {
 		t.Fatal(err)
 	}
 	if !macro() {
@@ -71,7 +71,7 @@ func TestWriteCalendar_SpanAndOnlyWhenChanged(t *testing.T) {
 
 	changed := *cfg
 	changed.Calendar.Holidays = append(append([]zhuqi.Holiday(nil), cfg.Calendar.Holidays...), zhuqi.Holiday{Name: "测试假日", From: "2026-10-14", To: "2026-10-14"})
-	if err := s.WriteCalendar(ctx, &changed, probe); err != nil {
+	if err := WriteCalendar(ctx, s.Store, &changed, probe); err != nil {
 		t.Fatal(err)
 	}
 	var kind, name string

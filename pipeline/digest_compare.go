@@ -10,6 +10,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	duckdb "github.com/duckdb/duckdb-go/v2"
 	"github.com/zhuqi/zhuqi"
+	"github.com/zhuqi/zhuqi/store"
 )
 
 // lineCompare is what compareLines found.
@@ -37,7 +38,7 @@ type lineCompare struct {
 // it lists them, for staging only those. Else, when direct is true and most of them are
 // new tickets, it plans the direct path. Else every row goes into rawTable, for staging
 // the whole file.
-func (s *Store) compareLines(ctx context.Context, conn *sql.Conn, f lineFile, batch int, direct bool, ahead *currentAhead, lap func(string), progress func(int64)) (lineCompare, error) {
+func (s *target) compareLines(ctx context.Context, conn *sql.Conn, f lineFile, batch int, direct bool, ahead *currentAhead, lap func(string), progress func(int64)) (lineCompare, error) {
 	var lc lineCompare
 	sc := f.sc
 	cur, err := ahead.take(ctx, conn)
@@ -194,7 +195,7 @@ LEFT JOIN %s d ON d.ticket_id = r.ticket_id
 LEFT JOIN (SELECT ticket_id FROM ticket_versions WHERE is_current) c ON c.ticket_id = r.ticket_id`, rawTable, skipTable, dupTable)
 	plan := make([]byte, size)
 	var forSQL int64
-	err := rawConn(conn, func(dc driver.Conn) error {
+	err := store.RawConn(conn, func(dc driver.Conn) error {
 		ar, err := duckdb.NewArrowFromConn(dc)
 		if err != nil {
 			return err

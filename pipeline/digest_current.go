@@ -9,6 +9,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow/array"
 	duckdb "github.com/duckdb/duckdb-go/v2"
+	"github.com/zhuqi/zhuqi/store"
 )
 
 // currentHashes reads the raw hashes of the current ticket versions, with their ids'
@@ -20,7 +21,7 @@ func currentHashes(ctx context.Context, conn *sql.Conn) (*hashSet, error) {
 		return nil, fmt.Errorf("current versions: %w", err)
 	}
 	var hashes, ids []uint64
-	err := rawConn(conn, func(dc driver.Conn) error {
+	err := store.RawConn(conn, func(dc driver.Conn) error {
 		ar, err := duckdb.NewArrowFromConn(dc)
 		if err != nil {
 			return err
@@ -63,11 +64,11 @@ type currentAhead struct {
 	taken bool
 }
 
-func (s *Store) readCurrentAhead(ctx context.Context) *currentAhead {
+func (s *target) readCurrentAhead(ctx context.Context) *currentAhead {
 	a := &currentAhead{done: make(chan struct{})}
 	go func() {
 		defer close(a.done)
-		a.err = s.withConn(ctx, func(conn *sql.Conn) error {
+		a.err = s.WithConn(ctx, func(conn *sql.Conn) error {
 			var err error
 			a.set, err = currentHashes(ctx, conn)
 			return err

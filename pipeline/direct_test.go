@@ -169,14 +169,14 @@ func sameAsSQL(t *testing.T, cfg *zhuqi.Config, gb18030, edges bool) {
 
 // sameTables compares what the direct path (direct) and SQL (viaSQL) stored; edges says
 // that there are rejects and warnings.
-func sameTables(t *testing.T, direct, viaSQL *Store, what string, edges bool) {
+func sameTables(t *testing.T, direct, viaSQL *target, what string, edges bool) {
 	t.Helper()
 	sameTablesExcept(t, direct, viaSQL, what, edges)
 }
 
 // sameTablesExcept is sameTables without the columns except of ticket_versions (and
 // without the ledger's rows_unchanged when except names it).
-func sameTablesExcept(t *testing.T, direct, viaSQL *Store, what string, edges bool, except ...string) {
+func sameTablesExcept(t *testing.T, direct, viaSQL *target, what string, edges bool, except ...string) {
 	t.Helper()
 	ledger := "SELECT ingest_id, rows_read, rows_loaded, rows_rejected, versions_added, warnings, report->'rejects', report->'warnings', report->'rows_unchanged' FROM ingests"
 	if slices.Contains(except, "rows_unchanged") {
@@ -298,7 +298,7 @@ func withEdgeCells(t *testing.T, path string, first int) string {
 }
 
 // tableLines is every row of q as text, sorted.
-func tableLines(t *testing.T, s *Store, q string) []string {
+func tableLines(t *testing.T, s *target, q string) []string {
 	t.Helper()
 	return queryStrings(t, s, "SELECT CAST(COLUMNS(*) AS VARCHAR) FROM ("+q+") ORDER BY ALL")
 }
@@ -387,7 +387,7 @@ func TestNotDecimal(t *testing.T) {
 	cells := []string{"593.1x", "约50", "12元", "1，234x", "１２", "0x10", "0b1", "inf", "NaN", "$5", "5%", "(5)", "½", "1d", "一千",
 		"1e3", "1 000", "1E-2", "+5", ".5", "5.", "1_000", "1,234.5", "1，234", "--1", "1e", "e1", "5-", "99999999999999999", "1.23456", "\t1"}
 	var no int
-	err = s.withConn(ctx, func(conn *sql.Conn) error {
+	err = s.WithConn(ctx, func(conn *sql.Conn) error {
 		if err := createMacros(ctx, conn, cfg); err != nil {
 			return err
 		}

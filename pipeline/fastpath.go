@@ -11,7 +11,7 @@ import (
 // fastPathEnv overrides [ingest] fast_path: "off" or "on" (tests and CI run both ways).
 const fastPathEnv = "ZHUQI_FAST_PATH"
 
-// fastPath says whether Store.Ingest may read a ticket CSV with the Go fast paths: the
+// fastPath says whether Ingest may read a ticket CSV with the Go fast paths: the
 // line digest (digest*.go: unchanged rows are not parsed again, changed rows are parsed
 // in Go) and the direct parser of new tickets (direct*.go). When it may not, every row is
 // staged and normalised in SQL (normalize.go), the reference the fast paths must match.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 	"github.com/zhuqi/zhuqi"
+	"github.com/zhuqi/zhuqi/store"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
@@ -35,7 +36,7 @@ func emptyStore() ([]byte, error) {
 		}
 		defer os.RemoveAll(dir)
 		path := filepath.Join(dir, "zhuqi.duckdb")
-		s, err := Open(context.Background(), path)
+		s, err := openStore(context.Background(), path)
 		if err != nil {
 			emptyErr = err
 			return
@@ -49,7 +50,7 @@ func emptyStore() ([]byte, error) {
 
 // MustOpenStore opens a store in a fresh file under tb's temporary directory: a copy of
 // an empty store, which Open finds with its schema up to date.
-func MustOpenStore(tb testing.TB) *Store {
+func MustOpenStore(tb testing.TB) *target {
 	tb.Helper()
 	path := filepath.Join(tb.TempDir(), "zhuqi.duckdb")
 	b, err := emptyStore()
@@ -59,7 +60,7 @@ func MustOpenStore(tb testing.TB) *Store {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	s, err := Open(context.Background(), path)
+	s, err := openStore(context.Background(), path)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -68,8 +69,17 @@ func MustOpenStore(tb testing.TB) *Store {
 	return s
 }
 
+// openStore opens the database at path for ingest.
+func openStore(ctx context.Context, path string) (*target, error) {
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	return &target{Store: st}, nil
+}
+
 // mustIngest ingests path with the default configuration and fails tb on error.
-func mustIngest(tb testing.TB, s *Store, path string, opt Options) *Report {
+func mustIngest(tb testing.TB, s *target, path string, opt Options) *Report {
 	tb.Helper()
 	rep, err := s.Ingest(context.Background(), zhuqi.Default(), path, opt)
 	if err != nil {
@@ -207,7 +217,7 @@ func jsonlBytes(header []string, rows [][]string) []byte {
 
 // fingerprint summarises every table's content, to show that a failed ingest left the
 // database exactly as it was.
-func fingerprint(tb testing.TB, s *Store) string {
+func fingerprint(tb testing.TB, s *target) string {
 	tb.Helper()
 	var out []string
 	for _, t := range []string{"ingests", "rejects", "warnings", "ticket_versions", "target_rows", "actual_rows", "benchmark_rows", "deduction_rows"} {
@@ -222,7 +232,7 @@ func fingerprint(tb testing.TB, s *Store) string {
 }
 
 // queryStrings runs q and returns its rows, each column as text joined by "|".
-func queryStrings(tb testing.TB, s *Store, q string, args ...any) []string {
+func queryStrings(tb testing.TB, s *target, q string, args ...any) []string {
 	tb.Helper()
 	rows, err := s.DB.Query(q, args...)
 	if err != nil {

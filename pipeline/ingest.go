@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/zhuqi/zhuqi"
+	"github.com/zhuqi/zhuqi/store"
 )
 
 // Options says how to ingest one file.
@@ -56,17 +57,11 @@ var factTables = map[zhuqi.Kind]string{
 	zhuqi.KindExclusions: "exclusions",
 }
 
-// Ingest loads one file. A file that cannot be read at all (wrong format, a missing
-// required column, a hostile file) returns an error wrapping ErrFileUnreadable and loads
-// nothing; bad rows go to rejects and the rest loads. The rows, rejects, warnings and the
-// ledger entry commit in one transaction. A file already ingested (same SHA-256 and kind)
-// changes nothing and reports Duplicate.
-//
-// The steps, in order: scan the file (hash, size limits, shape, encoding); skip it if
+// Ingest loads one file into s (see the package's Ingest). The steps, in order: scan the file (hash, size limits, shape, encoding); skip it if
 // ingested before; read its header; read its rows (with the fast path when enabled, the
 // rest staged as text); normalise the staged rows in SQL; write everything in one
 // transaction.
-func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt Options) (*Report, error) {
+func (s *target) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt Options) (*Report, error) {
 	r, err := s.newRun(ctx, cfg, path, opt)
 	if err != nil {
 		return nil, fmt.Errorf("ingest %s: %w", path, err)
@@ -99,8 +94,8 @@ func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt 
 			return nil, fmt.Errorf("ingest: memory_limit %q: %w (use a size such as 1GB)", cfg.Ingest.MemoryLimit, err)
 		}
 	}
-	sizeBefore := s.fileSize()
-	err = s.withConn(ctx, func(conn *sql.Conn) error {
+	sizeBefore := s.FileSize()
+	err = s.WithConn(ctx, func(conn *sql.Conn) error {
 		r.conn = conn
 		defer dropTemps(conn)
 		defer conn.ExecContext(context.Background(), "RESET preserve_insertion_order")
@@ -124,12 +119,12 @@ func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt 
 	})
 	if err != nil {
 		// A failed write may have grown the database file: give the space back.
-		sizeAt := s.fileSize()
+		sizeAt := s.FileSize()
 		if sizeAt > sizeBefore {
-			s.giveBack(context.Background())
+			s.GiveBack(context.Background())
 		}
 		if noSpace(err) {
-			err = spaceError(err, s.Path, sizeBefore, sizeAt, s.fileSize())
+			err = spaceError(err, s.Path, sizeBefore, sizeAt, s.FileSize())
 		}
 		return nil, fmt.Errorf("ingest %s: %w", path, err)
 	}
@@ -139,7 +134,7 @@ func (s *Store) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt 
 // run is one file's ingest under way: what it reads, what it has found so far, and its
 // report.
 type run struct {
-	s         *Store
+	s         *target
 	cfg       *zhuqi.Config
 	path      string
 	base      string
@@ -160,7 +155,7 @@ type run struct {
 // newRun starts the ingest of path: whether the fast path may read it, and, for a later
 // ticket CSV, the current versions read ahead while the file is scanned (its lines are
 // then checked for UTF-8 as the digest reads them: most were read before).
-func (s *Store) newRun(ctx context.Context, cfg *zhuqi.Config, path string, opt Options) (*run, error) {
+func (s *target) newRun(ctx context.Context, cfg *zhuqi.Config, path string, opt Options) (*run, error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		return nil, err
@@ -358,7 +353,7 @@ func (r *run) newTickets(ctx context.Context, tx *sql.Tx, id int64) (bool, error
 
 // stage reads the header and loads the data rows into stageTable (or plans the direct
 // path); lap records the time since the last step as a step.
-func (s *Store) stage(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, path string, sc *scan, opt Options, rep *Report, lap func(string), progress func(int64)) (*mapping, stageStats, error) {
+func (s *target) stage(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, path string, sc *scan, opt Options, rep *Report, lap func(string), progress func(int64)) (*mapping, stageStats, error) {
 	base := filepath.Base(path)
 	if sc.Format == FormatParquet {
 		headers, err := parquetHeader(ctx, conn, path)
@@ -525,7 +520,7 @@ var insertRows int64 = 1 << 20
 // normTable (else none were staged: the direct path stored them all); noCurrent says that
 // no ticket of the rows in normTable has a current version (a first load: see
 // lineCompare.rawLater).
-func (s *Store) write(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, m *mapping, rep *Report, started, mark time.Time, noCurrent bool, before func(*sql.Tx, int64) (bool, error)) error {
+func (s *target) write(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, m *mapping, rep *Report, started, mark time.Time, noCurrent bool, before func(*sql.Tx, int64) (bool, error)) error {
 	kind := m.Kind
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
@@ -656,7 +651,7 @@ func writeVersions(ctx context.Context, tx *sql.Tx, data map[string]any, exec fu
 	if err := sqlTemplates.ExecuteTemplate(&b, "tickets_versions.sql", data); err != nil {
 		return 0, err
 	}
-	for _, stmt := range SplitSQL(b.String()) {
+	for _, stmt := range store.SplitSQL(b.String()) {
 		if err := exec("versions", stmt); err != nil {
 			return 0, err
 		}

@@ -11,6 +11,7 @@ import (
 	"text/template"
 
 	"github.com/zhuqi/zhuqi"
+	"github.com/zhuqi/zhuqi/store"
 )
 
 //go:embed sql/*.sql
@@ -91,7 +92,7 @@ func createMacros(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config) error 
 	if err := sqlTemplates.ExecuteTemplate(&b, "macros.sql", data); err != nil {
 		return err
 	}
-	for _, stmt := range SplitSQL(b.String()) {
+	for _, stmt := range store.SplitSQL(b.String()) {
 		if _, err := conn.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("create macros: %w\n%s", err, stmt)
 		}

@@ -113,7 +113,7 @@ func sortMatches(cs []ColumnMatch, m *mapping) {
 // summarise fills the counts of rep from what the transaction wrote; staged says that
 // rows went through normTable (else the direct path stored every row, and nothing was
 // rejected).
-func (s *Store) summarise(ctx context.Context, tx *sql.Tx, rep *Report, staged bool) error {
+func (s *target) summarise(ctx context.Context, tx *sql.Tx, rep *Report, staged bool) error {
 	rep.Read, rep.Loaded, rep.Unchanged = 0, 0, 0
 	rep.Rejects, rep.Warnings = []Count{}, []Count{}
 	if staged {

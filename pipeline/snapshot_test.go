@@ -177,7 +177,7 @@ func TestIngest_UnchangedRowsAreNotParsed(t *testing.T) {
 
 // failAt ingests path with an error injected after step, and checks that the ingest
 // fails with it and leaves the database as it was.
-func failAt(t *testing.T, s *Store, path, step string) {
+func failAt(t *testing.T, s *target, path, step string) {
 	t.Helper()
 	before := fingerprint(t, s)
 	injected := errors.New("injected")

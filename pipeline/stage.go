@@ -15,6 +15,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	duckdb "github.com/duckdb/duckdb-go/v2"
 	"github.com/zhuqi/zhuqi"
+	"github.com/zhuqi/zhuqi/store"
 )
 
 // stageTable holds a file's rows as text before normalisation: _row (the row number a
@@ -150,7 +151,7 @@ func execArrow(ctx context.Context, conn *sql.Conn, rr *batchReader, query strin
 
 // execView runs query, which reads the batches of rr as the view zq_arrow.
 func execView(ctx context.Context, conn *sql.Conn, rr array.RecordReader, query string) error {
-	return rawConn(conn, func(dc driver.Conn) error {
+	return store.RawConn(conn, func(dc driver.Conn) error {
 		ar, err := duckdb.NewArrowFromConn(dc)
 		if err != nil {
 			return err

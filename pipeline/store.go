@@ -2,168 +2,24 @@ package pipeline
 
 import (
 	"context"
-	"database/sql"
-	"database/sql/driver"
-	"embed"
-	"errors"
-	"fmt"
-	"io/fs"
-	"sort"
-	"time"
 
-	duckdb "github.com/duckdb/duckdb-go/v2"
+	"github.com/zhuqi/zhuqi"
+	"github.com/zhuqi/zhuqi/store"
 )
 
-//go:embed schema/*.sql
-var schemaFS embed.FS
-
-// Store is a Zhuqi DuckDB database. Open one per process; it is safe for concurrent use.
-type Store struct {
-	DB   *sql.DB
-	Path string
-	// Now is the clock used for the ledger's start and finish times.
-	Now func() time.Time
-	// New says that Open created the database: it applied the whole schema.
-	New bool
-
-	connector *duckdb.Connector
-	readOnly  bool
+// target is the database (store.Store) an ingest writes to.
+type target struct {
+	*store.Store
 	// failpoint, when set (by tests), runs after each write step of an ingest; an error
 	// from it aborts the ingest inside its transaction.
 	failpoint func(step string) error
 }
 
-// Open opens (creating if needed) the database at path and brings its schema up to date.
-// An empty path or ":memory:" opens an in-memory database.
-func Open(ctx context.Context, path string) (*Store, error) {
-	return open(ctx, path, false)
-}
-
-// OpenReadOnly opens an existing database for reading only.
-func OpenReadOnly(ctx context.Context, path string) (*Store, error) {
-	return open(ctx, path, true)
-}
-
-func open(ctx context.Context, path string, readOnly bool) (*Store, error) {
-	dsn := path
-	if path == ":memory:" {
-		dsn = ""
-	}
-	if readOnly {
-		dsn += "?access_mode=read_only"
-	}
-	c, err := duckdb.NewConnector(dsn, nil)
-	if err != nil {
-		if readOnly {
-			return nil, fmt.Errorf("open %s read-only: %w", path, err)
-		}
-		return nil, fmt.Errorf("open %s: %w (is another zhuqi or DuckDB client writing to it?)", path, err)
-	}
-	s := &Store{DB: sql.OpenDB(c), Path: path, Now: time.Now, connector: c, readOnly: readOnly}
-	if !readOnly {
-		// Text columns are stored without FSST compression. Choosing it costs every string
-		// column of every row group a trial compression, and only the near-unique ones (ticket
-		// ids, enterprise names) take it: writing ticket versions runs 12-15% faster, the file
-		// is 15% larger, and those columns read back without decompressing (README).
-		if _, err := s.DB.ExecContext(ctx, "SET disabled_compression_methods = 'fsst'"); err != nil {
-			s.Close()
-			return nil, fmt.Errorf("open %s: %w", path, err)
-		}
-		if err := s.migrate(ctx); err != nil {
-			s.Close()
-			return nil, err
-		}
-		// This process holds the database for writing: no ingest of another runs.
-		s.clearTemp()
-		if err := s.giveBackOnOpen(ctx); err != nil {
-			s.Close()
-			return nil, fmt.Errorf("open %s: %w", path, err)
-		}
-	}
-	return s, nil
-}
-
-// Close closes the database.
-func (s *Store) Close() error {
-	err := s.DB.Close()
-	if cerr := s.connector.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}
-
-// migrate applies the embedded schema files not yet recorded in schema_migrations,
-// each in its own transaction, in name order.
-func (s *Store) migrate(ctx context.Context) error {
-	if _, err := s.DB.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMP NOT NULL)`); err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	names, err := fs.Glob(schemaFS, "schema/*.sql")
-	if err != nil {
-		return err
-	}
-	sort.Strings(names)
-	applied := 0
-	for _, name := range names {
-		ok, err := s.applyMigration(ctx, name)
-		if err != nil {
-			return fmt.Errorf("migrate %s: %w", name, err)
-		}
-		if ok {
-			applied++
-		}
-	}
-	s.New = applied == len(names)
-	return nil
-}
-
-// applyMigration applies schema file name unless it was; it reports whether it did.
-func (s *Store) applyMigration(ctx context.Context, name string) (bool, error) {
-	tx, err := s.DB.BeginTx(ctx, nil)
-	if err != nil {
-		return false, err
-	}
-	defer tx.Rollback()
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE name = ?`, name).Scan(&n); err != nil {
-		return false, err
-	}
-	if n > 0 {
-		return false, nil
-	}
-	body, err := schemaFS.ReadFile(name)
-	if err != nil {
-		return false, err
-	}
-	for _, stmt := range SplitSQL(string(body)) {
-		if _, err := tx.ExecContext(ctx, stmt); err != nil {
-			return false, fmt.Errorf("%w\n%s", err, stmt)
-		}
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations VALUES (?, ?)`, name, s.Now()); err != nil {
-		return false, err
-	}
-	return true, tx.Commit()
-}
-
-// withConn runs f on one dedicated connection, which staging with temporary tables and
-// Arrow views needs.
-func (s *Store) withConn(ctx context.Context, f func(*sql.Conn) error) error {
-	conn, err := s.DB.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	return f(conn)
-}
-
-// rawConn gives f the driver connection behind conn (for the Arrow interface).
-func rawConn(conn *sql.Conn, f func(driver.Conn) error) error {
-	return conn.Raw(func(dc any) error {
-		c, ok := dc.(driver.Conn)
-		if !ok {
-			return errors.New("not a driver connection")
-		}
-		return f(c)
-	})
+// Ingest loads one file into st. A file that cannot be read at all (wrong format, a
+// missing required column, a hostile file) returns an error wrapping ErrFileUnreadable
+// and loads nothing; bad rows go to rejects and the rest loads. The rows, rejects,
+// warnings and the ledger entry commit in one transaction. A file already ingested (same
+// SHA-256 and kind) changes nothing and reports Duplicate.
+func Ingest(ctx context.Context, st *store.Store, cfg *zhuqi.Config, path string, opt Options) (*Report, error) {
+	return (&target{Store: st}).Ingest(ctx, cfg, path, opt)
 }

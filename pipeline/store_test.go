@@ -3,7 +3,6 @@ package pipeline
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"testing"
 )
 
@@ -36,22 +35,5 @@ func TestStore_TextWithoutFSST(t *testing.T) {
 	}
 	if got := fsst("ticket_versions"); len(got) > 0 {
 		t.Errorf("ticket_versions has FSST columns %v, want none", got)
-	}
-}
-
-// TestStore_New: Open says whether it created the database.
-func TestStore_New(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "zhuqi.duckdb")
-	for i, want := range []bool{true, false} {
-		s, err := Open(context.Background(), path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if s.New != want {
-			t.Errorf("open %d: New = %v, want %v", i+1, s.New, want)
-		}
-		if err := s.Close(); err != nil {
-			t.Fatal(err)
-		}
 	}
 }

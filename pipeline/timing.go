@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/zhuqi/zhuqi"
+	"github.com/zhuqi/zhuqi/store"
 )
 
 // CalendarTemplates is sql/calendar.sql: the text/template definitions of the working-day
@@ -131,7 +132,7 @@ func (c *Calendar) buildCalk(ctx context.Context, tx *sql.Tx) error {
 	if err != nil {
 		return err
 	}
-	for _, stmt := range append(SplitSQL(calk), "SET VARIABLE zq_calk_key = '"+c.Key()+"'") {
+	for _, stmt := range append(store.SplitSQL(calk), "SET VARIABLE zq_calk_key = '"+c.Key()+"'") {
 		if _, err := tx.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("calendar: %w", err)
 		}
@@ -160,9 +161,9 @@ func TimingCurrent(ctx context.Context, db rowQueryer, c *Calendar) (bool, error
 // carry the key of cfg's calendar, and returns how many it computed (none, without
 // writing, when derived_state says they all do). Ingest does this itself; this is for a
 // database whose configuration changed without a new export.
-func (s *Store) RefreshTiming(ctx context.Context, cfg *zhuqi.Config) (int64, error) {
+func RefreshTiming(ctx context.Context, s *store.Store, cfg *zhuqi.Config) (int64, error) {
 	var n int64
-	err := s.withConn(ctx, func(conn *sql.Conn) error {
+	err := s.WithConn(ctx, func(conn *sql.Conn) error {
 		tx, err := conn.BeginTx(ctx, nil)
 		if err != nil {
 			return err
@@ -182,7 +183,7 @@ func (s *Store) RefreshTiming(ctx context.Context, cfg *zhuqi.Config) (int64, er
 		if err != nil {
 			return err
 		}
-		for _, stmt := range SplitSQL(refresh) {
+		for _, stmt := range store.SplitSQL(refresh) {
 			res, err := tx.ExecContext(ctx, stmt)
 			if err != nil {
 				return err

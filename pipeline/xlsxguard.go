@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"strings"
 )
 
 // Bounds on what the members of a workbook may unpack to, checked on the zip's directory
@@ -42,20 +40,11 @@ func checkWorkbook(r io.ReaderAt, size, limit int64) error {
 	return nil
 }
 
-// tempRoot is the folder beside the database where ingests keep temporary files (an
-// XLSX sheet unpacked by excelize); "" for an in-memory database.
-func (s *Store) tempRoot() string {
-	if s.Path == "" || s.Path == ":memory:" {
-		return ""
-	}
-	return s.Path + ".tmp"
-}
-
 // ingestTemp makes a folder for one ingest's temporary files, and the function that
 // removes it (on every way out of the ingest; what a killed process leaves, clearTemp
-// removes at the next Open).
-func (s *Store) ingestTemp() (string, func(), error) {
-	root := s.tempRoot()
+// removes at the next store.Open).
+func (s *target) ingestTemp() (string, func(), error) {
+	root := s.TempRoot()
 	if root != "" {
 		if err := os.MkdirAll(root, 0o700); err != nil {
 			return "", nil, fmt.Errorf("temporary folder: %w", err)
@@ -66,25 +55,6 @@ func (s *Store) ingestTemp() (string, func(), error) {
 		return "", nil, fmt.Errorf("temporary folder: %w", err)
 	}
 	return dir, func() { os.RemoveAll(dir) }, nil
-}
-
-// clearTemp removes the temporary files of ingests that did not end (a killed process).
-// Only the process that opened the database for writing calls it: no other ingest runs.
-func (s *Store) clearTemp() {
-	root := s.tempRoot()
-	if root == "" {
-		return
-	}
-	entries, err := os.ReadDir(root)
-	if err != nil {
-		return
-	}
-	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), "ingest-") {
-			os.RemoveAll(filepath.Join(root, e.Name()))
-		}
-	}
-	os.Remove(root)
 }
 
 // verifyWorkbook reads every member of the workbook at path to its end, as its declared

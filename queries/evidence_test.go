@@ -26,7 +26,7 @@ func generatedMonth(t *testing.T) *Q {
 		if file.Kind != "tickets" {
 			asOf = at("2026-11-01 08:00")
 		}
-		if _, err := f.store.Ingest(context.Background(), f.cfg, file.Path, pipeline.Options{Kind: zhuqi.Kind(file.Kind), AsOf: asOf}); err != nil {
+		if _, err := pipeline.Ingest(context.Background(), f.store, f.cfg, file.Path, pipeline.Options{Kind: zhuqi.Kind(file.Kind), AsOf: asOf}); err != nil {
 			t.Fatal(err)
 		}
 	}

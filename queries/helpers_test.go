@@ -12,6 +12,7 @@ import (
 	"github.com/zhuqi/zhuqi"
 	"github.com/zhuqi/zhuqi/internal/testdb"
 	"github.com/zhuqi/zhuqi/pipeline"
+	"github.com/zhuqi/zhuqi/store"
 )
 
 var shanghai = func() *time.Location {
@@ -51,7 +52,7 @@ func (t tk) record() []string {
 type fixture struct {
 	tb    testing.TB
 	dir   string
-	store *pipeline.Store
+	store *store.Store
 	cfg   *zhuqi.Config
 	n     int
 }
@@ -61,7 +62,7 @@ func newFixture(tb testing.TB) *fixture {
 	dir := tb.TempDir()
 	path := filepath.Join(dir, "zhuqi.duckdb")
 	testdb.Empty(tb, path)
-	s, err := pipeline.Open(context.Background(), path)
+	s, err := store.Open(context.Background(), path)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -105,7 +106,7 @@ func (f *fixture) facts(kind zhuqi.Kind, header []string, rows [][]string) {
 
 func (f *fixture) ingest(path string, kind zhuqi.Kind, asOf time.Time) {
 	f.tb.Helper()
-	rep, err := f.store.Ingest(context.Background(), f.cfg, path, pipeline.Options{Kind: kind, AsOf: asOf})
+	rep, err := pipeline.Ingest(context.Background(), f.store, f.cfg, path, pipeline.Options{Kind: kind, AsOf: asOf})
 	if err != nil {
 		f.tb.Fatal(err)
 	}
@@ -123,6 +124,20 @@ func (f *fixture) open() *Q {
 	}
 	f.tb.Cleanup(func() { q.Close() })
 	return q
+}
+
+// publish is what the publishing package does with Prepare when no file is written:
+// a new version is recorded in the fixture's store.
+func (f *fixture) publish(ctx context.Context, q *Q, p Period, now time.Time) (*Publication, error) {
+	pub, err := q.Prepare(ctx, p, now)
+	if err != nil || pub.Existing {
+		return pub, err
+	}
+	rec, err := pub.Record(q.Location())
+	if err != nil {
+		return nil, err
+	}
+	return pub, f.store.SavePublication(ctx, rec, nil)
 }
 
 func (f *fixture) period(q *Q, s string) Period {

@@ -155,7 +155,7 @@ func (q *Q) ProgressLabel(p Period) string {
 	return fmt.Sprintf("截至 %s（期间未结束）", q.AsOf.Format("2006-01-02 15:04"))
 }
 
-// ErrUnfinished is wrapped by Publish for a period not yet over.
+// ErrUnfinished is wrapped by Prepare for a period not yet over.
 var ErrUnfinished = fmt.Errorf("period not yet over")
 
 // CheckFinished refuses to publish a period in progress (DOMAIN §2.2).

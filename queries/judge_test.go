@@ -136,7 +136,7 @@ func TestTravelTo_EqualsOnlyThatSnapshot(t *testing.T) {
 	if !reflect.DeepEqual(gotF, wantF) {
 		t.Errorf("flags: --as-of gives %+v, the snapshot alone %+v", gotF, wantF)
 	}
-	if _, err := q.Publish(context.Background(), f.period(q, "2026-09"), time.Time{}); err == nil ||
+	if _, err := f.publish(context.Background(), q, f.period(q, "2026-09"), time.Time{}); err == nil ||
 		err.Error() != "publish 2026-09: a publication freezes the latest data (2026-11-01 00:00), not an earlier snapshot (2026-10-01 00:00); drop --as-of" {
 		t.Errorf("publish at an earlier snapshot: %v", err)
 	}
@@ -163,7 +163,7 @@ func TestCheck_FutureAndInProgress(t *testing.T) {
 		"flags":   func() error { _, err := q.Flags(context.Background(), &dec); return err },
 		"trend":   func() error { _, err := q.Trend(context.Background(), dec); return err },
 		"growth":  func() error { _, err := q.Growth(context.Background(), dec, GrowthFilter{}); return err },
-		"publish": func() error { _, err := q.Publish(context.Background(), dec, time.Time{}); return err },
+		"publish": func() error { _, err := f.publish(context.Background(), q, dec, time.Time{}); return err },
 	} {
 		if err := run(); err == nil || err.Error() != want {
 			t.Errorf("%s of a future period: %v\nwant %s", name, err, want)
@@ -174,13 +174,13 @@ func TestCheck_FutureAndInProgress(t *testing.T) {
 	eq(t, "in progress", q.InProgress(q4), true)
 	eq(t, "label", q.ProgressLabel(q4), "截至 2026-11-01 00:00（期间未结束）")
 	eq(t, "October in progress", q.InProgress(f.period(q, "2026-10")), false)
-	_, err := q.Publish(context.Background(), q4, time.Time{})
+	_, err := f.publish(context.Background(), q, q4, time.Time{})
 	wantPub := "期间 2026-Q4 尚未结束（数据截至 2026-11-01 00:00），不发布 / period 2026-Q4 is not over at the snapshot of 2026-11-01 00:00: period not yet over; publish it after an export taken after 2027-01-01 00:00, or pass --allow-unfinished"
 	if err == nil || err.Error() != wantPub {
 		t.Errorf("publish in progress: %v\nwant %s", err, wantPub)
 	}
 	q.AllowUnfinished = true
-	if _, err := q.Publish(context.Background(), q4, time.Time{}); err != nil {
+	if _, err := f.publish(context.Background(), q, q4, time.Time{}); err != nil {
 		t.Errorf("publish in progress, allowed: %v", err)
 	}
 }

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/zhuqi/zhuqi"
-	"github.com/zhuqi/zhuqi/pipeline"
+	"github.com/zhuqi/zhuqi/store"
 )
 
 // MacroNames are the table macros for analysts (sql/macros.sql).
@@ -156,13 +156,14 @@ func MacroSQL(ctx context.Context, db rowQueryer, cfg *zhuqi.Config, temp bool) 
 	if err != nil {
 		return nil, err
 	}
-	return pipeline.SplitSQL(text), nil
+	return store.SplitSQL(text), nil
 }
 
-// InstallMacros creates the ad-hoc table macros of MacroSQL on db (TEMP ones when temp is
-// set: on a read-only database, for one connection).
-func InstallMacros(ctx context.Context, db execQueryer, cfg *zhuqi.Config, temp bool) error {
-	stmts, err := MacroSQL(ctx, db, cfg, temp)
+// InstallMacros creates the ad-hoc table macros of MacroSQL on db as TEMP macros: for
+// one connection, on a read-only database too. The macros stored in the database file
+// are written by pipeline.WriteMacros (queries writes nothing there).
+func InstallMacros(ctx context.Context, db execQueryer, cfg *zhuqi.Config) error {
+	stmts, err := MacroSQL(ctx, db, cfg, true)
 	if err != nil {
 		return fmt.Errorf("macros: %w", err)
 	}

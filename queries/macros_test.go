@@ -17,7 +17,7 @@ func TestMacros_PeriodBoundsEqualParsePeriod(t *testing.T) {
 		created: "2026-10-12 09:00", status: "办理中"}})
 	q := f.open()
 	ctx := context.Background()
-	if err := InstallMacros(ctx, q.conn, f.cfg, true); err != nil {
+	if err := InstallMacros(ctx, q.conn, f.cfg); err != nil {
 		t.Fatal(err)
 	}
 	for _, label := range []string{"2026-10", "2026-01", "2026-W42", "2026-W01", "2021-W01", "2026-Q1", "2026-Q3",
@@ -63,7 +63,7 @@ func TestMacros_LiteralPeriodBoundsAreConstants(t *testing.T) {
 	f.tickets("2027-01-01 00:00", ts)
 	q := f.open()
 	ctx := context.Background()
-	if err := InstallMacros(ctx, q.conn, f.cfg, true); err != nil {
+	if err := InstallMacros(ctx, q.conn, f.cfg); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct{ query, start, end string }{

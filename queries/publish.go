@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/zhuqi/zhuqi/internal/tabular"
+	"github.com/zhuqi/zhuqi/store"
 )
 
 // Publication is a frozen ranking publication (DOMAIN §4): what was ranked, on which
@@ -36,7 +37,7 @@ type Publication struct {
 	BodySHA256  string    `json:"-"`
 	Files       []string  `json:"-"`
 	PublishedAt time.Time `json:"-"`
-	// Existing is true when Publish found this version already stored.
+	// Existing is true when Prepare found this version already stored.
 	Existing bool `json:"-"`
 }
 
@@ -95,22 +96,11 @@ func (p *Publication) Ranking(k string) *PubRank {
 	return nil
 }
 
-// Publish freezes the three rankings of period p. When the latest stored version of the
-// period has the same inputs and rules, it is returned unchanged (Existing); otherwise a
-// new version is stored and the old ones are kept. The store must be writable.
-//
-// Publish stores the new version before any file of it is written; to record a
-// publication only together with its files, use Prepare, write them, then Store.
-func (q *Q) Publish(ctx context.Context, p Period, now time.Time) (*Publication, error) {
-	pub, err := q.Prepare(ctx, p, now)
-	if err != nil || pub.Existing {
-		return pub, err
-	}
-	return pub, q.Store(ctx, pub, nil)
-}
-
-// Prepare is Publish without storing: the stored version (Existing) when the inputs and
-// rules are unchanged, else the next version of the period, not yet stored (see Store).
+// Prepare freezes the three rankings of period p (DOMAIN §4). When the latest stored
+// version of the period has the same inputs and rules, it returns that one (Existing);
+// otherwise the next version of the period, not yet stored: the publishing package
+// records it (Record, store.Store.SavePublication) once its files are written. Prepare
+// reads only: it runs on a read-only store.
 func (q *Q) Prepare(ctx context.Context, p Period, now time.Time) (*Publication, error) {
 	if err := q.checkTickets(p); err != nil {
 		return nil, err
@@ -177,23 +167,6 @@ func (q *Q) Prepare(ctx context.Context, p Period, now time.Time) (*Publication,
 	return pub, nil
 }
 
-// Store records a publication made by Prepare with the files written for it, in one
-// transaction; for a version already stored (Existing) it records the files only.
-func (q *Q) Store(ctx context.Context, pub *Publication, files []string) error {
-	if pub.Existing {
-		return q.RecordFiles(ctx, pub.ID, files)
-	}
-	body, err := pub.Body()
-	if err != nil {
-		return err
-	}
-	if err := q.storePublication(ctx, pub, body, files); err != nil {
-		return fmt.Errorf("publish %s: %w", pub.Period, err)
-	}
-	pub.Files = files
-	return nil
-}
-
 // Body is the publication's canonical JSON.
 func (p *Publication) Body() ([]byte, error) {
 	b, err := json.MarshalIndent(p, "", "  ")
@@ -213,17 +186,10 @@ func pubRank(rk *Ranking) PubRank {
 		}
 	}
 	for _, r := range rk.Rows {
-		row := PubRow{Rank: r.Rank, Name: r.Name, Collected: r.Collected, Total: r.Total,
-			PrevRank: r.PrevRank, RankChange: r.RankChange, Status: r.Status, Note: r.Note}
-		switch rk.Kind {
-		case Departments:
-			row.Effect, row.Service, row.Efficiency = r.Effect, r.Service, r.Efficiency
-		case Regions:
-			row.ResponseRate, row.ResolutionRate, row.SatisfactionRate = round6p(r.ResponseRate), round6p(r.ResolutionRate), round6p(r.SatisfactionRate)
-		case Cadres:
-			solved := r.Solved
-			row.Solved, row.SatisfactionScore = &solved, round6p(r.SatisfactionScore)
-		}
+		// The rates are published with 6 decimals, as the CSV shows them.
+		row := pubRow(rk.Kind, r)
+		row.ResponseRate, row.ResolutionRate, row.SatisfactionRate = round6p(row.ResponseRate), round6p(row.ResolutionRate), round6p(row.SatisfactionRate)
+		row.SatisfactionScore = round6p(row.SatisfactionScore)
 		pr.Rows = append(pr.Rows, row)
 	}
 	for _, r := range rk.Bottom {
@@ -236,6 +202,22 @@ func pubRank(rk *Ranking) PubRank {
 		pr.NotRanked = append(pr.NotRanked, r.Name)
 	}
 	return pr
+}
+
+// pubRow is r as published in a ranking of kind: the components of that kind only.
+func pubRow(kind string, r RankRow) PubRow {
+	row := PubRow{Rank: r.Rank, Name: r.Name, Collected: r.Collected, Total: r.Total,
+		PrevRank: r.PrevRank, RankChange: r.RankChange, Status: r.Status, Note: r.Note}
+	switch kind {
+	case Departments:
+		row.Effect, row.Service, row.Efficiency = r.Effect, r.Service, r.Efficiency
+	case Regions:
+		row.ResponseRate, row.ResolutionRate, row.SatisfactionRate = r.ResponseRate, r.ResolutionRate, r.SatisfactionRate
+	case Cadres:
+		solved := r.Solved
+		row.Solved, row.SatisfactionScore = &solved, r.SatisfactionScore
+	}
+	return row
 }
 
 func (q *Q) inputs(ctx context.Context) ([]Input, error) {
@@ -254,76 +236,28 @@ func (q *Q) inputs(ctx context.Context) ([]Input, error) {
 	return out, nil
 }
 
-func (q *Q) storePublication(ctx context.Context, pub *Publication, body []byte, files []string) error {
-	inputs, err := json.Marshal(pub.Inputs)
+// Record is the publication in the plain values of the publications and
+// publication_rows tables, its times as wall clock in loc.
+func (p *Publication) Record(loc *time.Location) (*store.Publication, error) {
+	body, err := p.Body()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if files == nil {
-		files = []string{}
-	}
-	filesJSON, err := json.Marshal(files)
+	inputs, err := json.Marshal(p.Inputs)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	tx, err := q.conn.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO publications VALUES (?, ?, ?, ?, ?, ?::TIMESTAMP, ?, ?, ?, ?, ?, ?)`,
-		pub.ID, pub.Kind, pub.Period, pub.Version, pub.RulesVersion, pub.AsOf, string(inputs), pub.InputsSHA256,
-		string(body), pub.BodySHA256, string(filesJSON), pub.PublishedAt.In(q.loc).Format("2006-01-02 15:04:05")); err != nil {
-		return err
-	}
-	// The rows go in batches: one statement per row cost about a millisecond each.
-	var args []any
-	flush := func() error {
-		if len(args) == 0 {
-			return nil
-		}
-		tuple := "(" + strings.TrimSuffix(strings.Repeat("?, ", pubRowColumns), ", ") + ")"
-		n := len(args) / pubRowColumns
-		stmt := "INSERT INTO publication_rows VALUES " + strings.TrimSuffix(strings.Repeat(tuple+", ", n), ", ")
-		_, err := tx.ExecContext(ctx, stmt, args...)
-		args = args[:0]
-		return err
-	}
-	for _, rk := range pub.Rankings {
+	rec := &store.Publication{ID: p.ID, Kind: p.Kind, Period: p.Period, Version: p.Version, RulesVersion: p.RulesVersion,
+		AsOf: p.AsOf, Inputs: inputs, InputsSHA256: p.InputsSHA256, Body: body, BodySHA256: p.BodySHA256,
+		PublishedAt: p.PublishedAt.In(loc).Format("2006-01-02 15:04:05")}
+	for _, rk := range p.Rankings {
 		for i, r := range rk.Rows {
-			args = append(args, pub.ID, rk.Ranking, i+1, r.Rank, r.Name, r.Collected, r.Effect, r.Service, r.Efficiency,
+			rec.Rows = append(rec.Rows, []any{rk.Ranking, i + 1, r.Rank, r.Name, r.Collected, r.Effect, r.Service, r.Efficiency,
 				r.ResponseRate, r.ResolutionRate, r.SatisfactionRate, r.Solved, r.SatisfactionScore,
-				r.Total, r.PrevRank, r.RankChange, r.Status, nullIfEmpty(r.Note))
-			if len(args) >= pubRowBatch*pubRowColumns {
-				if err := flush(); err != nil {
-					return err
-				}
-			}
+				r.Total, r.PrevRank, r.RankChange, r.Status, nullIfEmpty(r.Note)})
 		}
 	}
-	if err := flush(); err != nil {
-		return err
-	}
-	return tx.Commit()
-}
-
-// pubRowColumns is the number of columns of publication_rows; pubRowBatch the rows
-// inserted by one statement.
-const (
-	pubRowColumns = 19
-	pubRowBatch   = 200
-)
-
-// RecordFiles notes the files emitted for a publication.
-func (q *Q) RecordFiles(ctx context.Context, id string, files []string) error {
-	b, err := json.Marshal(files)
-	if err != nil {
-		return err
-	}
-	if _, err := q.conn.ExecContext(ctx, `UPDATE publications SET files = ? WHERE publication_id = ?`, string(b), id); err != nil {
-		return fmt.Errorf("record files of %s: %w", id, err)
-	}
-	return nil
+	return rec, nil
 }
 
 func (q *Q) latestPublication(ctx context.Context, period string) (*Publication, error) {
@@ -404,16 +338,5 @@ func nullIfEmpty(s string) any {
 // PubRankTable lays a published ranking out with the columns of DOMAIN §7 rank, then the
 // rules version and the note.
 func PubRankTable(pub *Publication, pr *PubRank) *tabular.Table {
-	rk := &Ranking{Kind: pr.Ranking, RulesVersion: pub.RulesVersion}
-	for _, r := range pr.Rows {
-		row := RankRow{Rank: r.Rank, Name: r.Name, Collected: r.Collected, Effect: r.Effect, Service: r.Service,
-			Efficiency: r.Efficiency, ResponseRate: r.ResponseRate, ResolutionRate: r.ResolutionRate,
-			SatisfactionRate: r.SatisfactionRate, SatisfactionScore: r.SatisfactionScore, Total: r.Total,
-			PrevRank: r.PrevRank, RankChange: r.RankChange, Status: r.Status, Note: r.Note}
-		if r.Solved != nil {
-			row.Solved = *r.Solved
-		}
-		rk.Rows = append(rk.Rows, row)
-	}
-	return RankTable(rk)
+	return rankTable(pr.Ranking, pub.RulesVersion, pr.Rows)
 }

@@ -15,7 +15,7 @@ func TestPublish(t *testing.T) {
 	p := f.period(q, "2026-10")
 	now := time.Date(2026, 11, 3, 1, 0, 0, 0, time.UTC)
 
-	v1, err := q.Publish(ctx, p, now)
+	v1, err := f.publish(ctx, q, p, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,7 +26,7 @@ func TestPublish(t *testing.T) {
 	body1, _ := v1.Body()
 
 	t.Run("SameInputsSameBytes", func(t *testing.T) {
-		again, err := q.Publish(ctx, p, now.Add(24*time.Hour))
+		again, err := f.publish(ctx, q, p, now.Add(24*time.Hour))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -53,7 +53,7 @@ func TestPublish(t *testing.T) {
 			{"乙局", "2026-10", "10", "补充扣分"},
 		})
 		q3 := f.open()
-		v2, err := q3.Publish(ctx, p, now.Add(48*time.Hour))
+		v2, err := f.publish(ctx, q3, p, now.Add(48*time.Hour))
 		if err != nil {
 			t.Fatal(err)
 		}

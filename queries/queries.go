@@ -13,6 +13,7 @@ import (
 
 	"github.com/zhuqi/zhuqi"
 	"github.com/zhuqi/zhuqi/pipeline"
+	"github.com/zhuqi/zhuqi/store"
 )
 
 //go:embed sql/*.sql
@@ -37,7 +38,7 @@ type Q struct {
 	loc   *time.Location
 	// AsOf is the snapshot time T: the as-of time of the latest ticket export.
 	AsOf time.Time
-	// AllowUnfinished lets Publish freeze a period not yet over (DOMAIN §2.2).
+	// AllowUnfinished lets Prepare freeze a period not yet over (DOMAIN §2.2).
 	AllowUnfinished bool
 	// Warnings collects notes for the reader, such as dates outside the shipped calendar.
 	Warnings []string
@@ -52,7 +53,7 @@ type Q struct {
 }
 
 // Open prepares a query session on s with the rules and calendar of cfg.
-func Open(ctx context.Context, s *pipeline.Store, cfg *zhuqi.Config) (*Q, error) {
+func Open(ctx context.Context, s *store.Store, cfg *zhuqi.Config) (*Q, error) {
 	loc, err := cfg.Location()
 	if err != nil {
 		return nil, err
@@ -169,7 +170,7 @@ func (q *Q) execTemplate(ctx context.Context, name string, data any) error {
 	if err != nil {
 		return err
 	}
-	for _, stmt := range pipeline.SplitSQL(text) {
+	for _, stmt := range store.SplitSQL(text) {
 		if _, err := q.conn.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("queries: %s: %w", name, err)
 		}

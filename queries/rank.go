@@ -347,9 +347,18 @@ func risers(rows []RankRow, n int) []RankRow {
 // RankTable lays a ranking out with the columns of DOMAIN §7, then the rules version and
 // a note.
 func RankTable(rk *Ranking) *tabular.Table {
+	rows := make([]PubRow, len(rk.Rows))
+	for i, r := range rk.Rows {
+		rows[i] = pubRow(rk.Kind, r)
+	}
+	return rankTable(rk.Kind, rk.RulesVersion, rows)
+}
+
+// rankTable lays the rows of a ranking of kind out (RankTable, PubRankTable).
+func rankTable(kind, rulesVersion string, rows []PubRow) *tabular.Table {
 	T, I, S, R, F := tabular.Text, tabular.Int, tabular.Score, tabular.Rate, tabular.Fraction
 	cols := []tabular.Column{tabular.Col("rank", I), tabular.Col("name", T), tabular.Col("collected", I)}
-	switch rk.Kind {
+	switch kind {
 	case Departments:
 		cols = append(cols, tabular.Col("effect", S), tabular.Col("service", S), tabular.Col("efficiency", S))
 	case Regions:
@@ -360,9 +369,9 @@ func RankTable(rk *Ranking) *tabular.Table {
 	cols = append(cols, tabular.Col("total", S), tabular.Col("prev_rank", I), tabular.Col("rank_change", I),
 		tabular.Col("status", T), tabular.Col("rules_version", T), tabular.Col("note", T))
 	t := &tabular.Table{Columns: cols}
-	for _, r := range rk.Rows {
+	for _, r := range rows {
 		row := []any{r.Rank, r.Name, r.Collected}
-		switch rk.Kind {
+		switch kind {
 		case Departments:
 			row = append(row, r.Effect, r.Service, r.Efficiency)
 		case Regions:
@@ -370,7 +379,7 @@ func RankTable(rk *Ranking) *tabular.Table {
 		case Cadres:
 			row = append(row, r.Solved, r.SatisfactionScore)
 		}
-		row = append(row, r.Total, r.PrevRank, r.RankChange, r.Status, rk.RulesVersion, r.Note)
+		row = append(row, r.Total, r.PrevRank, r.RankChange, r.Status, rulesVersion, r.Note)
 		t.Rows = append(t.Rows, row)
 	}
 	return t

@@ -11,6 +11,7 @@ import (
 	"github.com/zhuqi/zhuqi"
 	"github.com/zhuqi/zhuqi/pipeline"
 	"github.com/zhuqi/zhuqi/sample"
+	"github.com/zhuqi/zhuqi/store"
 )
 
 // answers are what a query session says about the sample: metrics by every dimension for
@@ -59,7 +60,7 @@ func ask(t *testing.T, q *Q) answers {
 
 // sameAnswers fails unless a session reading the stored timing columns and one computing
 // them from the calendar give identical answers, on the whole sample.
-func sameAnswers(t *testing.T, store *pipeline.Store, cfg *zhuqi.Config) {
+func sameAnswers(t *testing.T, store *store.Store, cfg *zhuqi.Config) {
 	t.Helper()
 	want := compareStored(t, store, cfg)
 	if len(want.Flags) == 0 || len(want.Metrics["2026/month"]) < 10 {
@@ -69,7 +70,7 @@ func sameAnswers(t *testing.T, store *pipeline.Store, cfg *zhuqi.Config) {
 
 // compareStored fails unless the stored and the computed timing give identical answers,
 // and returns them.
-func compareStored(t *testing.T, store *pipeline.Store, cfg *zhuqi.Config) answers {
+func compareStored(t *testing.T, store *store.Store, cfg *zhuqi.Config) answers {
 	t.Helper()
 	ctx := context.Background()
 	stored, err := Open(ctx, store, cfg)
@@ -135,7 +136,7 @@ func TestStoredTiming_SameAnswers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	store, err := pipeline.Open(ctx, dir+"/zhuqi.duckdb")
+	store, err := store.Open(ctx, dir+"/zhuqi.duckdb")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +153,7 @@ func TestStoredTiming_SameAnswers(t *testing.T) {
 	}
 	ingest := func(f sample.FileSummary, cfg *zhuqi.Config) {
 		t.Helper()
-		if _, err := store.Ingest(ctx, cfg, f.Path, pipeline.Options{Kind: zhuqi.KindTickets, AsOf: f.AsOf}); err != nil {
+		if _, err := pipeline.Ingest(ctx, store, cfg, f.Path, pipeline.Options{Kind: zhuqi.KindTickets, AsOf: f.AsOf}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -200,7 +201,7 @@ func TestStoredTiming_SameAnswers(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []int64{current, 0} {
-		n, err := store.RefreshTiming(ctx, cfg)
+		n, err := pipeline.RefreshTiming(ctx, store, cfg)
 		if err != nil || n != want {
 			t.Fatalf("RefreshTiming: %d versions (%v), want %d", n, err, want)
 		}
@@ -275,7 +276,7 @@ func TestWriteMacros_BeforeTheTickets(t *testing.T) {
 	}
 }
 
-func hasMacro(t *testing.T, s *pipeline.Store, name string) bool {
+func hasMacro(t *testing.T, s *store.Store, name string) bool {
 	t.Helper()
 	var n int
 	if err := s.DB.QueryRow(`SELECT count(*) FROM duckdb_functions() WHERE function_name = ? AND NOT internal`, name).Scan(&n); err != nil {
@@ -306,7 +307,7 @@ func TestStoredTiming_IngestWithoutTiming(t *testing.T) {
 	if stored() {
 		t.Fatal("a session reads stored timing that a later ingest did not write")
 	}
-	if _, err := f.store.RefreshTiming(context.Background(), f.cfg); err != nil {
+	if _, err := pipeline.RefreshTiming(context.Background(), f.store, f.cfg); err != nil {
 		t.Fatal(err)
 	}
 	if !stored() {
@@ -316,19 +317,19 @@ func TestStoredTiming_IngestWithoutTiming(t *testing.T) {
 
 // writeCalendar writes the calendar and the ad-hoc macros of cfg, as zhuqi does after an
 // ingest.
-func writeCalendar(ctx context.Context, st *pipeline.Store, cfg *zhuqi.Config) error {
+func writeCalendar(ctx context.Context, st *store.Store, cfg *zhuqi.Config) error {
 	macros, err := MacroSQL(ctx, st.DB, cfg, false)
 	if err != nil {
 		return err
 	}
-	return st.WriteCalendar(ctx, cfg, macros)
+	return pipeline.WriteCalendar(ctx, st, cfg, macros)
 }
 
 // writeMacros writes the ad-hoc macros of cfg, as zhuqi ingest does on a new database.
-func writeMacros(ctx context.Context, st *pipeline.Store, cfg *zhuqi.Config) error {
+func writeMacros(ctx context.Context, st *store.Store, cfg *zhuqi.Config) error {
 	macros, err := MacroSQL(ctx, st.DB, cfg, false)
 	if err != nil {
 		return err
 	}
-	return st.WriteMacros(ctx, macros)
+	return pipeline.WriteMacros(ctx, st, macros)
 }

@@ -14,13 +14,13 @@ func TestPublish_ChangesDeductions(t *testing.T) {
 	f, q := rankFixture(t)
 	ctx := context.Background()
 	p := f.period(q, "2026-10")
-	v1, err := q.Publish(ctx, p, at("2026-11-03 09:00"))
+	v1, err := f.publish(ctx, q, p, at("2026-11-03 09:00"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	f.facts(zhuqi.KindDeductions, []string{"department", "month", "points", "reason"}, [][]string{{"戊局", "2026-10", "3", "信息报送迟报"}})
 	q2 := f.open()
-	v2, err := q2.Publish(ctx, f.period(q2, "2026-10"), at("2026-11-04 09:00"))
+	v2, err := f.publish(ctx, q2, f.period(q2, "2026-10"), at("2026-11-04 09:00"))
 	if err != nil {
 		t.Fatal(err)
 	}

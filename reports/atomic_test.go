@@ -46,7 +46,7 @@ func TestGenerate_RankingAllOrNothing(t *testing.T) {
 	if err := os.Mkdir(blocker, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := reports.Generate(ctx, q, "ranking", p, reports.Options{Dir: dir}); err == nil {
+	if _, err := reports.Generate(ctx, q, "ranking", p, reports.Options{Dir: dir, Store: storeOf(q)}); err == nil {
 		t.Fatal("no error")
 	} else {
 		t.Log(err)
@@ -60,7 +60,7 @@ func TestGenerate_RankingAllOrNothing(t *testing.T) {
 
 	os.Remove(blocker)
 	os.WriteFile(blocker, []byte("not a folder"), 0o644)
-	if _, _, err := reports.Publish(ctx, q, p, time.Date(2026, 11, 3, 9, 0, 0, 0, time.UTC), filepath.Join(blocker, "out")); err == nil {
+	if _, _, err := reports.Publish(ctx, storeOf(q), q, p, time.Date(2026, 11, 3, 9, 0, 0, 0, time.UTC), filepath.Join(blocker, "out")); err == nil {
 		t.Fatal("publish under a file: no error")
 	}
 	if pub, err := q.Publication(ctx, "2026-09"); err == nil {
@@ -68,7 +68,7 @@ func TestGenerate_RankingAllOrNothing(t *testing.T) {
 	}
 	os.Remove(blocker)
 
-	files, err := reports.Generate(ctx, q, "ranking", p, reports.Options{Dir: dir})
+	files, err := reports.Generate(ctx, q, "ranking", p, reports.Options{Dir: dir, Store: storeOf(q)})
 	if err != nil {
 		t.Fatal(err)
 	}

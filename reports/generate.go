@@ -11,6 +11,7 @@ import (
 	"github.com/zhuqi/zhuqi/internal/atomicfile"
 	"github.com/zhuqi/zhuqi/internal/tabular"
 	"github.com/zhuqi/zhuqi/queries"
+	"github.com/zhuqi/zhuqi/store"
 )
 
 // Kinds are the documents Generate makes.
@@ -26,6 +27,10 @@ type Options struct {
 	Now func() time.Time
 	// Getenv reads $ZHUQI_FONT (default os.Getenv).
 	Getenv func(string) string
+	// Store, when set, is where a ranking publication is recorded with the files written
+	// (RecordPublication). The scheduler leaves it unset: it records the publication
+	// with the files it delivers.
+	Store *store.Store
 }
 
 // Generate writes the documents of kind for period p under opt.Dir and returns the paths
@@ -153,8 +158,8 @@ func Generate(ctx context.Context, q *queries.Q, kind string, p queries.Period, 
 	if err != nil {
 		return paths, fmt.Errorf("%s %s: %w", kind, p.Label, err)
 	}
-	if kind == "ranking" {
-		if err := recordFiles(ctx, q, pub, outs); err != nil {
+	if kind == "ranking" && opt.Store != nil {
+		if err := recordFiles(ctx, opt.Store, q, pub, outs); err != nil {
 			return paths, err
 		}
 	}
@@ -171,7 +176,7 @@ func writeSet(dir string, outs []output) ([]string, error) {
 
 // recordFiles stores a new publication with the files written, or adds them to those
 // recorded with a stored one; it writes to the database only when there is something new.
-func recordFiles(ctx context.Context, q *queries.Q, pub *queries.Publication, outs []output) error {
+func recordFiles(ctx context.Context, st *store.Store, q *queries.Q, pub *queries.Publication, outs []output) error {
 	names := append([]string{}, pub.Files...)
 	seen := map[string]bool{}
 	for _, n := range names {
@@ -186,7 +191,25 @@ func recordFiles(ctx context.Context, q *queries.Q, pub *queries.Publication, ou
 	if pub.Existing && len(names) == len(pub.Files) {
 		return nil
 	}
-	return q.Store(ctx, pub, names)
+	return RecordPublication(ctx, st, q.Location(), pub, names)
+}
+
+// RecordPublication records pub (made by queries.Q.Prepare) in st with the files written
+// for it, in one transaction: a new version with its rows, or, for a version already
+// stored (Existing), its files only. Times are recorded as wall clock in loc.
+func RecordPublication(ctx context.Context, st *store.Store, loc *time.Location, pub *queries.Publication, files []string) error {
+	if pub.Existing {
+		return st.SetPublicationFiles(ctx, pub.ID, files)
+	}
+	rec, err := pub.Record(loc)
+	if err != nil {
+		return err
+	}
+	if err := st.SavePublication(ctx, rec, files); err != nil {
+		return fmt.Errorf("publish %s: %w", pub.Period, err)
+	}
+	pub.Files = files
+	return nil
 }
 
 // output is a file to write: its name under the output folder and its bytes.
@@ -251,9 +274,9 @@ func WritePublication(ctx context.Context, dir string, pub *queries.Publication)
 }
 
 // Publish publishes the rankings of period p (queries.Q.Prepare) and writes the
-// publication's files under dir; a new version is recorded only once its files are
+// publication's files under dir; a new version is recorded in st only once its files are
 // written, with them. It returns the publication and the file names relative to dir.
-func Publish(ctx context.Context, q *queries.Q, p queries.Period, now time.Time, dir string) (*queries.Publication, []string, error) {
+func Publish(ctx context.Context, st *store.Store, q *queries.Q, p queries.Period, now time.Time, dir string) (*queries.Publication, []string, error) {
 	pub, err := q.Prepare(ctx, p, now)
 	if err != nil {
 		return nil, nil, err
@@ -265,7 +288,7 @@ func Publish(ctx context.Context, q *queries.Q, p queries.Period, now time.Time,
 	if _, err := writeSet(dir, outs); err != nil {
 		return nil, nil, fmt.Errorf("publish: %w", err)
 	}
-	if err := recordFiles(ctx, q, pub, outs); err != nil {
+	if err := recordFiles(ctx, st, q, pub, outs); err != nil {
 		return nil, nil, err
 	}
 	names := make([]string, len(outs))

@@ -19,6 +19,7 @@ import (
 	"github.com/zhuqi/zhuqi/queries"
 	"github.com/zhuqi/zhuqi/reports"
 	"github.com/zhuqi/zhuqi/sample"
+	"github.com/zhuqi/zhuqi/store"
 )
 
 // evilDept replaces a real department's name in every input file: a name a spreadsheet
@@ -52,7 +53,7 @@ func sampleDB(t testing.TB) string {
 			return
 		}
 		dbPath = filepath.Join(dir, "zhuqi.duckdb")
-		st, err := pipeline.Open(ctx, dbPath)
+		st, err := store.Open(ctx, dbPath)
 		if err != nil {
 			dbErr = err
 			return
@@ -67,7 +68,7 @@ func sampleDB(t testing.TB) string {
 			if f.Kind != "tickets" {
 				opt.AsOf = time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC)
 			}
-			if _, dbErr = st.Ingest(ctx, cfg, f.Path, opt); dbErr != nil {
+			if _, dbErr = pipeline.Ingest(ctx, st, cfg, f.Path, opt); dbErr != nil {
 				return
 			}
 		}
@@ -75,7 +76,7 @@ func sampleDB(t testing.TB) string {
 		if macros, dbErr = queries.MacroSQL(ctx, st.DB, cfg, false); dbErr != nil {
 			return
 		}
-		dbErr = st.WriteCalendar(ctx, cfg, macros)
+		dbErr = pipeline.WriteCalendar(ctx, st, cfg, macros)
 	})
 	if dbErr != nil {
 		t.Fatal(dbErr)
@@ -110,7 +111,7 @@ func rename(path, from, to string) error {
 func openQ(t testing.TB) *queries.Q {
 	t.Helper()
 	ctx := context.Background()
-	st, err := pipeline.Open(ctx, sampleDB(t))
+	st, err := store.Open(ctx, sampleDB(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,8 +121,18 @@ func openQ(t testing.TB) *queries.Q {
 		st.Close()
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { q.Close(); st.Close() })
+	stores.Store(q, st)
+	t.Cleanup(func() { q.Close(); st.Close(); stores.Delete(q) })
 	return q
+}
+
+// stores holds the store of each session openQ opened, where a ranking is recorded.
+var stores sync.Map
+
+// storeOf is the store of a session openQ opened.
+func storeOf(q *queries.Q) *store.Store {
+	st, _ := stores.Load(q)
+	return st.(*store.Store)
 }
 
 // doc is one document generated once per test binary, with the layout check on: its

@@ -27,7 +27,7 @@ func generate(t *testing.T, q *queries.Q, kind, period, lang, dir string) []stri
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, err := reports.Generate(context.Background(), q, kind, p, reports.Options{Dir: dir, Lang: lang})
+	files, err := reports.Generate(context.Background(), q, kind, p, reports.Options{Dir: dir, Lang: lang, Store: storeOf(q)})
 	if err != nil {
 		t.Fatalf("%s %s %s: %v", kind, period, lang, err)
 	}

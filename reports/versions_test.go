@@ -18,6 +18,7 @@ import (
 	"github.com/zhuqi/zhuqi/queries"
 	"github.com/zhuqi/zhuqi/reports"
 	"github.com/zhuqi/zhuqi/sample"
+	"github.com/zhuqi/zhuqi/store"
 )
 
 // TestPublication_NewVersionAfterExclusions: publishing, then ingesting exclusions, then
@@ -32,7 +33,7 @@ func TestPublication_NewVersionAfterExclusions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := pipeline.Open(ctx, filepath.Join(dir, "zhuqi.duckdb"))
+	st, err := store.Open(ctx, filepath.Join(dir, "zhuqi.duckdb"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +44,7 @@ func TestPublication_NewVersionAfterExclusions(t *testing.T) {
 		if f.Kind != "tickets" {
 			opt.AsOf = time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC)
 		}
-		if _, err := st.Ingest(ctx, cfg, f.Path, opt); err != nil {
+		if _, err := pipeline.Ingest(ctx, st, cfg, f.Path, opt); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -59,7 +60,7 @@ func TestPublication_NewVersionAfterExclusions(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		files, err := reports.Generate(ctx, q, "ranking", p, reports.Options{Dir: out, Now: func() time.Time { return time.Date(2026, 11, 3, 9, 0, 0, 0, time.UTC) }})
+		files, err := reports.Generate(ctx, q, "ranking", p, reports.Options{Dir: out, Now: func() time.Time { return time.Date(2026, 11, 3, 9, 0, 0, 0, time.UTC) }, Store: st})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -121,7 +122,7 @@ AND status NOT IN ('resolved', 'closed', 'cancelled') ORDER BY ticket_id LIMIT ?
 	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.Ingest(ctx, cfg, path, pipeline.Options{Kind: zhuqi.KindExclusions, AsOf: time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)}); err != nil {
+	if _, err := pipeline.Ingest(ctx, st, cfg, path, pipeline.Options{Kind: zhuqi.KindExclusions, AsOf: time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)}); err != nil {
 		t.Fatal(err)
 	}
 

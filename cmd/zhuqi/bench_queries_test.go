@@ -11,6 +11,7 @@ import (
 	"github.com/zhuqi/zhuqi"
 	"github.com/zhuqi/zhuqi/pipeline"
 	"github.com/zhuqi/zhuqi/queries"
+	"github.com/zhuqi/zhuqi/store"
 )
 
 // plainSQL is the month's metrics and rankings written plainly in DuckDB SQL, without the
@@ -55,7 +56,7 @@ func BenchmarkQueriesMonth(b *testing.B) {
 	n := envInt("ZHUQI_BENCH_QUERY_TICKETS", 10000000)
 	db := benchDatabase(b, n)
 	ctx := context.Background()
-	st, err := pipeline.OpenReadOnly(ctx, db)
+	st, err := store.OpenReadOnly(ctx, db)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -63,7 +64,7 @@ func BenchmarkQueriesMonth(b *testing.B) {
 	var rows int64
 	st.DB.QueryRow(`SELECT count(*) FROM tickets`).Scan(&rows)
 	cfg := zhuqi.Default()
-	runZhuqi := func(st *pipeline.Store) time.Duration {
+	runZhuqi := func(st *store.Store) time.Duration {
 		start := time.Now()
 		q, err := queries.Open(ctx, st, cfg)
 		if err != nil {
@@ -85,7 +86,7 @@ func BenchmarkQueriesMonth(b *testing.B) {
 		}
 		return time.Since(start)
 	}
-	runPlain := func(st *pipeline.Store) time.Duration {
+	runPlain := func(st *store.Store) time.Duration {
 		start := time.Now()
 		for _, s := range plainSQL {
 			for _, m := range [][2]string{{"2026-10-01", "2026-11-01"}, {"2026-09-01", "2026-10-01"}} {
@@ -104,8 +105,8 @@ func BenchmarkQueriesMonth(b *testing.B) {
 	// DuckDB's buffers: each side's is reported apart, on its own fresh opening. The runs
 	// compared are warm, zhuqi's and plain SQL's alike, three of each per iteration,
 	// alternating.
-	fresh := func(run func(*pipeline.Store) time.Duration) time.Duration {
-		st, err := pipeline.OpenReadOnly(ctx, db)
+	fresh := func(run func(*store.Store) time.Duration) time.Duration {
+		st, err := store.OpenReadOnly(ctx, db)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -177,12 +178,12 @@ func benchDatabase(tb testing.TB, n int) string {
 func upgradeBenchDatabase(tb testing.TB, db string) {
 	tb.Helper()
 	ctx := context.Background()
-	st, err := pipeline.Open(ctx, db)
+	st, err := store.Open(ctx, db)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	defer st.Close()
-	if _, err := st.RefreshTiming(ctx, zhuqi.Default()); err != nil {
+	if _, err := pipeline.RefreshTiming(ctx, st, zhuqi.Default()); err != nil {
 		tb.Fatal(err)
 	}
 }

@@ -15,8 +15,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/zhuqi/zhuqi/internal/tabular"
-	"github.com/zhuqi/zhuqi/pipeline"
 	"github.com/zhuqi/zhuqi/sample"
+	"github.com/zhuqi/zhuqi/store"
 )
 
 // allCommands lists the path of every command of the tree, the root first.
@@ -228,7 +228,7 @@ func TestPeopleTables(t *testing.T) {
 // holdRead is the child that holds the database as a reader (a `zhuqi sql` session)
 // until its standard input closes.
 func holdRead(db string) int {
-	st, err := pipeline.OpenReadOnly(context.Background(), db)
+	st, err := store.OpenReadOnly(context.Background(), db)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1

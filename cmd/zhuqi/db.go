@@ -15,6 +15,7 @@ import (
 	"github.com/zhuqi/zhuqi/internal/tabular"
 	"github.com/zhuqi/zhuqi/pipeline"
 	"github.com/zhuqi/zhuqi/queries"
+	"github.com/zhuqi/zhuqi/store"
 )
 
 // existingDB returns the database path of a command that reads it, or a one-line error
@@ -50,7 +51,7 @@ func (m *Main) writableDB(c *common, cfg *zhuqi.Config) (string, error) {
 // openWriter opens the database for writing. While another program holds it, it waits up
 // to the configuration's jobs.lock_wait, as the scheduler does, showing a line on a
 // terminal; when it gives up it says whether a reader or a writer holds the file.
-func (m *Main) openWriter(ctx context.Context, path string, cfg *zhuqi.Config) (*pipeline.Store, error) {
+func (m *Main) openWriter(ctx context.Context, path string, cfg *zhuqi.Config) (*store.Store, error) {
 	limit, err := cfg.Jobs.Duration("lock_wait")
 	if err != nil {
 		return nil, err
@@ -61,7 +62,7 @@ func (m *Main) openWriter(ctx context.Context, path string, cfg *zhuqi.Config) (
 	wait := 100 * time.Millisecond
 	who := ""
 	for {
-		st, err := pipeline.Open(ctx, path)
+		st, err := store.Open(ctx, path)
 		if err == nil || !isBusy(err) {
 			return st, err
 		}
@@ -89,7 +90,7 @@ func isBusy(err error) bool {
 
 // holder says who holds the database: a reader lets another reader in, a writer does not.
 func holder(ctx context.Context, path string) string {
-	st, err := pipeline.OpenReadOnly(ctx, path)
+	st, err := store.OpenReadOnly(ctx, path)
 	if err != nil {
 		return "a program writing to it (another zhuqi ingest or serve, or a DuckDB client)"
 	}
@@ -122,7 +123,7 @@ func (m *Main) openQueries(ctx context.Context, c *common) (*queries.Q, func(), 
 	if err != nil {
 		return nil, nil, err
 	}
-	st, err := pipeline.OpenReadOnly(ctx, path)
+	st, err := store.OpenReadOnly(ctx, path)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -160,7 +161,7 @@ func (m *Main) openPeriod(ctx context.Context, name string, c *common, period, f
 
 // openPublishing opens an existing database for writing (publications are stored in it)
 // with the calendar of the configuration written, and a query session on it.
-func (m *Main) openPublishing(ctx context.Context, c *common) (*zhuqi.Config, *pipeline.Store, *queries.Q, func(), error) {
+func (m *Main) openPublishing(ctx context.Context, c *common) (*zhuqi.Config, *store.Store, *queries.Q, func(), error) {
 	cfg, err := m.loadConfig(c)
 	if err != nil {
 		return nil, nil, nil, nil, err
@@ -186,7 +187,7 @@ func (m *Main) openPublishing(ctx context.Context, c *common) (*zhuqi.Config, *p
 }
 
 // session starts a query session on st, judged at --as-of when it is given.
-func (c *common) session(ctx context.Context, st *pipeline.Store, cfg *zhuqi.Config) (*queries.Q, error) {
+func (c *common) session(ctx context.Context, st *store.Store, cfg *zhuqi.Config) (*queries.Q, error) {
 	q, err := queries.Open(ctx, st, cfg)
 	if err != nil {
 		return nil, err
@@ -199,20 +200,20 @@ func (c *common) session(ctx context.Context, st *pipeline.Store, cfg *zhuqi.Con
 }
 
 // writeCalendar writes the calendar table and the ad-hoc macros of cfg into st, each
-// only when changed, and brings the stored timing up to date (pipeline.Store.WriteCalendar).
-func writeCalendar(ctx context.Context, st *pipeline.Store, cfg *zhuqi.Config) error {
+// only when changed, and brings the stored timing up to date (pipeline.WriteCalendar).
+func writeCalendar(ctx context.Context, st *store.Store, cfg *zhuqi.Config) error {
 	macros, err := queries.MacroSQL(ctx, st.DB, cfg, false)
 	if err != nil {
 		return err
 	}
-	return st.WriteCalendar(ctx, cfg, macros)
+	return pipeline.WriteCalendar(ctx, st, cfg, macros)
 }
 
 // writeMacros writes the ad-hoc macros of cfg into st, unless they are as last written.
-func writeMacros(ctx context.Context, st *pipeline.Store, cfg *zhuqi.Config) error {
+func writeMacros(ctx context.Context, st *store.Store, cfg *zhuqi.Config) error {
 	macros, err := queries.MacroSQL(ctx, st.DB, cfg, false)
 	if err != nil {
 		return err
 	}
-	return st.WriteMacros(ctx, macros)
+	return pipeline.WriteMacros(ctx, st, macros)
 }

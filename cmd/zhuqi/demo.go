@@ -19,6 +19,7 @@ import (
 	"github.com/zhuqi/zhuqi/queries"
 	"github.com/zhuqi/zhuqi/reports"
 	"github.com/zhuqi/zhuqi/sample"
+	"github.com/zhuqi/zhuqi/store"
 )
 
 type demoOptions struct {
@@ -67,7 +68,7 @@ func (m *Main) demo(ctx context.Context, o *demoOptions) error {
 	if err != nil {
 		return err
 	}
-	st, err := pipeline.Open(ctx, dbPath)
+	st, err := store.Open(ctx, dbPath)
 	if err != nil {
 		return err
 	}
@@ -115,7 +116,7 @@ func (m *Main) demo(ctx context.Context, o *demoOptions) error {
 }
 
 // demoHeadlines prints the last month's headline metrics and department ranking.
-func (m *Main) demoHeadlines(ctx context.Context, st *pipeline.Store, cfg *zhuqi.Config) error {
+func (m *Main) demoHeadlines(ctx context.Context, st *store.Store, cfg *zhuqi.Config) error {
 	q, err := queries.Open(ctx, st, cfg)
 	if err != nil {
 		return err
@@ -144,7 +145,7 @@ func (m *Main) demoHeadlines(ctx context.Context, st *pipeline.Store, cfg *zhuqi
 
 // demoReports writes the monthly set for the last month of the data (the month before
 // the snapshot time): the briefing, the ranking publication and their charts.
-func (m *Main) demoReports(ctx context.Context, st *pipeline.Store, cfg *zhuqi.Config, out string) error {
+func (m *Main) demoReports(ctx context.Context, st *store.Store, cfg *zhuqi.Config, out string) error {
 	q, err := queries.Open(ctx, st, cfg)
 	if err != nil {
 		return err
@@ -154,7 +155,7 @@ func (m *Main) demoReports(ctx context.Context, st *pipeline.Store, cfg *zhuqi.C
 	if err != nil {
 		return err
 	}
-	files, err := monthlySet(ctx, q, p, reports.Options{Dir: out, Font: cfg.Reports.Font, Now: st.Now, Getenv: m.Getenv})
+	files, err := monthlySet(ctx, q, p, reports.Options{Dir: out, Font: cfg.Reports.Font, Now: st.Now, Getenv: m.Getenv, Store: st})
 	if err != nil {
 		return err
 	}
@@ -202,7 +203,7 @@ func demoFiles(sum sample.Summary, kind zhuqi.Kind) []string {
 	return out
 }
 
-func demoSummary(ctx context.Context, st *pipeline.Store, w io.Writer) error {
+func demoSummary(ctx context.Context, st *store.Store, w io.Writer) error {
 	var tickets, versions, rejects, warnings int64
 	var asOf string
 	err := st.DB.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM tickets), (SELECT count(*) FROM ticket_versions),

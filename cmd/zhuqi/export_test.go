@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/zhuqi/zhuqi/adhoc"
-	"github.com/zhuqi/zhuqi/pipeline"
+	"github.com/zhuqi/zhuqi/store"
 )
 
 // publishedCopy is a copy of the sample database with the 2026-10 rankings published.
@@ -36,7 +36,7 @@ func publishedCopy(t *testing.T) string {
 // no files) and returns its first row.
 func firstRow(t *testing.T, db, query string) []any {
 	t.Helper()
-	st, err := pipeline.OpenReadOnly(context.Background(), db)
+	st, err := store.OpenReadOnly(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/zhuqi/zhuqi"
 	"github.com/zhuqi/zhuqi/internal/progress"
 	"github.com/zhuqi/zhuqi/pipeline"
+	"github.com/zhuqi/zhuqi/store"
 )
 
 type ingestOptions struct {
@@ -95,7 +96,7 @@ func (m *Main) ingest(ctx context.Context, o *ingestOptions, files []string) err
 // DuckDB binds them in about 0.2 s on one core, mostly while the load's scan leaves the
 // other free; after the load, WriteCalendar finds them written. An existing database has
 // them: WriteCalendar writes them again only when the configuration changed them.
-func macrosAhead(ctx context.Context, st *pipeline.Store, cfg *zhuqi.Config) (wait func() error) {
+func macrosAhead(ctx context.Context, st *store.Store, cfg *zhuqi.Config) (wait func() error) {
 	if !st.New {
 		return func() error { return nil }
 	}
@@ -106,7 +107,7 @@ func macrosAhead(ctx context.Context, st *pipeline.Store, cfg *zhuqi.Config) (wa
 
 // ingestFiles ingests each file and prints its report; it returns the reports of the
 // files that loaded and an error naming the files that did not.
-func (m *Main) ingestFiles(ctx context.Context, st *pipeline.Store, cfg *zhuqi.Config, opt pipeline.Options, files []string) ([]*pipeline.Report, error) {
+func (m *Main) ingestFiles(ctx context.Context, st *store.Store, cfg *zhuqi.Config, opt pipeline.Options, files []string) ([]*pipeline.Report, error) {
 	bar := progress.New(m.Terminal)
 	steps := map[string]string{"scan": "校验 checking", "read": "读取 reading", "write": "写入 writing"}
 	opt.Progress = func(p pipeline.Progress) {
@@ -115,7 +116,7 @@ func (m *Main) ingestFiles(ctx context.Context, st *pipeline.Store, cfg *zhuqi.C
 	var reps []*pipeline.Report
 	var failed []string
 	for _, f := range files {
-		rep, err := st.Ingest(ctx, cfg, f, opt)
+		rep, err := pipeline.Ingest(ctx, st, cfg, f, opt)
 		bar.Clear()
 		if err != nil {
 			if ctx.Err() != nil {

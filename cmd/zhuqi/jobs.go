@@ -9,7 +9,7 @@ import (
 
 	"github.com/zhuqi/zhuqi/internal/tabular"
 	"github.com/zhuqi/zhuqi/jobs"
-	"github.com/zhuqi/zhuqi/pipeline"
+	"github.com/zhuqi/zhuqi/store"
 )
 
 func (m *Main) jobsCommand() *cobra.Command {
@@ -96,7 +96,7 @@ func (m *Main) lastRuns(ctx context.Context, db string) map[string]jobs.Run {
 	if _, err := os.Stat(db); err != nil {
 		return nil
 	}
-	st, err := pipeline.OpenReadOnly(ctx, db)
+	st, err := store.OpenReadOnly(ctx, db)
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "注意 note: last runs not shown: %v\n", err)
 		return nil
@@ -212,7 +212,7 @@ func (m *Main) jobsHistory(ctx context.Context, o *jobsHistoryOptions) error {
 	if err != nil {
 		return err
 	}
-	st, err := pipeline.OpenReadOnly(ctx, path)
+	st, err := store.OpenReadOnly(ctx, path)
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/zhuqi/zhuqi/internal/testdb"
 	"github.com/zhuqi/zhuqi/pipeline"
 	"github.com/zhuqi/zhuqi/sample"
+	"github.com/zhuqi/zhuqi/store"
 )
 
 // run runs the command line as a user would and returns the exit status.
@@ -83,12 +84,12 @@ func TestGen_IngestMatchesExpectations(t *testing.T) {
 		t.Run(f.Format+"_"+filepath.Base(f.Path), func(t *testing.T) {
 			db := filepath.Join(t.TempDir(), "z.duckdb")
 			testdb.Empty(t, db)
-			st, err := pipeline.Open(context.Background(), db)
+			st, err := store.Open(context.Background(), db)
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer st.Close()
-			rep, err := st.Ingest(context.Background(), cfg, f.Path, pipeline.Options{Kind: zhuqi.Kind(f.Kind)})
+			rep, err := pipeline.Ingest(context.Background(), st, cfg, f.Path, pipeline.Options{Kind: zhuqi.Kind(f.Kind)})
 			if err != nil {
 				t.Fatal(err)
 			}

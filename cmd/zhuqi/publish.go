@@ -57,7 +57,7 @@ func (m *Main) publishRanking(ctx context.Context, o *publishRankingOptions) err
 		return usagef("publish ranking: %v", err)
 	}
 	q.AllowUnfinished = o.allowUnfinished
-	pub, files, err := reports.Publish(ctx, q, p, st.Now(), o.out)
+	pub, files, err := reports.Publish(ctx, st, q, p, st.Now(), o.out)
 	if err != nil {
 		return err
 	}

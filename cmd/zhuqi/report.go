@@ -59,7 +59,7 @@ func (m *Main) report(ctx context.Context, o *reportOptions) error {
 		return usagef("report %s: %v", o.kind, err)
 	}
 	q.AllowUnfinished = o.allowUnfinished
-	files, err := reports.Generate(ctx, q, o.kind, p, reports.Options{Dir: o.out, Lang: o.lang, Font: cfg.Reports.Font, Now: st.Now, Getenv: m.Getenv})
+	files, err := reports.Generate(ctx, q, o.kind, p, reports.Options{Dir: o.out, Lang: o.lang, Font: cfg.Reports.Font, Now: st.Now, Getenv: m.Getenv, Store: st})
 	if err != nil {
 		return err
 	}

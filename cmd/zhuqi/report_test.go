@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"github.com/zhuqi/zhuqi"
-	"github.com/zhuqi/zhuqi/pipeline"
 	"github.com/zhuqi/zhuqi/queries"
 	"github.com/zhuqi/zhuqi/reports"
+	"github.com/zhuqi/zhuqi/store"
 )
 
 func TestReport_Command(t *testing.T) {
@@ -87,7 +87,7 @@ func BenchmarkMonthlySet(b *testing.B) {
 		db = sampleDatabase(b)
 	}
 	ctx := context.Background()
-	st, err := pipeline.Open(ctx, db)
+	st, err := store.Open(ctx, db)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -102,7 +102,7 @@ func BenchmarkMonthlySet(b *testing.B) {
 			b.Fatal(err)
 		}
 		p, _ := q.Period("2026-10")
-		if _, err := monthlySet(ctx, q, p, reports.Options{Dir: dir, Now: st.Now}); err != nil {
+		if _, err := monthlySet(ctx, q, p, reports.Options{Dir: dir, Now: st.Now, Store: st}); err != nil {
 			b.Fatal(err)
 		}
 		q.Close()

@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zhuqi/zhuqi/pipeline"
 	"github.com/zhuqi/zhuqi/sample"
+	"github.com/zhuqi/zhuqi/store"
 )
 
 // serveProc is a `zhuqi serve` child process (the test binary run as zhuqi).
@@ -107,7 +107,7 @@ cron = "@every 1s"
 
 func count(t *testing.T, db, q string) int64 {
 	t.Helper()
-	st, err := pipeline.OpenReadOnly(context.Background(), db)
+	st, err := store.OpenReadOnly(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,5 +1,5 @@
 // Package testdb hands tests a fresh database quickly: a copy of an empty one that
-// pipeline.Open made once per test binary (schema applied, no rows), which Open then finds
+// store.Open made once per test binary (schema applied, no rows), which Open then finds
 // up to date. Copying it is about ten times quicker than creating a database.
 package testdb
 
@@ -10,7 +10,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/zhuqi/zhuqi/pipeline"
+	"github.com/zhuqi/zhuqi/store"
 )
 
 var (
@@ -29,8 +29,8 @@ func Empty(tb testing.TB, path string) {
 		}
 		defer os.RemoveAll(dir)
 		p := filepath.Join(dir, "zhuqi.duckdb")
-		var s *pipeline.Store
-		if s, err = pipeline.Open(context.Background(), p); err != nil {
+		var s *store.Store
+		if s, err = store.Open(context.Background(), p); err != nil {
 			return
 		}
 		if err = s.Close(); err == nil {
