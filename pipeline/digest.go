@@ -20,7 +20,7 @@ import (
 // configuration and the header line, and its ticket id is read straight from its cell: one
 // quick pass in Go (digestCSV) tells which rows changed since their ticket's current
 // version before any row is parsed, and only those are staged (linesSource), or read in Go
-// when they are new tickets (direct.go). Other files hash their staged cells in SQL
+// when they are new tickets (pipeline/fastpath). Other files hash their staged cells in SQL
 // (rawHashSQL).
 
 // lineDigest is what digestCSV found.

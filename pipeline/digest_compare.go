@@ -24,7 +24,7 @@ type lineCompare struct {
 	todo    []lineRef
 	todoSQL []bool
 	// plan says what becomes of each row (planNone, planDirect, planSQL), by row number,
-	// when the direct path reads the new tickets (direct.go).
+	// when the direct path reads the new tickets (pipeline/fastpath).
 	plan []byte
 	// rawLater is true when rawTable, dupTable and skipTable are still to be filled, from
 	// the rows the direct path leaves for SQL (a first load: every row is a new ticket).
@@ -239,7 +239,7 @@ LEFT JOIN (SELECT ticket_id FROM ticket_versions WHERE is_current) c ON c.ticket
 // direct path as versions of ingest directID when those are in rawTable), so the sums of
 // hash(_row, ticket_id) must agree. Sums, not a join, because a join of two tables of
 // every row costs seconds at 10M rows. (The direct path checks the rows it parses itself,
-// directParser.sameID.)
+// fastpath.Reader.SameID.)
 func checkLineIDs(ctx context.Context, conn *sql.Conn, directID int64) error {
 	sum := func(t string) string {
 		return "(SELECT coalesce(sum(hash(_row, ticket_id)::HUGEINT), 0) FROM " + t + ")"

@@ -90,7 +90,7 @@ func TestIngest_ChangedRowsOnly(t *testing.T) {
 	}
 }
 
-// TestIngest_ChangedRowsReadInGo: when every changed row is one directParser reads,
+// TestIngest_ChangedRowsReadInGo: when every changed row is one the fast path reads,
 // nothing is normalised in SQL, and the changed rows still become versions.
 func TestIngest_ChangedRowsReadInGo(t *testing.T) {
 	defer func(c int64) { currentRows = c }(currentRows)

@@ -115,7 +115,7 @@ func (s *target) Ingest(ctx context.Context, cfg *zhuqi.Config, path string, opt
 		if r.opt.Progress != nil {
 			r.opt.Progress(Progress{File: r.base, Step: "write", Done: r.size, Total: r.size})
 		}
-		return s.write(ctx, conn, cfg, r.m, r.rep, r.started, r.mark, r.stats.RawLater, before)
+		return r.write(ctx, before)
 	})
 	if err != nil {
 		// A failed write may have grown the database file: give the space back.
@@ -263,7 +263,7 @@ func (r *run) read(ctx context.Context) error {
 // stage finds the header and stages the rows, or plans them for the fast path.
 func (r *run) stage(ctx context.Context) error {
 	var err error
-	r.m, r.stats, err = r.s.stage(ctx, r.conn, r.cfg, r.path, r.sc, r.opt, r.rep, r.lap, r.progress("read"))
+	r.m, r.stats, err = r.stageFile(ctx)
 	return err
 }
 
@@ -351,9 +351,11 @@ func (r *run) newTickets(ctx context.Context, tx *sql.Tx, id int64) (bool, error
 	return true, r.normalise(ctx, 0)
 }
 
-// stage reads the header and loads the data rows into stageTable (or plans the direct
+// stageFile reads the header and loads the data rows into stageTable (or plans the direct
 // path); lap records the time since the last step as a step.
-func (s *target) stage(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, path string, sc *scan, opt Options, rep *Report, lap func(string), progress func(int64)) (*mapping, stageStats, error) {
+func (r *run) stageFile(ctx context.Context) (*mapping, stageStats, error) {
+	s, conn, cfg, path, sc, opt, rep := r.s, r.conn, r.cfg, r.path, r.sc, r.opt, r.rep
+	lap, progress := r.lap, r.progress("read")
 	base := filepath.Base(path)
 	if sc.Format == FormatParquet {
 		headers, err := parquetHeader(ctx, conn, path)
@@ -507,7 +509,7 @@ func firstLine(err error) string {
 	return s
 }
 
-// stagingDirect is Report.Staging when new tickets are read in Go (direct.go).
+// stagingDirect is Report.Staging when new tickets are read in Go (pipeline/fastpath).
 const stagingDirect = "arrow: new tickets parsed in Go, other rows in SQL"
 
 // insertRows is how many rows of a file one statement inserts as ticket versions at most
@@ -517,10 +519,11 @@ var insertRows int64 = 1 << 20
 // write commits the file's rejects, warnings, rows and ledger entry (of kind m.Kind) in
 // one transaction.
 // before, if not nil, runs first in the transaction and says whether it left rows in
-// normTable (else none were staged: the direct path stored them all); noCurrent says that
+// normTable (else none were staged: the fast path stored them all). When stats.RawLater,
 // no ticket of the rows in normTable has a current version (a first load: see
 // lineCompare.rawLater).
-func (s *target) write(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, m *mapping, rep *Report, started, mark time.Time, noCurrent bool, before func(*sql.Tx, int64) (bool, error)) error {
+func (r *run) write(ctx context.Context, before func(*sql.Tx, int64) (bool, error)) error {
+	s, conn, cfg, m, rep, started, mark, noCurrent := r.s, r.conn, r.cfg, r.m, r.rep, r.started, r.mark, r.stats.RawLater
 	kind := m.Kind
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {

@@ -39,7 +39,7 @@ type Report struct {
 	Unchanged int64 `json:"rows_unchanged"`
 	Versions  int64 `json:"versions_added"`
 	// Direct counts rows of new tickets read in Go and stored without SQL parsing
-	// (direct.go); they count in Read, Loaded and Versions too.
+	// (pipeline/fastpath); they count in Read, Loaded and Versions too.
 	Direct   int64         `json:"rows_direct,omitempty"`
 	Rejects  []Count       `json:"rejects"`
 	Warnings []Count       `json:"warnings"`
