@@ -41,7 +41,7 @@ type lineCompare struct {
 func (s *target) compareLines(ctx context.Context, conn *sql.Conn, f lineFile, batch int, direct bool, ahead *currentAhead, lap func(string), progress func(int64)) (lineCompare, error) {
 	var lc lineCompare
 	sc := f.sc
-	cur, err := ahead.take(ctx, conn)
+	cur, err := ahead.take(ctx, conn, f.sizes.currentRows)
 	if err != nil {
 		return lc, err
 	}
@@ -81,7 +81,7 @@ func (s *target) compareLines(ctx context.Context, conn *sql.Conn, f lineFile, b
 		d.again = len(again)
 	}
 	matchedNone := cur.len() == 0
-	if cur.len() > 2*int(currentRows) {
+	if cur.len() > 2*int(f.sizes.currentRows) {
 		// Ten million current versions' hashes are some 250 MB of Go heap: hand it back
 		// before DuckDB compares and writes the changed rows (100 MB less at the peak).
 		cur = nil

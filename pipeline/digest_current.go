@@ -15,7 +15,7 @@ import (
 // currentHashes reads the raw hashes of the current ticket versions, with their ids'
 // hashes (idHash, computed by DuckDB), in table order. It reads a million rows of the
 // table a query: a result is held whole before it is handed over.
-func currentHashes(ctx context.Context, conn *sql.Conn) (*hashSet, error) {
+func currentHashes(ctx context.Context, conn *sql.Conn, currentRows int64) (*hashSet, error) {
 	var last sql.NullInt64
 	if err := conn.QueryRowContext(ctx, "SELECT max(rowid) FROM ticket_versions").Scan(&last); err != nil {
 		return nil, fmt.Errorf("current versions: %w", err)
@@ -58,19 +58,20 @@ func currentHashes(ctx context.Context, conn *sql.Conn) (*hashSet, error) {
 // scanned: a daily export's scan is bound by SHA-256 on one core, which leaves the other
 // free.
 type currentAhead struct {
+	rows  int64 // sizes.currentRows
 	done  chan struct{}
 	set   *hashSet
 	err   error
 	taken bool
 }
 
-func (s *target) readCurrentAhead(ctx context.Context) *currentAhead {
-	a := &currentAhead{done: make(chan struct{})}
+func (s *target) readCurrentAhead(ctx context.Context, rows int64) *currentAhead {
+	a := &currentAhead{rows: rows, done: make(chan struct{})}
 	go func() {
 		defer close(a.done)
 		a.err = s.WithConn(ctx, func(conn *sql.Conn) error {
 			var err error
-			a.set, err = currentHashes(ctx, conn)
+			a.set, err = currentHashes(ctx, conn, rows)
 			return err
 		})
 	}()
@@ -78,10 +79,10 @@ func (s *target) readCurrentAhead(ctx context.Context) *currentAhead {
 }
 
 // take returns the set read ahead, the first time it is called on a non-nil a; else it
-// reads it now on conn. The set is not kept: it is large at 10M tickets.
-func (a *currentAhead) take(ctx context.Context, conn *sql.Conn) (*hashSet, error) {
+// reads it now on conn, rows at a time. The set is not kept: it is large at 10M tickets.
+func (a *currentAhead) take(ctx context.Context, conn *sql.Conn, rows int64) (*hashSet, error) {
 	if a == nil || a.taken {
-		return currentHashes(ctx, conn)
+		return currentHashes(ctx, conn, rows)
 	}
 	<-a.done
 	set, err := a.set, a.err
@@ -97,7 +98,3 @@ func (a *currentAhead) release() {
 		a.set, a.taken = nil, true
 	}
 }
-
-// currentRows is how many rows of ticket_versions one query of currentHashes reads; a
-// variable for tests.
-var currentRows int64 = 1 << 20

@@ -113,11 +113,12 @@ type lineFile struct {
 	idCol    int
 	seedText string
 	space    *fastpath.Set
+	sizes    sizes
 }
 
 // ticketLines is the lineFile of a ticket CSV at path mapped by m, in encoding enc.
-func ticketLines(cfg *zhuqi.Config, path string, sc *scan, m *mapping, enc string) lineFile {
-	return lineFile{path: path, sc: sc, enc: enc, idCol: m.Source["ticket_id"], seedText: cfgPrint(cfg), space: fastpath.NewSet(cfg.Cells.Space)}
+func ticketLines(cfg *zhuqi.Config, path string, sc *scan, m *mapping, enc string, z sizes) lineFile {
+	return lineFile{path: path, sc: sc, enc: enc, idCol: m.Source["ticket_id"], seedText: cfgPrint(cfg), space: fastpath.NewSet(cfg.Cells.Space), sizes: z}
 }
 
 func openLines(path string, sc *scan) (*lineReader, []byte, error) {

@@ -79,7 +79,7 @@ func rawFromLines(ctx context.Context, conn *sql.Conn, f lineFile, refs []lineRe
 	}
 	lr.Close()
 	seedC, seedI := lineSeeds(f.seedText, head)
-	ls, err := openCSVLines(f.path, nil, f.sc.Delim, f.enc, 0)
+	ls, err := openCSVLines(f.path, nil, f.sc.Delim, f.enc, 0, f.sizes.lineWindow)
 	if err != nil {
 		return err
 	}

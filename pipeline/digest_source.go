@@ -16,6 +16,7 @@ type linesSource struct {
 	delim   rune
 	decode  func([]byte) []byte // nil for UTF-8
 	maxCell int
+	window  int    // bytes read at a time for lines near each other (sizes.lineWindow)
 	buf     []byte // the file from off
 	off     int64
 	read    int64 // bytes read, for progress
@@ -23,17 +24,15 @@ type linesSource struct {
 	lastLen int   // and its length
 }
 
-func openCSVLines(path string, want []lineRef, delim byte, enc string, maxCell int) (*linesSource, error) {
+// openCSVLines reads the lines of path at want (all when nil), window bytes at a time
+// when they are near each other.
+func openCSVLines(path string, want []lineRef, delim byte, enc string, maxCell, window int) (*linesSource, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	return &linesSource{f: f, want: want, delim: rune(delim), decode: lineDecoder(enc), maxCell: maxCell}, nil
+	return &linesSource{f: f, want: want, delim: rune(delim), decode: lineDecoder(enc), maxCell: maxCell, window: window}, nil
 }
-
-// lineWindow is how much of the file linesSource reads at a time when the lines asked for
-// are near each other; a variable for tests.
-var lineWindow = 8 << 10
 
 // line returns the line starting at off, without its line end.
 func (s *linesSource) line(off int64) ([]byte, error) {
@@ -45,11 +44,11 @@ func (s *linesSource) line(off int64) ([]byte, error) {
 			return bytes.TrimSuffix(s.buf[k:k+int64(i)], []byte{'\r'}), nil
 		}
 	}
-	size := lineWindow
-	if gap < 0 || gap > int64(lineWindow) {
+	size := s.window
+	if gap < 0 || gap > int64(s.window) {
 		// Lines far apart (the changed rows of a daily export): read about a line's worth;
 		// 8 KiB for each line took twice as long.
-		size = min(max(2*s.lastLen+2, 512), lineWindow)
+		size = min(max(2*s.lastLen+2, 512), s.window)
 	}
 	for ; ; size *= 2 {
 		if cap(s.buf) < size {

@@ -42,15 +42,14 @@ func digestLines(n int, changed map[int]string) string {
 // their own row numbers. The ids it reads from the lines are the ids DuckDB's reader and
 // zq_text give (otherwise unchanged rows would be parsed again, or repeated ids missed).
 func TestIngest_ChangedRowsOnly(t *testing.T) {
-	defer func(n int64, w int, c int64) { insertRows, lineWindow, currentRows = n, w, c }(insertRows, lineWindow, currentRows)
-	insertRows = 7  // versions inserted over several ranges of rows
-	lineWindow = 16 // the changed rows are read a little at a time
-	currentRows = 5 // the current versions are read a few at a time
+	// Versions inserted over several ranges of rows, the changed rows read a little at a
+	// time, the current versions read a few at a time.
+	small := Options{sizes: sizes{insertRows: 7, lineWindow: 16, currentRows: 5}}
 	dir := t.TempDir()
 	const n = 40
 	first := writeFile(t, dir, "tickets_2026-10-30.csv", []byte(digestLines(n, nil)+"\u3000,,\t,,,,\r\n"))
 	s := MustOpenStore(t)
-	rep := mustIngest(t, s, first, Options{})
+	rep := mustIngest(t, s, first, small)
 	// The padded ids (D4…D8) go through SQL, the others are read in Go.
 	fast := fastPathOn(t)
 	if (fast && (rep.Staging != stagingDirect || rep.Direct != n-5)) || rep.Loaded != n || rep.Blank != 1 {
@@ -72,7 +71,7 @@ func TestIngest_ChangedRowsOnly(t *testing.T) {
 	// first stays unchanged, the second is rejected.
 	body += "\"潍坊华星机械有限公司,20\",X020,奎文区,用地,2026-10-03 14:05,办理中,\r\n"
 	later := writeFile(t, dir, "tickets_2026-10-31.csv", []byte(body))
-	rep = mustIngest(t, s, later, Options{})
+	rep = mustIngest(t, s, later, small)
 	if fast && rep.Staging != "arrow, changed rows only" {
 		t.Errorf("staging = %s, want only the changed rows staged", rep.Staging)
 	}
@@ -93,13 +92,12 @@ func TestIngest_ChangedRowsOnly(t *testing.T) {
 // TestIngest_ChangedRowsReadInGo: when every changed row is one the fast path reads,
 // nothing is normalised in SQL, and the changed rows still become versions.
 func TestIngest_ChangedRowsReadInGo(t *testing.T) {
-	defer func(c int64) { currentRows = c }(currentRows)
-	currentRows = 7 // the current versions are read a few at a time
+	small := Options{sizes: sizes{currentRows: 7}} // the current versions are read a few at a time
 	dir := t.TempDir()
 	const n = 40
 	s := MustOpenStore(t)
-	mustIngest(t, s, writeFile(t, dir, "tickets_2026-10-30.csv", []byte(digestLines(n, nil))), Options{})
-	rep := mustIngest(t, s, writeFile(t, dir, "tickets_2026-10-31.csv", []byte(digestLines(n, map[int]string{10: "已办结", 20: "已办结"}))), Options{})
+	mustIngest(t, s, writeFile(t, dir, "tickets_2026-10-30.csv", []byte(digestLines(n, nil))), small)
+	rep := mustIngest(t, s, writeFile(t, dir, "tickets_2026-10-31.csv", []byte(digestLines(n, map[int]string{10: "已办结", 20: "已办结"}))), small)
 	if (fastPathOn(t) && rep.Staging != "arrow, changed rows only") || rep.Read != n || rep.Unchanged != n-2 || rep.Versions != 2 || rep.Rejected != 0 {
 		t.Errorf("staging %s read %d unchanged %d versions %d rejected %d, want changed rows only, %d %d 2 0", rep.Staging, rep.Read, rep.Unchanged, rep.Versions, rep.Rejected, n, n-2)
 	}
@@ -393,7 +391,7 @@ func TestLinesSource_Windows(t *testing.T) {
 		}
 	}
 	path := writeFile(t, t.TempDir(), "lines.csv", []byte(b.String()))
-	ls, err := openCSVLines(path, nil, ',', "utf-8", 0)
+	ls, err := openCSVLines(path, nil, ',', "utf-8", 0, defaultSizes.lineWindow)
 	if err != nil {
 		t.Fatal(err)
 	}

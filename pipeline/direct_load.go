@@ -33,6 +33,7 @@ type directLines struct {
 	delim        byte
 	idCol        int
 	space        *fastpath.Set
+	insertRows   int64 // rows one statement inserts at most
 	seedC, seedI uint32
 	progress     func(int64)
 }
@@ -136,7 +137,7 @@ func produceDirect(ctx context.Context, dl directLines, out chan<- arrow.RecordB
 			continue
 		}
 		stmt++
-		if dl.r.Full() || stmt == insertRows {
+		if dl.r.Full() || stmt == dl.insertRows {
 			if err := send(dl.r.Record()); err != nil {
 				return err
 			}
@@ -144,7 +145,7 @@ func produceDirect(ctx context.Context, dl directLines, out chan<- arrow.RecordB
 				dl.progress(dl.lr.cr.n)
 			}
 		}
-		if stmt == insertRows {
+		if stmt == dl.insertRows {
 			if err := send(nil); err != nil {
 				return err
 			}
@@ -219,7 +220,7 @@ func loadNew(ctx context.Context, conn *sql.Conn, tx *sql.Tx, cfg *zhuqi.Config,
 	// Half batches: DuckDB holds on to several batches of text while it writes them, and
 	// whole ones added some 130 MiB to a 10M-ticket ingest's peak (0.5 s faster at 1M).
 	r := fastpath.New(cfg, layout(m, f.sc.Delim, max(cfg.Ingest.BatchRows/2, 1), false))
-	dl := directLines{lr: lr, enc: f.enc, plan: plan, r: r, delim: f.sc.Delim, idCol: m.Source["ticket_id"], space: f.space, seedC: seedC, seedI: seedI, progress: progress}
+	dl := directLines{lr: lr, enc: f.enc, plan: plan, r: r, delim: f.sc.Delim, idCol: m.Source["ticket_id"], space: f.space, insertRows: f.sizes.insertRows, seedC: seedC, seedI: seedI, progress: progress}
 	n, rest, err := loadDirect(ctx, conn, dl, b.String())
 	rep.Direct = n
 	return rest, err
@@ -242,7 +243,7 @@ var badAmountWarning = func() check {
 // version, compared with it in SQL (write). The rows left for SQL join them there. It
 // returns how many it read, and the rows left for SQL, in order.
 func parseChanged(ctx context.Context, conn *sql.Conn, cfg *zhuqi.Config, f lineFile, m *mapping, todo []lineRef, forSQL []bool, batch int) (int64, []lineRef, error) {
-	ls, err := openCSVLines(f.path, nil, f.sc.Delim, f.enc, 0)
+	ls, err := openCSVLines(f.path, nil, f.sc.Delim, f.enc, 0, f.sizes.lineWindow)
 	if err != nil {
 		return 0, nil, err
 	}

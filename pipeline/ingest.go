@@ -39,6 +39,37 @@ type Options struct {
 	// sqlOnly keeps the line digest but sends every row it does not skip to SQL (tests
 	// compare the fast path's rows with SQL's this way).
 	sqlOnly bool
+	// sizes bounds the work of one statement or read; zero fields take defaultSizes.
+	sizes sizes
+}
+
+// sizes bound the work of one statement or read of an ingest (tests make them small, to
+// run the loops over them several times).
+type sizes struct {
+	// insertRows: rows of a file one statement inserts as ticket versions at most
+	// (tickets_versions.sql, and the fast path's statements).
+	insertRows int64
+	// currentRows: rows of ticket_versions one query of currentHashes reads.
+	currentRows int64
+	// lineWindow: bytes linesSource reads at a time when the lines asked for are near
+	// each other.
+	lineWindow int
+}
+
+var defaultSizes = sizes{insertRows: 1 << 20, currentRows: 1 << 20, lineWindow: 8 << 10}
+
+// orDefault is z with its zero fields from defaultSizes.
+func (z sizes) orDefault() sizes {
+	if z.insertRows == 0 {
+		z.insertRows = defaultSizes.insertRows
+	}
+	if z.currentRows == 0 {
+		z.currentRows = defaultSizes.currentRows
+	}
+	if z.lineWindow == 0 {
+		z.lineWindow = defaultSizes.lineWindow
+	}
+	return z
 }
 
 // Progress reports how far an ingest has come.
@@ -163,6 +194,7 @@ func (s *target) newRun(ctx context.Context, cfg *zhuqi.Config, path string, opt
 	r := &run{s: s, cfg: cfg, path: path, base: filepath.Base(path), size: st.Size(), modTime: st.ModTime(),
 		opt: opt, rep: &Report{File: path, Kind: string(opt.Kind)}, started: s.Now(), cancelCur: func() {}}
 	r.mark = r.started
+	r.opt.sizes = opt.sizes.orDefault()
 	if r.opt.fast, err = fastPath(cfg); err != nil {
 		return nil, err
 	}
@@ -173,7 +205,7 @@ func (s *target) newRun(ctx context.Context, cfg *zhuqi.Config, path string, opt
 	}
 	if r.lazy && strings.EqualFold(filepath.Ext(path), ".csv") {
 		actx, cancel := context.WithCancel(ctx)
-		r.opt.current = s.readCurrentAhead(actx)
+		r.opt.current = s.readCurrentAhead(actx, r.opt.sizes.currentRows)
 		r.cancelCur = cancel
 	}
 	return r, nil
@@ -323,7 +355,7 @@ func (r *run) normalise(ctx context.Context, directID int64) error {
 // ticket_versions, then stages and normalises the rows it leaves. It reports whether
 // rows were left in normTable.
 func (r *run) newTickets(ctx context.Context, tx *sql.Tx, id int64) (bool, error) {
-	lines := ticketLines(r.cfg, r.path, r.sc, r.m, r.rep.Encoding)
+	lines := ticketLines(r.cfg, r.path, r.sc, r.m, r.rep.Encoding, r.opt.sizes)
 	rest, err := loadNew(ctx, r.conn, tx, r.cfg, lines, r.m, r.stats.Plan, r.rep, id, r.progress("write"))
 	if err != nil {
 		return false, err
@@ -334,7 +366,7 @@ func (r *run) newTickets(ctx context.Context, tx *sql.Tx, id int64) (bool, error
 		// comparisons with current versions that the digest left to it.
 		return false, nil
 	}
-	ls, err := openCSVLines(r.path, rest, r.sc.Delim, r.rep.Encoding, r.cfg.Ingest.MaxCellChars)
+	ls, err := openCSVLines(r.path, rest, r.sc.Delim, r.rep.Encoding, r.cfg.Ingest.MaxCellChars, r.opt.sizes.lineWindow)
 	if err != nil {
 		return false, err
 	}
@@ -440,7 +472,7 @@ func (r *run) stageFile(ctx context.Context) (*mapping, stageStats, error) {
 		// Hash the lines and compare them with the current versions first; when most rows
 		// are unchanged, stage only the others; when most are new tickets, read those with
 		// the fast path (pipeline/fastpath) and stage the others.
-		lf := ticketLines(cfg, path, sc, m, rep.Encoding)
+		lf := ticketLines(cfg, path, sc, m, rep.Encoding, opt.sizes)
 		lc, err := s.compareLines(ctx, conn, lf, cfg.Ingest.BatchRows, !opt.sqlOnly, opt.current, lap, progress)
 		if err != nil {
 			return nil, stageStats{}, err
@@ -458,7 +490,7 @@ func (r *run) stageFile(ctx context.Context) (*mapping, stageStats, error) {
 					return nil, stageStats{}, err
 				}
 			}
-			ls, err := openCSVLines(path, rest, sc.Delim, rep.Encoding, cfg.Ingest.MaxCellChars)
+			ls, err := openCSVLines(path, rest, sc.Delim, rep.Encoding, cfg.Ingest.MaxCellChars, opt.sizes.lineWindow)
 			if err != nil {
 				return nil, stageStats{}, err
 			}
@@ -511,10 +543,6 @@ func firstLine(err error) string {
 
 // stagingDirect is Report.Staging when new tickets are read in Go (pipeline/fastpath).
 const stagingDirect = "arrow: new tickets parsed in Go, other rows in SQL"
-
-// insertRows is how many rows of a file one statement inserts as ticket versions at most
-// (tickets_versions.sql); a variable for tests.
-var insertRows int64 = 1 << 20
 
 // write commits the file's rejects, warnings, rows and ledger entry (of kind m.Kind) in
 // one transaction.
@@ -580,7 +608,7 @@ func (r *run) write(ctx context.Context, before func(*sql.Tx, int64) (bool, erro
 		if staged {
 			data := versionsData(cal, id, asOf)
 			data["NoCurrent"] = noCurrent
-			versions, err := writeVersions(ctx, tx, data, exec)
+			versions, err := writeVersions(ctx, tx, data, exec, r.opt.sizes.insertRows)
 			if err != nil {
 				return err
 			}
@@ -649,7 +677,7 @@ SELECT %d, %s, _row, w.col, w.value, w.code, w.msg FROM (SELECT _row, unnest(war
 
 // writeVersions stores the rows of zq_loaded as ticket versions (sql/tickets_versions.sql
 // with data, and zq_calk) and returns how many it added.
-func writeVersions(ctx context.Context, tx *sql.Tx, data map[string]any, exec func(step, q string) error) (int64, error) {
+func writeVersions(ctx context.Context, tx *sql.Tx, data map[string]any, exec func(step, q string) error, insertRows int64) (int64, error) {
 	var b bytes.Buffer
 	if err := sqlTemplates.ExecuteTemplate(&b, "tickets_versions.sql", data); err != nil {
 		return 0, err
