@@ -140,7 +140,7 @@ func (c *Calendar) buildCalk(ctx context.Context, tx *sql.Tx) error {
 	return nil
 }
 
-// TimingCurrent reports whether every current ticket version carries c's timing, so that
+// TimingCurrent reports whether every ticket version carries c's timing, so that
 // queries with calendar c may read the stored timing columns: derived_state says so for
 // the latest ticket ingest (one by a zhuqi without timing columns would leave them NULL).
 func TimingCurrent(ctx context.Context, db rowQueryer, c *Calendar) (bool, error) {
@@ -157,7 +157,7 @@ func TimingCurrent(ctx context.Context, db rowQueryer, c *Calendar) (bool, error
 	return current, nil
 }
 
-// RefreshTiming computes the timing columns of every current ticket version that does not
+// RefreshTiming computes the timing columns of every ticket version that does not
 // carry the key of cfg's calendar, and returns how many it computed (none, without
 // writing, when derived_state says they all do). Ingest does this itself; this is for a
 // database whose configuration changed without a new export.

@@ -259,8 +259,12 @@ func (q *Q) factsData(p Period, where string, form int) map[string]any {
 	data["End"] = tsLit(p.End)
 	data["AsOf"] = tsLit(q.AsOf)
 	data["WAsOf"] = fmt.Sprintf("zq_w(%s)", tsLit(q.AsOf))
-	data["Stored"] = q.stored && q.judge.key == ""
 	data["Source"], data["Reopened"] = q.judge.sourceFor(p), q.judge.reopened
+	data["Stored"] = q.stored && (q.judge.key == "" || !q.judge.snapshot.IsZero())
+	data["StoredSource"] = ""
+	if q.judge.key != "" {
+		data["StoredSource"] = data["Source"]
+	}
 	data["Wide"] = form >= wide
 	data["Listing"] = form >= listing
 	data["Evidence"] = false

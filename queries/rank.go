@@ -83,7 +83,7 @@ func (q *Q) previousRanks(ctx context.Context, kind string, p, prev Period) (map
 			return out, basis, pub.ID, nil
 		}
 	}
-	before, _, err := cq.rankRows(ctx, kind, prev)
+	before, _, err := cq.rankRows(ctx, kind, prev, true)
 	if err != nil {
 		return nil, basis, "", err
 	}
@@ -100,7 +100,7 @@ func (q *Q) Rank(ctx context.Context, kind string, p Period) (*Ranking, error) {
 	if err := q.checkTickets(p); err != nil {
 		return nil, err
 	}
-	rows, min, err := q.rankRows(ctx, kind, p)
+	rows, min, err := q.rankRows(ctx, kind, p, false)
 	if err != nil {
 		return nil, err
 	}
@@ -131,14 +131,20 @@ func (q *Q) Rank(ctx context.Context, kind string, p Period) (*Ranking, error) {
 }
 
 // rankRows runs the ranking's SQL for p and assigns competition ranks (1, 2, 2, 4).
-func (q *Q) rankRows(ctx context.Context, kind string, p Period) ([]RankRow, int, error) {
+// With ranksOnly, it lists only the entities with tickets in p: the ranks are the same
+// (a rank needs the minimum of tickets, and the means are of the ranked), without
+// seeking every entity the tickets judged name (rank_names.sql), which for an earlier
+// snapshot means every ticket's version at it.
+func (q *Q) rankRows(ctx context.Context, kind string, p Period, ranksOnly bool) ([]RankRow, int, error) {
 	table, err := q.cubeTable(ctx, p)
 	if err != nil {
 		return nil, 0, err
 	}
-	names, err := q.namesTable(ctx, kind)
-	if err != nil {
-		return nil, 0, err
+	names := fmt.Sprintf("(SELECT DISTINCT name FROM %s WHERE entity = '%s' AND name IS NOT NULL)", table, entity[kind])
+	if !ranksOnly {
+		if names, err = q.namesTable(ctx, kind); err != nil {
+			return nil, 0, err
+		}
 	}
 	file, min, data, err := rankData(q.rules, kind, p.Kind == "week")
 	if err != nil {

@@ -51,9 +51,10 @@ CREATE OR REPLACE TEMP MACRO {{template "zq_reply_due"}};
     {{template "t_w_due"}}, '{{.Key}}'
 {{- end}}
 
--- Current versions whose timing was computed with another calendar (the configuration
--- changed, or the calendar widened to new ticket years) are computed again; then every
--- current version carries Key, as of ticket ingest Ingest (derived_state).
+-- Versions whose timing was computed with another calendar (the configuration changed,
+-- or the calendar widened to new ticket years) are computed again, earlier versions too
+-- (queries judge earlier snapshots with them); then every version carries Key, as of
+-- ticket ingest Ingest (derived_state).
 {{define "timing_refresh" -}}
 UPDATE ticket_versions n SET
     assign_due = {{template "t_assign_due"}}, reply_due = {{template "t_reply_due"}},
@@ -61,7 +62,7 @@ UPDATE ticket_versions n SET
     w_answer = {{template "t_w_answer"}}, w_resolved = {{template "t_w_resolved"}},
     w_due = {{template "t_w_due"}}, timing_key = '{{.Key}}'
 FROM zq_calk k
-WHERE n.is_current AND n.timing_key IS DISTINCT FROM '{{.Key}}';
+WHERE n.timing_key IS DISTINCT FROM '{{.Key}}';
 
 INSERT OR REPLACE INTO derived_state VALUES ('timing', '{{.Key}}', {{.Ingest}});
 {{- end}}

@@ -30,7 +30,9 @@
 -- outside it have no working time (NULL), as a left join would give.
 -- Stored: the session's calendar is the one the tickets' timing columns were computed
 -- with (pipeline/sql/timing.sql, same key), so they are read instead of looked up; they
--- hold the same values and leave out the same tickets (NULL outside the calendar).
+-- hold the same values and leave out the same tickets (NULL outside the calendar). Every
+-- version carries them, so the versions at an earlier snapshot (StoredSource) read them
+-- too; versions rewound to a time have other timestamps, and look them up.
 -- Source is the tickets judged: the current versions (the tickets view), the versions as
 -- they stood at an earlier snapshot (asof_tickets.sql), or the current versions rewound to
 -- an earlier time (rewound_tickets.sql); Reopened the tickets reopened by then.
@@ -45,8 +47,13 @@ t AS (
         tk.w_created, tk.w_due, tk.w_answer, tk.w_assign, tk.w_resolved,
 {{- end}}
         tk.assign_due, tk.reply_due
+{{- if .StoredSource}}
+    FROM {{.StoredSource}} tk
+    WHERE tk.created_at >= {{.Start}} AND tk.created_at < {{.End}}
+{{- else}}
     FROM ticket_versions tk
     WHERE tk.is_current AND tk.created_at >= {{.Start}} AND tk.created_at < {{.End}}
+{{- end}}
       AND tk.w_created IS NOT NULL{{if .Wide}} AND tk.w_due IS NOT NULL{{end}}
       AND tk.status <> 'cancelled'{{.Where}}
 ),
