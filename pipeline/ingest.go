@@ -705,7 +705,15 @@ func writeVersions(ctx context.Context, tx *sql.Tx, data map[string]any, exec fu
 			return 0, err
 		}
 	}
-	return versions, nil
+	var late bool
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) > 0 FROM zq_changed WHERE is_new AND NOT becomes_current`).Scan(&late); err != nil || !late {
+		return versions, err
+	}
+	b.Reset()
+	if err := sqlTemplates.ExecuteTemplate(&b, "tickets_late", data); err != nil {
+		return 0, err
+	}
+	return versions, exec("versions", b.String())
 }
 
 // versionsData is the template data of sql/tickets_versions.sql for ingest id of a

@@ -32,7 +32,8 @@ UPDATE ticket_versions v SET raw_hash = c.raw_hash
 FROM zq_changed c
 WHERE c.lends AND v.rowid = c.cur_rowid;
 
-UPDATE ticket_versions v SET is_current = false
+-- The current version a new one replaces is superseded at the new one's snapshot.
+UPDATE ticket_versions v SET is_current = false, superseded_at = {{.AsOf}}
 FROM zq_changed c
 WHERE c.is_new AND c.becomes_current AND c.had_current AND v.rowid = c.cur_rowid;
 
@@ -48,7 +49,7 @@ FROM zq_changed c JOIN zq_loaded n USING (_row), zq_calk k
 WHERE c.is_new AND _row > {{.Lo}} AND _row <= {{.Hi}}
 {{- end}}
 
--- The rows directParser read (direct.go), as the view zq_arrow with extra as JSON text:
+-- The rows the fast path read (pipeline/fastpath), as the view zq_arrow with extra as JSON text:
 -- new tickets, each its ticket's first and current version, with row_hash computed as for
 -- zq_changed.
 {{define "tickets_direct" -}}
@@ -57,4 +58,14 @@ INSERT INTO ticket_versions (ticket_id, as_of, ingest_id, row_number, row_hash, 
 SELECT n.ticket_id, {{.AsOf}}, {{.IngestID}}, n._row, hash({{.ColsN}}), true, {{.ColsNoIDN}}, n.raw_hash,
     {{template "timing_values" .}}
 FROM (SELECT * REPLACE (extra::JSON AS extra) FROM zq_arrow) n, zq_calk k
+{{- end}}
+
+-- A version of an older snapshot ingested late goes between its ticket's versions: the
+-- superseded_at of those tickets' versions are set again from the versions' order.
+{{define "tickets_late"}}
+UPDATE ticket_versions v SET superseded_at = x.next_as_of
+FROM (SELECT rowid AS rid, lead(as_of) OVER (PARTITION BY ticket_id ORDER BY as_of, ingest_id) AS next_as_of
+      FROM ticket_versions
+      WHERE ticket_id IN (SELECT ticket_id FROM zq_changed WHERE is_new AND NOT becomes_current)) x
+WHERE v.rowid = x.rid AND v.superseded_at IS DISTINCT FROM x.next_as_of
 {{- end}}

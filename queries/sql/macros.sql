@@ -149,7 +149,7 @@ zq_j AS (
     FROM (SELECT max(as_of) AS latest, max(as_of) FILTER (as_of <= zq_at) AS s FROM ingests WHERE kind = 'tickets')
 ),
 zq_src AS (
-    SELECT * EXCLUDE (is_current, row_hash, raw_hash) FROM ticket_versions
+    SELECT * EXCLUDE (is_current, row_hash, raw_hash, superseded_at) FROM ticket_versions
     WHERE is_current AND (SELECT mode FROM zq_j) = 'current'
     UNION ALL
     SELECT * FROM {{$.SnapshotSource}} WHERE (SELECT mode FROM zq_j) = 'snapshot'

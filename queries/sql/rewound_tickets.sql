@@ -7,7 +7,7 @@
 --                    later (or with no resolved_at) counts as in progress at T′
 --   satisfaction  = the rating only for a ticket finished by T′, else unrated
 -- The outcome and the other columns are the current ones.
-(SELECT * EXCLUDE (is_current, row_hash, raw_hash) REPLACE (
+(SELECT * EXCLUDE (is_current, row_hash, raw_hash, superseded_at) REPLACE (
      CASE WHEN assigned_at <= {{.At}} THEN assigned_at END AS assigned_at,
      CASE WHEN responded_at <= {{.At}} THEN responded_at END AS responded_at,
      CASE WHEN resolved_at <= {{.At}} THEN resolved_at END AS resolved_at,
