@@ -20,10 +20,14 @@ type cellRules struct {
 	creditM       int // the alphabet's length
 }
 
-// Set is a set of characters, ASCII ones in a table: CellRules.Space or Thousands.
+// Set is a set of characters, ASCII ones in a table: CellRules.Space or Thousands. For
+// the others it notes the bytes their UTF-8 starts and ends with, so that a cell of
+// Chinese text is told apart without decoding a rune.
 type Set struct {
 	ascii [utf8.RuneSelf]bool
 	other string
+	first [256]bool // first bytes of the non-ASCII characters
+	last  [256]bool // last bytes of the non-ASCII characters
 }
 
 // NewSet is the set of the characters of s.
@@ -32,9 +36,11 @@ func NewSet(s string) *Set {
 	for _, r := range s {
 		if r < utf8.RuneSelf {
 			out.ascii[r] = true
-		} else {
-			out.other += string(r)
+			continue
 		}
+		e := string(r)
+		out.other += e
+		out.first[e[0]], out.last[e[len(e)-1]] = true, true
 	}
 	return out
 }
@@ -55,14 +61,24 @@ func (s *Set) Padded(t []byte) bool {
 	if len(t) == 0 {
 		return false
 	}
-	first, last := rune(t[0]), rune(t[len(t)-1])
-	if first >= utf8.RuneSelf {
-		first, _ = utf8.DecodeRune(t)
+	switch c := t[0]; {
+	case c < utf8.RuneSelf:
+		if s.ascii[c] {
+			return true
+		}
+	case s.first[c]:
+		if r, _ := utf8.DecodeRune(t); s.Has(r) {
+			return true
+		}
 	}
-	if last >= utf8.RuneSelf {
-		last, _ = utf8.DecodeLastRune(t)
+	switch c := t[len(t)-1]; {
+	case c < utf8.RuneSelf:
+		return s.ascii[c]
+	case s.last[c]:
+		r, _ := utf8.DecodeLastRune(t)
+		return s.Has(r)
 	}
-	return s.Has(first) || s.Has(last)
+	return false
 }
 
 // Trim is t without the characters of s at either end.
