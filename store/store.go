@@ -42,9 +42,51 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	return open(ctx, path, false)
 }
 
-// OpenReadOnly opens an existing database for reading only.
+// OpenReadOnly opens an existing database for reading only. A database written by an
+// older zhuqi, whose schema lacks migrations of this one, is first brought up to date by
+// a brief writable open (which needs no other program writing to it), so that every
+// reader sees the schema its queries expect.
 func OpenReadOnly(ctx context.Context, path string) (*Store, error) {
+	s, err := open(ctx, path, true)
+	if err != nil {
+		return nil, err
+	}
+	pending, err := s.pendingMigrations(ctx)
+	if err != nil || pending == 0 {
+		if err != nil {
+			s.Close()
+		}
+		return s, err
+	}
+	s.Close()
+	w, err := open(ctx, path, false)
+	if err != nil {
+		return nil, fmt.Errorf("%s was written by an older zhuqi and must be upgraded once (%d schema changes), which needs it free for writing: %w", path, pending, err)
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
 	return open(ctx, path, true)
+}
+
+// pendingMigrations counts the embedded schema files not recorded as applied.
+func (s *Store) pendingMigrations(ctx context.Context) (int, error) {
+	names, err := fs.Glob(schemaFS, "schema/*.sql")
+	if err != nil {
+		return 0, err
+	}
+	var has bool
+	if err := s.DB.QueryRowContext(ctx, `SELECT count(*) > 0 FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = 'schema_migrations'`).Scan(&has); err != nil {
+		return 0, fmt.Errorf("open %s: %w", s.Path, err)
+	}
+	if !has {
+		return len(names), nil
+	}
+	var applied int
+	if err := s.DB.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE list_contains(?::VARCHAR[], name)`, names).Scan(&applied); err != nil {
+		return 0, fmt.Errorf("open %s: %w", s.Path, err)
+	}
+	return len(names) - applied, nil
 }
 
 func open(ctx context.Context, path string, readOnly bool) (*Store, error) {

@@ -113,6 +113,39 @@ func TestOpenReadOnly_RefusesWrites(t *testing.T) {
 	}
 }
 
+// TestOpenReadOnly_UpgradesOlderDatabase: a database written before the latest schema
+// change is upgraded by a reader's open.
+func TestOpenReadOnly_UpgradesOlderDatabase(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "zhuqi.duckdb")
+	s := mustOpen(t, path)
+	// As the zhuqi before migration 0011 left it.
+	for _, q := range []string{
+		`DELETE FROM schema_migrations WHERE name = 'schema/0011_superseded_at.sql'`,
+		`CREATE OR REPLACE VIEW tickets AS SELECT * EXCLUDE (is_current, row_hash, raw_hash, assign_due, reply_due, w_created, w_assign, w_answer, w_resolved, w_due, timing_key, superseded_at) FROM ticket_versions WHERE is_current`,
+		`ALTER TABLE ticket_versions DROP COLUMN superseded_at`,
+	} {
+		if _, err := s.DB.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	hasColumn := func(s *Store) bool {
+		return len(queryStrings(t, s, `SELECT column_name FROM duckdb_columns() WHERE table_name = 'ticket_versions' AND column_name = 'superseded_at'`)) == 1
+	}
+	if hasColumn(s) {
+		t.Fatal("the column is still there")
+	}
+	s.Close()
+	r, err := OpenReadOnly(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if !hasColumn(r) {
+		t.Error("a read-only open of an older database left it without the latest schema")
+	}
+}
+
 // TestDuckDBFileLayout: a checkpointed DuckDB file is its headers and its blocks, as
 // giveBackOnOpen assumes when it cuts what a failed write left past them.
 func TestDuckDBFileLayout(t *testing.T) {
