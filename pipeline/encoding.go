@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"os"
@@ -27,6 +28,11 @@ type evidence struct {
 
 // weigh reads r once and counts the evidence for UTF-8 and for GB18030.
 func weigh(ctx context.Context, r io.Reader) (*evidence, error) {
+	return weighPasses(ctx, r, true, true)
+}
+
+// weighPasses is weigh with the UTF-8 pass, the GB18030 pass or both.
+func weighPasses(ctx context.Context, r io.Reader, utf8Pass, gbPass bool) (*evidence, error) {
 	ev := &evidence{UTF8At: -1, GBAt: -1}
 	br := bufio.NewReaderSize(r, 1<<20)
 	var off, lines int64
@@ -47,8 +53,13 @@ func weigh(ctx context.Context, r io.Reader) (*evidence, error) {
 		}
 		// Both machines stop short of a character cut by the end of the buffer; the bytes
 		// one of them read past where the other stopped are kept, but not read again by it.
-		uEnd := uSkip + ev.utf8Pass(buf[uSkip:], off+int64(uSkip), lines+newlines(buf[:uSkip]), eof)
-		gEnd := gSkip + ev.gbPass(buf[gSkip:], off+int64(gSkip), lines+newlines(buf[:gSkip]), eof)
+		uEnd, gEnd := len(buf), len(buf)
+		if utf8Pass {
+			uEnd = uSkip + ev.utf8Pass(buf[uSkip:], off+int64(uSkip), lines+newlines(buf[:uSkip]), eof)
+		}
+		if gbPass {
+			gEnd = gSkip + ev.gbPass(buf[gSkip:], off+int64(gSkip), lines+newlines(buf[:gSkip]), eof)
+		}
 		end := min(uEnd, gEnd)
 		uSkip, gSkip = uEnd-end, gEnd-end
 		lines += newlines(buf[:end])
@@ -61,28 +72,35 @@ func weigh(ctx context.Context, r io.Reader) (*evidence, error) {
 func newlines(b []byte) int64 { return int64(bytes.Count(b, []byte{'\n'})) }
 
 // utf8Pass counts b's characters up to the last whole one (all of b when last) and
-// returns where it stopped.
+// returns where it stopped. line is the line b starts on.
 func (ev *evidence) utf8Pass(b []byte, off, line int64, last bool) int {
 	i := 0
 	for i < len(b) {
-		c := b[i]
-		if c < utf8.RuneSelf {
-			if c == '\n' {
-				line++
-			}
+		// ASCII eight bytes at a time: most of an export's bytes.
+		for i+8 <= len(b) && binary.LittleEndian.Uint64(b[i:])&0x8080808080808080 == 0 {
+			i += 8
+		}
+		if i >= len(b) {
+			break
+		}
+		if b[i] < utf8.RuneSelf {
 			i++
 			continue
 		}
-		if !last && !utf8.FullRune(b[i:]) {
-			return i
+		size := utf8Size(b[i:])
+		if size < 0 {
+			if !last {
+				return i
+			}
+			size = 0 // cut short by the end of the file
 		}
-		r, size := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && size == 1 {
+		if size == 0 {
 			if ev.UTF8At < 0 {
 				_, bad := firstInvalid(string(b[i:min(i+4, len(b))]))
-				ev.UTF8At, ev.UTF8Line, ev.UTF8Bytes = off+int64(i), line, bad
+				ev.UTF8At, ev.UTF8Line, ev.UTF8Bytes = off+int64(i), line+newlines(b[:i]), bad
 			}
 			ev.BadUTF8++
+			size = 1
 		} else {
 			ev.GoodUTF8++
 		}
@@ -91,16 +109,57 @@ func (ev *evidence) utf8Pass(b []byte, off, line int64, last bool) int {
 	return i
 }
 
+// utf8Size is the length of the UTF-8 character at b[0], a byte of 0x80 or more, as
+// utf8.DecodeRune reads it: 2 to 4; 0 for a byte that starts none (DecodeRune's
+// RuneError of size 1); -1 when b ends inside what may still be one.
+func utf8Size(b []byte) int {
+	c := b[0]
+	n, lo, hi := 0, byte(0x80), byte(0xBF)
+	switch {
+	case c >= 0xC2 && c <= 0xDF:
+		n = 2
+	case c >= 0xE0 && c <= 0xEF:
+		n = 3
+		if c == 0xE0 {
+			lo = 0xA0
+		} else if c == 0xED {
+			hi = 0x9F
+		}
+	case c >= 0xF0 && c <= 0xF4:
+		n = 4
+		if c == 0xF0 {
+			lo = 0x90
+		} else if c == 0xF4 {
+			hi = 0x8F
+		}
+	default:
+		return 0
+	}
+	for k := 1; k < n; k++ {
+		if k >= len(b) {
+			return -1
+		}
+		if x := b[k]; x < lo || x > hi {
+			return 0
+		}
+		lo, hi = 0x80, 0xBF
+	}
+	return n
+}
+
 // gbPass is utf8Pass for GB18030: one byte below 0x80; a lead byte 0x81–0xFE and a
 // second byte 0x40–0x7E or 0x80–0xFE; or 0x81–0xFE, 0x30–0x39, 0x81–0xFE, 0x30–0x39.
 func (ev *evidence) gbPass(b []byte, off, line int64, last bool) int {
 	i := 0
 	for i < len(b) {
+		for i+8 <= len(b) && binary.LittleEndian.Uint64(b[i:])&0x8080808080808080 == 0 {
+			i += 8
+		}
+		if i >= len(b) {
+			break
+		}
 		c := b[i]
 		if c < 0x80 {
-			if c == '\n' {
-				line++
-			}
 			i++
 			continue
 		}
@@ -123,7 +182,7 @@ func (ev *evidence) gbPass(b []byte, off, line int64, last bool) int {
 		}
 		if size == 0 {
 			if ev.GBAt < 0 {
-				ev.GBAt, ev.GBLine, ev.GBBytes = off+int64(i), line, []byte{c}
+				ev.GBAt, ev.GBLine, ev.GBBytes = off+int64(i), line+newlines(b[:i]), []byte{c}
 			}
 			ev.BadGB++
 			size = 1
@@ -133,14 +192,33 @@ func (ev *evidence) gbPass(b []byte, off, line int64, last bool) int {
 	return i
 }
 
-// weighFile weighs the file at path.
+// weighFile weighs the file at path, the two passes each reading it on a core of its own.
 func weighFile(ctx context.Context, path string) (*evidence, error) {
-	f, err := os.Open(path)
+	pass := func(u, g bool) (*evidence, error) {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		return weighPasses(ctx, f, u, g)
+	}
+	var gb *evidence
+	var gbErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		gb, gbErr = pass(false, true)
+	}()
+	ev, err := pass(true, false)
+	<-done
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	return weigh(ctx, f)
+	if gbErr != nil {
+		return nil, gbErr
+	}
+	ev.BadGB, ev.GBAt, ev.GBLine, ev.GBBytes = gb.BadGB, gb.GBAt, gb.GBLine, gb.GBBytes
+	return ev, nil
 }
 
 // utf8Wins says whether a file that is not valid UTF-8 throughout is still UTF-8: when

@@ -5,10 +5,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/zhuqi/zhuqi"
+	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 // withBadByte returns a UTF-8 CSV of rows under header whose row rowIdx (0-based data
@@ -156,6 +159,45 @@ func TestWeigh_ChunkBoundaries(t *testing.T) {
 		}
 		if ev.GoodUTF8 != n*one.GoodUTF8 || ev.BadUTF8 != n*one.BadUTF8 || ev.BadGB != n*one.BadGB {
 			t.Errorf("pad %d: good %d bad %d bad GB %d, want %d × (%d, %d, %d)", pad, ev.GoodUTF8, ev.BadUTF8, ev.BadGB, n, one.GoodUTF8, one.BadUTF8, one.BadGB)
+		}
+	}
+}
+
+// TestUTF8Pass_AsDecodeRune: the UTF-8 pass counts whole and broken characters exactly as
+// utf8.DecodeRune reads them, on random mixtures of ASCII, UTF-8, GB18030 and stray bytes.
+func TestUTF8Pass_AsDecodeRune(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	gb, _ := simplifiedchinese.GB18030.NewEncoder().Bytes([]byte("潍坊华星机械有限公司"))
+	pieces := [][]byte{[]byte("abc,12\n"), []byte("中文，全角"), gb, {0xED, 0xA0, 0x80}, {0xF4, 0x90}, {0xC0, 0xAF}, {0xE0, 0x80}, {0xF0, 0x9F, 0x98, 0x80}, {0xFF}, {0xC2}}
+	for k := 0; k < 2000; k++ {
+		var b []byte
+		for n := rng.IntN(12); n >= 0; n-- {
+			b = append(b, pieces[rng.IntN(len(pieces))]...)
+		}
+		want := evidence{UTF8At: -1}
+		line := int64(1)
+		for i := 0; i < len(b); {
+			r, size := utf8.DecodeRune(b[i:])
+			switch {
+			case r == utf8.RuneError && size == 1:
+				if want.UTF8At < 0 {
+					want.UTF8At, want.UTF8Line = int64(i), line
+				}
+				want.BadUTF8++
+			case size > 1:
+				want.GoodUTF8++
+			case b[i] == '\n':
+				line++
+			}
+			i += size
+		}
+		got := evidence{UTF8At: -1}
+		if end := got.utf8Pass(b, 0, 1, true); end != len(b) {
+			t.Fatalf("%x: stopped at %d of %d", b, end, len(b))
+		}
+		if got.GoodUTF8 != want.GoodUTF8 || got.BadUTF8 != want.BadUTF8 || got.UTF8At != want.UTF8At || got.UTF8Line != want.UTF8Line {
+			t.Fatalf("%x: good %d bad %d at %d line %d; DecodeRune: %d %d at %d line %d", b,
+				got.GoodUTF8, got.BadUTF8, got.UTF8At, got.UTF8Line, want.GoodUTF8, want.BadUTF8, want.UTF8At, want.UTF8Line)
 		}
 	}
 }
