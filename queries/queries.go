@@ -45,6 +45,8 @@ type Q struct {
 
 	facts  map[string]string // factsKey / "cube\x00"+label / names table → its temp table
 	stored bool              // the tickets' stored timing columns match the calendar
+	// noExclusions: the store holds no exclusion (facts.sql then joins none)
+	noExclusions bool
 
 	latest    time.Time // the latest ticket snapshot in the store
 	noTickets bool      // no ticket export ingested: AsOf is the latest actuals' snapshot
@@ -117,6 +119,9 @@ func (q *Q) setup(ctx context.Context) error {
 	}
 	if q.stored, err = pipeline.TimingCurrent(ctx, q.conn, data); err != nil {
 		return err
+	}
+	if err := q.conn.QueryRowContext(ctx, `SELECT NOT EXISTS (SELECT 1 FROM exclusions)`).Scan(&q.noExclusions); err != nil {
+		return fmt.Errorf("queries: exclusions: %w", err)
 	}
 	return q.execTemplate(ctx, "setup.sql", data)
 }
@@ -260,6 +265,7 @@ func (q *Q) factsData(p Period, where string, form int) map[string]any {
 	data["AsOf"] = tsLit(q.AsOf)
 	data["WAsOf"] = fmt.Sprintf("zq_w(%s)", tsLit(q.AsOf))
 	data["Source"], data["Reopened"] = q.judge.sourceFor(p), q.judge.reopened
+	data["NoExclusions"] = q.noExclusions
 	data["Stored"] = q.stored && (q.judge.key == "" || !q.judge.snapshot.IsZero())
 	data["StoredSource"] = ""
 	if q.judge.key != "" {

@@ -17,7 +17,8 @@
 --              red = late by at most {{.RedMaxLate}} working days; black = later than that
 --   ex_all, ex_sat, ex_time = the ticket has an exclusion (审核剔除, exclusions) of scope all,
 --     satisfaction or timeliness approved by T; the facts themselves stay as they are
---     (rank_cube.sql leaves the named parts out, metrics count them as excluded)
+--     (rank_cube.sql leaves the named parts out, metrics count them as excluded);
+--     NoExclusions: the store has none, and the join is left out
 --   durations in working days from created_at: to assign, to answer, to finish (resolved_at);
 --   the same in working seconds (*_secs), which the quantiles sort faster
 -- The lean form (rankings) keeps only what the rankings read and skips the working-time
@@ -90,22 +91,28 @@ t AS (
 {{- end}}
 ),
 {{- end}}
+{{- if not .NoExclusions}}
 ex AS (
     SELECT ticket_id, bool_or(scope = 'all') AS ex_all, bool_or(scope = 'satisfaction') AS ex_sat,
         bool_or(scope = 'timeliness') AS ex_time
     FROM exclusions WHERE approved_at <= {{.AsOf}}
     GROUP BY ticket_id
 ),
+{{- end}}
 w AS (
     SELECT t.*,
+{{- if .NoExclusions}}
+        false AS ex_all, false AS ex_sat, false AS ex_time,
+{{- else}}
         coalesce(ex.ex_all, false) AS ex_all, coalesce(ex.ex_sat, false) AS ex_sat, coalesce(ex.ex_time, false) AS ex_time,
+{{- end}}
         answer_time IS NOT NULL AND answer_time <= {{.AsOf}} AS answered,
         status IN ('resolved', 'closed') AS finished,
         status IN ('resolved', 'closed') AND outcome IN ('resolved', 'unknown') AS solved,
         satisfaction <> 'unrated' AS rated,
         CASE satisfaction WHEN 'satisfied' THEN {{.WSatisfied}} WHEN 'basic' THEN {{.WBasic}}
              WHEN 'dissatisfied' THEN {{.WDissatisfied}} END AS sat_weight
-    FROM t LEFT JOIN ex USING (ticket_id)
+    FROM t{{if not .NoExclusions}} LEFT JOIN ex USING (ticket_id){{end}}
 )
 {{- if .Wide}}
 , x AS (
