@@ -49,6 +49,7 @@ func MacroSQL(ctx context.Context, db rowQueryer, cfg *zhuqi.Config, temp bool) 
 		d := ruleParams(r)
 		d["Table"], d["Where"], d["Wide"], d["Listing"], d["Stored"], d["Evidence"] = "", "", f.wide, f.listing, false, false
 		d["Source"], d["Reopened"] = "zq_src", "zq_reopened"
+		d["NoExclusions"] = false // stored macros outlive the exclusions of today
 		d["Start"], d["End"] = "zq_start", "zq_end"
 		d["AsOf"] = "(SELECT t FROM zq_asof)"
 		d["WAsOf"] = "(SELECT zq_wj(a.t, c.wbase, c.workday) FROM zq_cal c, zq_asof a WHERE c.d = a.t::DATE)"
