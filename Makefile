@@ -11,7 +11,7 @@ STATICCHECK_VERSION := v0.8.2
 
 export CGO_ENABLED := 1
 
-.PHONY: all build demo test check lint unit fuzz bench bench-ingest deps tools clean
+.PHONY: all build demo test check lint unit fuzz bench bench-ingest bench-compare deps tools clean
 
 all: build
 
@@ -70,6 +70,20 @@ fuzz: deps
 bench: build
 	$(GO) test $(GOTAGS) -run '^$$' -bench . -benchmem ./...
 	ZHUQI_BENCH=1 $(GO) test $(GOTAGS) -run '^$$' -bench 'BenchmarkIngestWhole|BenchmarkQueriesMonth|BenchmarkExportParquet|BenchmarkMonthlySet' -benchtime 1x -timeout 120m ./cmd/zhuqi/
+
+# Before and after: the whole-run benchmarks of git revision BASE and of the working tree,
+# run interleaved on this machine (1M first load, next day, 10M first load, month
+# queries; docs/benchmarks.md). ROUNDS rounds; figures under out/bench-compare/.
+BASE ?= HEAD~1
+ROUNDS ?= 3
+bench-compare: deps
+	@mkdir -p out/bench-compare
+	@tmp=$$(mktemp -d) && git archive $(BASE) | tar -x -C $$tmp && \
+	  (cd $$tmp && $(GO) test $(GOTAGS) -c -o $(CURDIR)/out/bench-compare/base.test ./cmd/zhuqi/) && \
+	  rm -rf $$tmp
+	$(GO) test $(GOTAGS) -c -o out/bench-compare/new.test ./cmd/zhuqi/
+	cd /tmp && ZB_OUT=$(CURDIR)/out/bench-compare $(CURDIR)/scripts/bench-compare.sh \
+	  $(CURDIR)/out/bench-compare/base.test $(CURDIR)/out/bench-compare/new.test $(ROUNDS)
 
 clean:
 	rm -rf bin out
