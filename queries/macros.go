@@ -71,7 +71,7 @@ func MacroSQL(ctx context.Context, db rowQueryer, cfg *zhuqi.Config, temp bool) 
 		if err != nil {
 			return nil, err
 		}
-		cube, err := render("rank_cube.sql", map[string]any{"Table": "", "Facts": "zq_facts_lean(zq_start, zq_end, zq_at := zq_at)"})
+		cube, err := render("rank_cube.sql", cubeData("", "zq_facts_lean(zq_start, zq_end, zq_at := zq_at)", false))
 		if err != nil {
 			return nil, err
 		}

@@ -200,11 +200,23 @@ func (q *Q) cubeTable(ctx context.Context, p Period) (string, error) {
 		return "", err
 	}
 	table := fmt.Sprintf("zq_cube_%d", len(q.facts)+1)
-	if err := q.execTemplate(ctx, "rank_cube.sql", map[string]any{"Table": table, "Facts": facts}); err != nil {
+	if err := q.execTemplate(ctx, "rank_cube.sql", cubeData(table, facts, q.noExclusions)); err != nil {
 		return "", fmt.Errorf("rank %s: %w", p.Label, err)
 	}
 	q.facts[key] = table
 	return table, nil
+}
+
+// cubeData is the template data of rank_cube.sql: the counts of facts into table (""
+// for the bare query), leaving out what exclusions take out unless noExclusions.
+func cubeData(table, facts string, noExclusions bool) map[string]any {
+	d := map[string]any{"Table": table, "Facts": facts,
+		"NotAll": " AND NOT ex_all", "NotSat": " AND NOT (ex_all OR ex_sat)", "NotTime": " AND NOT (ex_all OR ex_time)",
+		"Excluded": "ex_all OR ex_sat OR ex_time"}
+	if noExclusions {
+		d["NotAll"], d["NotSat"], d["NotTime"], d["Excluded"] = "", "", "", "false"
+	}
+	return d
 }
 
 // rankData is the template file, the minimum and the rule parameters of ranking kind

@@ -9,22 +9,24 @@
 --   satisfaction = out of rated, satisfied, basic, dissatisfied;
 --   timeliness   = out of assigned_in_time, response_counted, replied_on_time, reply_counted.
 --   excluded     = the tickets with an exclusion of any scope.
+-- (NotAll, NotSat, NotTime and Excluded are those conditions, written out by cubeData;
+-- a store without exclusions has them empty, so its counts are plain.)
 {{- if .Table}}
 CREATE OR REPLACE TEMP TABLE {{.Table}} AS
 {{- end}}
 SELECT CASE grouping(region, department, cadre) WHEN 3 THEN 'region' WHEN 5 THEN 'department' ELSE 'cadre' END AS entity,
     CASE grouping(region, department, cadre) WHEN 3 THEN region WHEN 5 THEN department ELSE cadre END AS name,
-    count_if(NOT ex_all) AS collected,
-    count_if(finished AND NOT ex_all) AS finished,
-    count_if(solved AND NOT ex_all) AS solved,
-    count_if(rated AND NOT (ex_all OR ex_sat)) AS rated,
-    count_if(satisfaction = 'satisfied' AND NOT (ex_all OR ex_sat)) AS satisfied,
-    count_if(satisfaction = 'basic' AND NOT (ex_all OR ex_sat)) AS basic,
-    count_if(satisfaction = 'dissatisfied' AND NOT (ex_all OR ex_sat)) AS dissatisfied,
-    count_if(assigned_in_time AND NOT (ex_all OR ex_time)) AS assigned_in_time,
-    count_if(NOT (ex_all OR ex_time)) AS response_counted,
-    count_if(replied_on_time AND NOT (ex_all OR ex_time)) AS replied_on_time,
-    count_if(reply_counted AND NOT (ex_all OR ex_time)) AS reply_counted,
-    count_if(ex_all OR ex_sat OR ex_time) AS excluded
+    count_if(true{{.NotAll}}) AS collected,
+    count_if(finished{{.NotAll}}) AS finished,
+    count_if(solved{{.NotAll}}) AS solved,
+    count_if(rated{{.NotSat}}) AS rated,
+    count_if(satisfaction = 'satisfied'{{.NotSat}}) AS satisfied,
+    count_if(satisfaction = 'basic'{{.NotSat}}) AS basic,
+    count_if(satisfaction = 'dissatisfied'{{.NotSat}}) AS dissatisfied,
+    count_if(assigned_in_time{{.NotTime}}) AS assigned_in_time,
+    count_if(true{{.NotTime}}) AS response_counted,
+    count_if(replied_on_time{{.NotTime}}) AS replied_on_time,
+    count_if(reply_counted{{.NotTime}}) AS reply_counted,
+    count_if({{.Excluded}}) AS excluded
 FROM {{.Facts}}
 GROUP BY GROUPING SETS ((region), (department), (cadre)){{if .Table}};{{end}}
